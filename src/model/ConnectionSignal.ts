@@ -1,0 +1,47 @@
+import { ConnectionQuality } from './ConnectionQuality';
+
+/**
+ * What the connection engine reports; the single input of the status, event and statistics
+ * reducers. Every signal carries `at`, the scheduler time it happened, so reducers stay pure.
+ * Attempts are numbered per reconnect cycle: 0 is the immediate try, 1…N the retries.
+ */
+export type ConnectionSignal =
+  /** A socket is being opened. */
+  | { readonly type: 'connecting'; readonly at: number; readonly attempt: number; readonly maxAttempts: number }
+  /** The socket opened (the WebSocket upgrade completed). */
+  | { readonly type: 'open'; readonly at: number; readonly attempt: number }
+  /** An open link ended: remote close, transport error, heartbeat timeout, or a forced reconnect. */
+  | { readonly type: 'disconnected'; readonly at: number; readonly reason: string; readonly code?: number }
+  /** An attempt failed before the socket opened. */
+  | { readonly type: 'connectFailed'; readonly at: number; readonly attempt: number; readonly error: string }
+  /** The next attempt is scheduled after a backoff delay. */
+  | {
+      readonly type: 'retryScheduled';
+      readonly at: number;
+      readonly attempt: number;
+      readonly maxAttempts: number;
+      readonly delayMs: number;
+    }
+  /** The retry budget is spent (or the error is not retryable): the link has failed. */
+  | { readonly type: 'failed'; readonly at: number; readonly attempts: number; readonly error: string }
+  /** Neither a pong nor any data arrived within the heartbeat timeout. */
+  | { readonly type: 'heartbeatTimeout'; readonly at: number; readonly silentMs: number; readonly timeoutMs: number }
+  /** A non-fatal error: a malformed inbound message, a failed check, a message that could not be encoded. */
+  | { readonly type: 'error'; readonly at: number; readonly message: string }
+  /** Data arrived first after an open, or again after a silence. */
+  | { readonly type: 'dataResumed'; readonly at: number; readonly silentMs: number; readonly afterOpen: boolean }
+  /** The quality figures changed; `poor` is judged against the configured thresholds. */
+  | {
+      readonly type: 'quality';
+      readonly at: number;
+      readonly quality: ConnectionQuality;
+      readonly score: number;
+      readonly poor: boolean;
+      readonly warnings: readonly string[];
+      /** Set when the latency-trend predictor, not the score, judged the link poor. */
+      readonly predicted?: boolean;
+    }
+  /** The application closed the handle. */
+  | { readonly type: 'closed'; readonly at: number };
+
+export type ConnectionSignalType = ConnectionSignal['type'];

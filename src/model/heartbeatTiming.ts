@@ -1,0 +1,89 @@
+/** When to ping and how long a silence may last; the output of the adaptive-heartbeat maths. */
+export interface HeartbeatTiming {
+  /** Milliseconds between pings now. */
+  readonly intervalMs: number;
+  /** Milliseconds without a pong or any data after which the link is declared dead. */
+  readonly timeoutMs: number;
+  /** Smoothed round-trip time (RFC 6298), once measured. */
+  readonly srttMs?: number;
+  /** Round-trip variation (RFC 6298), once measured. */
+  readonly rttVarMs?: number;
+  /** The latest quality judgement fed back in. */
+  readonly poor: boolean;
+}
+
+export interface HeartbeatTimingConfig {
+  /** The base (and longest) ping interval, ms. */
+  readonly heartbeatInterval: number;
+  /** The configured timeout: the floor the dynamic timeout never goes under, ms. */
+  readonly heartbeatTimeout: number;
+  /** Shorten the interval under stress, relax it back when stable. */
+  readonly adaptiveHeartbeat: boolean;
+  /** Grow the timeout with measured latency. */
+  readonly dynamicTimeout: boolean;
+  /** The latency warning threshold, ms: stress and calm are judged against it. */
+  readonly latencyWarningMs: number;
+}
+
+/** What moves the timing: a round trip, a lost ping, or the quality judgement. */
+export type HeartbeatFeedback =
+  | { readonly kind: 'rtt'; readonly rttMs: number }
+  | { readonly kind: 'lost' }
+  | { readonly kind: 'quality'; readonly poor: boolean };
+
+export function initialHeartbeatTiming(config: HeartbeatTimingConfig): HeartbeatTiming {
+  return { intervalMs: config.heartbeatInterval, timeoutMs: config.heartbeatTimeout, poor: false };
+}
+
+/**
+ * The adaptive heartbeat (seed: `adjust_heartbeat_interval`) and dynamic timeout.
+ *
+ * - Stress halves the interval, down to a quarter of the base: a round trip of at least half the
+ *   latency warning (500 ms by default), a lost ping, or quality turning poor.
+ * - Calm relaxes it by half again, up to the base: a round trip under a quarter of the warning
+ *   (250 ms) while quality is not poor. Anything between holds the interval.
+ * - Timeout = max(heartbeatTimeout, interval + SRTT + 4 × RTTVAR): the longest gap one ping and its
+ *   answer should take, with TCP's retransmission-timeout margin (RFC 6298), never below the floor.
+ */
+export function nextHeartbeatTiming(
+  timing: HeartbeatTiming,
+  feedback: HeartbeatFeedback,
+  config: HeartbeatTimingConfig,
+): HeartbeatTiming {
+  let { intervalMs, srttMs, rttVarMs, poor } = timing;
+  let stressed = false;
+  let calm = false;
+  switch (feedback.kind) {
+    case 'rtt': {
+      const rtt = feedback.rttMs;
+      if (!Number.isFinite(rtt) || rtt < 0) return timing;
+      if (srttMs === undefined || rttVarMs === undefined) {
+        srttMs = rtt;
+        rttVarMs = rtt / 2;
+      } else {
+        rttVarMs = 0.75 * rttVarMs + 0.25 * Math.abs(srttMs - rtt);
+        srttMs = 0.875 * srttMs + 0.125 * rtt;
+      }
+      stressed = rtt >= config.latencyWarningMs / 2;
+      calm = rtt < config.latencyWarningMs / 4 && !poor;
+      break;
+    }
+    case 'lost':
+      stressed = true;
+      break;
+    case 'quality':
+      stressed = feedback.poor && !poor;
+      poor = feedback.poor;
+      break;
+  }
+  if (config.adaptiveHeartbeat) {
+    const floor = config.heartbeatInterval / 4;
+    if (stressed) intervalMs = Math.max(floor, intervalMs / 2);
+    else if (calm) intervalMs = Math.min(config.heartbeatInterval, intervalMs * 1.5);
+  }
+  const rto = srttMs === undefined || rttVarMs === undefined ? 0 : srttMs + 4 * rttVarMs;
+  const timeoutMs = config.dynamicTimeout
+    ? Math.max(config.heartbeatTimeout, intervalMs + rto)
+    : config.heartbeatTimeout;
+  return { intervalMs, timeoutMs, srttMs, rttVarMs, poor };
+}

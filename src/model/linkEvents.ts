@@ -1,0 +1,125 @@
+import { createEvent, ConnectionEvent } from './ConnectionEvent';
+import { ConnectionEventType } from './ConnectionEventType';
+import { ConnectionSignal } from './ConnectionSignal';
+import { ConnectionStatus } from './ConnectionStatus';
+import { LinkState } from './LinkState';
+
+const seconds = (ms: number): string => `${+(ms / 1000).toFixed(3)}s`;
+const attemptOf = (attempt: number, max: number): string => `${attempt}/${Number.isFinite(max) ? max : '∞'}`;
+const wasUp = (state: LinkState): boolean =>
+  state.status === ConnectionStatus.Connected || state.status === ConnectionStatus.Unstable;
+
+/**
+ * The events a signal produces, given the state before and after it. Pure: the events stream is
+ * `transitions$.pipe(mergeMap(({ previous, signal, next }) => linkEvents(previous, signal, next)))`.
+ *
+ * DataReceived is not one event per message: it marks data (re)starting after an open or a silence.
+ */
+export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: LinkState): ConnectionEvent[] {
+  if (previous.closedByApp) return [];
+  const at = signal.at;
+  switch (signal.type) {
+    case 'connecting':
+      return next.status === ConnectionStatus.Reconnecting
+        ? [
+            createEvent(
+              ConnectionEventType.ReconnectAttempt,
+              at,
+              `reconnect attempt ${attemptOf(signal.attempt, signal.maxAttempts)}`,
+              {
+                retryCount: signal.attempt,
+              },
+            ),
+          ]
+        : [];
+    case 'open':
+      return previous.everConnected || signal.attempt > 0
+        ? [
+            createEvent(
+              ConnectionEventType.ReconnectSuccess,
+              at,
+              `reconnected after ${signal.attempt === 0 ? 'an immediate try' : `attempt ${signal.attempt}`}`,
+              {
+                retryCount: signal.attempt,
+              },
+            ),
+          ]
+        : [createEvent(ConnectionEventType.Connected, at, 'connected')];
+    case 'disconnected':
+      return wasUp(previous)
+        ? [
+            createEvent(ConnectionEventType.Disconnected, at, 'connection lost', {
+              errorMessage: signal.code === undefined ? signal.reason : `${signal.reason} (code ${signal.code})`,
+            }),
+          ]
+        : [];
+    case 'connectFailed':
+      return previous.everConnected || signal.attempt > 0
+        ? [
+            createEvent(
+              ConnectionEventType.ReconnectFailed,
+              at,
+              `reconnect attempt ${attemptOf(signal.attempt, previous.maxAttempts)} failed`,
+              {
+                errorMessage: signal.error,
+                retryCount: signal.attempt,
+              },
+            ),
+          ]
+        : [
+            createEvent(ConnectionEventType.ErrorOccurred, at, 'initial connection failed; retrying', {
+              errorMessage: signal.error,
+            }),
+          ];
+    case 'failed':
+      return [
+        createEvent(
+          ConnectionEventType.ErrorOccurred,
+          at,
+          `connection failed after ${signal.attempts} ${signal.attempts === 1 ? 'retry' : 'retries'}; waiting for reconnect() or the recovery probe`,
+          { errorMessage: signal.error, retryCount: signal.attempts },
+        ),
+      ];
+    case 'heartbeatTimeout':
+      return [
+        createEvent(
+          ConnectionEventType.HeartbeatTimeout,
+          at,
+          `no pong or data for ${seconds(signal.silentMs)} (timeout ${seconds(signal.timeoutMs)})`,
+        ),
+      ];
+    case 'error':
+      return [
+        createEvent(ConnectionEventType.ErrorOccurred, at, 'error on the link', { errorMessage: signal.message }),
+      ];
+    case 'dataResumed':
+      return [
+        createEvent(
+          ConnectionEventType.DataReceived,
+          at,
+          signal.afterOpen
+            ? `first data ${seconds(signal.silentMs)} after connect`
+            : `data resumed after ${seconds(signal.silentMs)} of silence`,
+        ),
+      ];
+    case 'quality':
+      if (signal.poor === previous.poor) return [];
+      return [
+        createEvent(
+          signal.poor ? ConnectionEventType.QualityDegraded : ConnectionEventType.QualityImproved,
+          at,
+          `quality ${signal.poor ? 'degraded' : 'improved'}: score ${signal.score.toFixed(1)}` +
+            (signal.warnings.length > 0 ? `, warnings: ${signal.warnings.join(', ')}` : '') +
+            (signal.predicted ? ' (predicted from the latency trend)' : ''),
+          {
+            latencyMs: Math.round(signal.quality.averageLatencyMs),
+            ...(signal.predicted ? { predicted: true } : {}),
+          },
+        ),
+      ];
+    case 'closed':
+      return wasUp(previous) ? [createEvent(ConnectionEventType.Disconnected, at, 'closed by the application')] : [];
+    case 'retryScheduled':
+      return [];
+  }
+}

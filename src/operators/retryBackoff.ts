@@ -1,0 +1,145 @@
+import {
+  MonoTypeOperatorFunction,
+  Observable,
+  SchedulerLike,
+  asyncScheduler,
+  concatMap,
+  defer,
+  retryWhen,
+  tap,
+  throwError,
+  timer,
+} from 'rxjs';
+import { Jitter, backoffDelay } from '../model/backoffDelay';
+import { ConfigError } from '../model/ConfigError';
+import { attempts, factor as factorRule, jitter as jitterRule } from '../model/configRules';
+import { Duration, parseDuration } from '../model/parseDuration';
+import { RetryExhaustedError } from '../model/RetryExhaustedError';
+
+/** What `onAttempt` is told before each retry's delay starts. */
+export interface RetryAttempt {
+  /** The 1-based number of the retry about to be made. */
+  readonly attempt: number;
+  /** Milliseconds until it is made. */
+  readonly delay: number;
+  /** The error that caused it. */
+  readonly error: unknown;
+}
+
+export interface RetryBackoffConfig {
+  /** Delay before the first retry. Milliseconds or a string like `'2s'`. Defaults to `2000`. */
+  readonly initialDelay?: Duration;
+  /** Cap on any delay. Defaults to `60000`. */
+  readonly maxDelay?: Duration;
+  /** Growth of the delay per retry. Defaults to `2`. */
+  readonly factor?: number;
+  /**
+   * Retries after the first try, so at most `maxAttempts + 1` subscriptions; `Infinity` retries
+   * forever. Defaults to `5`.
+   */
+  readonly maxAttempts?: number;
+  /** `'none'` (exact), `'full'`, `'equal'`, or a ratio 0–1 (± that share). Defaults to `'none'`. */
+  readonly jitter?: Jitter;
+  /**
+   * `true`: the retry count resets whenever the source emits. A duration: only once the source has
+   * stayed up (first emission to error) that long, so a link that connects and drops at once keeps
+   * backing off. `false`: never resets. Defaults to `false`.
+   */
+  readonly resetOnSuccess?: boolean | Duration;
+  /** Whether to retry `error`; `attempt` is the 1-based retry about to be made. `false` rethrows `error` as is. Defaults to always. */
+  readonly shouldRetry?: (error: unknown, attempt: number) => boolean;
+  /** Called before each retry's delay starts. */
+  readonly onAttempt?: (attempt: RetryAttempt) => void;
+  /** Uniform random source in [0, 1) for jitter. Defaults to `Math.random`. */
+  readonly random?: () => number;
+  /** Schedules the delays and reads the time. Defaults to `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * Resubscribes to the source after an error, waiting `initialDelay × factor^(n−1)` (capped at
+ * `maxDelay`, optionally jittered) before retry n; after `maxAttempts` retries it errors with a
+ * `RetryExhaustedError` carrying the attempt count and the last error.
+ *
+ * ```
+ * source:    --a--#
+ * result:    --a-------a----------a--#    (initialDelay 3, factor 2, maxAttempts 2: delays 3, 6)
+ * error:     RetryExhaustedError { attempts: 2, cause: the last error }
+ * ```
+ *
+ * All state (the retry count, the time the source came up) lives per subscription. With
+ * `resetOnSuccess` set to a duration, a source that emits and fails sooner keeps its count: that is
+ * what stops a flapping server from being hammered at the initial delay.
+ *
+ * Built on `retryWhen`, as the product's design asks. RxJS 7 deprecates `retryWhen` in favour of
+ * `retry({ delay })`; it is used only in this file, so moving over is a local change.
+ *
+ * @example
+ * const ticks$ = socket$.pipe(retryBackoff({ initialDelay: '2s', maxAttempts: 5, jitter: 'none' }));
+ * // errors at 0 s, retries at 2, 6, 14, 30, 62 s, then errors with RetryExhaustedError(5, lastError)
+ *
+ * @param config Delays, budget and hooks; every duration is validated (a `ConfigError` names the field).
+ * @returns An operator that retries its source with exponential backoff.
+ */
+export function retryBackoff<T>(config: RetryBackoffConfig = {}): MonoTypeOperatorFunction<T> {
+  const {
+    initialDelay = 2000,
+    maxDelay = 60_000,
+    factor = 2,
+    maxAttempts = 5,
+    jitter = 'none',
+    resetOnSuccess = false,
+    shouldRetry = () => true,
+    onAttempt,
+    random = Math.random,
+    scheduler = asyncScheduler,
+  } = config;
+  const schedule = {
+    initialDelay: parseDuration(initialDelay, 'initialDelay'),
+    maxDelay: parseDuration(maxDelay, 'maxDelay'),
+    factor: factorRule('factor', factor),
+    jitter: jitterRule('jitter', jitter),
+  };
+  if (schedule.maxDelay < schedule.initialDelay) {
+    throw new ConfigError('maxDelay', maxDelay, `a duration >= initialDelay (${String(initialDelay)})`);
+  }
+  const budget = attempts('maxAttempts', maxAttempts);
+  const resetAfter =
+    resetOnSuccess === true
+      ? 0
+      : resetOnSuccess === false
+        ? undefined
+        : parseDuration(resetOnSuccess, 'resetOnSuccess');
+
+  return (source: Observable<T>) =>
+    defer(() => {
+      let retries = 0;
+      let upSince: number | undefined;
+      const tracked = defer(() => {
+        upSince = undefined;
+        return source;
+      }).pipe(
+        tap(() => {
+          if (upSince === undefined) upSince = scheduler.now();
+        }),
+      );
+      return tracked.pipe(
+        retryWhen((errors) =>
+          errors.pipe(
+            concatMap((error: unknown) => {
+              if (resetAfter !== undefined && upSince !== undefined && scheduler.now() - upSince >= resetAfter) {
+                retries = 0;
+              }
+              const attempt = retries + 1;
+              if (attempt > budget) return throwError(() => new RetryExhaustedError(retries, error));
+              if (!shouldRetry(error, attempt)) return throwError(() => error);
+              retries = attempt;
+              const delay = backoffDelay(attempt, schedule, random);
+              onAttempt?.({ attempt, delay, error });
+              return timer(delay, scheduler);
+            }),
+          ),
+        ),
+      );
+    });
+}
