@@ -6,7 +6,7 @@ module.exports = {
   // The full fault matrix and the soak run with `npm run test:reliability`.
   testPathIgnorePatterns: ['/node_modules/', '/spec/reliability/slow/'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+    '^.+\\.ts$': 'ts-jest',
   },
   testTimeout: 20000,
 };

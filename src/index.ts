@@ -60,3 +60,35 @@ export { RetryExhaustedError } from './model/RetryExhaustedError';
 // Operators.
 export { retryBackoff } from './operators/retryBackoff';
 export type { RetryBackoffConfig, RetryAttempt } from './operators/retryBackoff';
+export { adaptiveHeartbeat } from './operators/adaptiveHeartbeat';
+
+// Errors.
+export { TransportError } from './model/TransportError';
+export { HeartbeatTimeoutError } from './model/HeartbeatTimeoutError';
+export { UnstableLinkError } from './model/UnstableLinkError';
+export { SendError } from './model/SendError';
+export type { SendFailure } from './model/SendError';
+
+// Codecs and the data meter.
+export { jsonCodec, rawCodec } from './model/Codec';
+export type { Codec, WireData } from './model/Codec';
+export { DataMeter } from './model/DataMeter';
+export type { DataResumption } from './model/DataMeter';
+
+// Streams.
+export { connect, defaultShouldRetry } from './streams/connect';
+export type { Connection, ConnectOptions, ConnectionSnapshot, SendOptions, LatencySample } from './streams/Connection';
+export type { Transport, TransportConnection } from './streams/Transport';
+export { webSocketTransport } from './streams/webSocketTransport';
+export type { WebSocketTransportOptions, TlsOptions } from './streams/webSocketTransport';
+export { heartbeat } from './streams/heartbeat';
+export type { HeartbeatTarget, HeartbeatOptions, HeartbeatSample } from './streams/heartbeat';
+export { latencyProbe } from './streams/latencyProbe';
+export type { Probe, LatencyProbeOptions, ProbeSample } from './streams/latencyProbe';
+export { dataReceived } from './streams/dataReceived';
+export type { DataReceivedOptions, DataSample } from './streams/dataReceived';
+export { qualityFrom } from './streams/qualityFrom';
+export { linkStateFrom } from './streams/linkStateFrom';
+export { eventsFrom } from './streams/eventsFrom';
+export { statsFrom } from './streams/statsFrom';
+export { OutboundQueue } from './streams/OutboundQueue';

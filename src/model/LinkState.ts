@@ -78,6 +78,7 @@ export function nextLinkState(state: LinkState, signal: ConnectionSignal): LinkS
     case 'failed':
       return to({ ...state, nextRetryAt: undefined, lastError: signal.error }, ConnectionStatus.Failed, signal.at);
     case 'quality': {
+      if (signal.poor === state.poor) return state;
       const next = { ...state, poor: signal.poor };
       if (state.status === ConnectionStatus.Connected && signal.poor)
         return to(next, ConnectionStatus.Unstable, signal.at);

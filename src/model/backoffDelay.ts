@@ -25,8 +25,9 @@ export interface BackoffSchedule {
 export function backoffDelay(attempt: number, schedule: BackoffSchedule, random: () => number = Math.random): number {
   const { initialDelay, maxDelay, factor, jitter } = schedule;
   const exponent = Math.max(0, attempt - 1);
-  const nominal = Math.min(maxDelay, initialDelay * Math.pow(factor, exponent));
-  // Overflow to Infinity (huge attempts) or NaN (0 × Infinity) must still land on the cap.
+  // A zero delay stays zero however far factor^exponent overflows (0 × Infinity would be NaN).
+  const nominal = initialDelay === 0 ? 0 : Math.min(maxDelay, initialDelay * Math.pow(factor, exponent));
+  // Overflow to Infinity (huge attempts) must still land on the cap.
   const base = Number.isFinite(nominal) ? nominal : maxDelay;
   return Math.min(maxDelay, Math.max(0, jittered(base, jitter, random)));
 }

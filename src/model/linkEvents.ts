@@ -47,11 +47,7 @@ export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: 
         : [createEvent(ConnectionEventType.Connected, at, 'connected')];
     case 'disconnected':
       return wasUp(previous)
-        ? [
-            createEvent(ConnectionEventType.Disconnected, at, 'connection lost', {
-              errorMessage: signal.code === undefined ? signal.reason : `${signal.reason} (code ${signal.code})`,
-            }),
-          ]
+        ? [createEvent(ConnectionEventType.Disconnected, at, 'connection lost', { errorMessage: signal.reason })]
         : [];
     case 'connectFailed':
       return previous.everConnected || signal.attempt > 0

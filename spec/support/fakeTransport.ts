@@ -1,0 +1,110 @@
+import { Observable, SchedulerLike, Subject } from 'rxjs';
+import { WireData } from '../../src/model/Codec';
+import { TransportError } from '../../src/model/TransportError';
+import { Transport, TransportConnection } from '../../src/streams/Transport';
+
+/** Script frame: the socket opens. */
+export const OPEN = '<open>';
+/** Script frame: a protocol pong arrives. */
+export const PONG = '<pong>';
+
+/** A closed-by-peer error for scripts: `cold('--o--#', frames, closedBy(1001))`. */
+export function closedBy(code: number, reason = ''): TransportError {
+  return new TransportError(`connection closed: ${code}`, { closeCode: code, closeReason: reason });
+}
+
+/** An open socket in a marble spec: records what was sent and pinged, takes scripted frames. */
+export class FakeConnection implements TransportConnection {
+  readonly inbound = new Subject<WireData>();
+  readonly pongs = new Subject<void>();
+  readonly messages$ = this.inbound.asObservable();
+  readonly pongs$ = this.pongs.asObservable();
+  /** Frames written, with the scheduler time. */
+  readonly sent: Array<{ data: WireData; at: number }> = [];
+  /** Scheduler times of protocol pings. */
+  readonly pings: number[] = [];
+  terminated = false;
+  closed = false;
+  /** When set, `send` reports a write failure with this error. */
+  failWrites: Error | undefined;
+
+  constructor(
+    private readonly scheduler: SchedulerLike,
+    private readonly autoPongMs: number | undefined,
+  ) {}
+
+  send(data: WireData, done: (error?: Error) => void): boolean {
+    if (this.closed || this.terminated) return false;
+    this.sent.push({ data, at: this.scheduler.now() });
+    done(this.failWrites);
+    return true;
+  }
+
+  ping(): void {
+    this.pings.push(this.scheduler.now());
+    if (this.autoPongMs !== undefined) this.scheduler.schedule(() => this.closed || this.pongs.next(), this.autoPongMs);
+  }
+
+  terminate(): void {
+    this.terminated = true;
+  }
+
+  /** The text frames sent, in order. */
+  get texts(): string[] {
+    return this.sent.map(({ data }) => data.toString());
+  }
+}
+
+export interface FakeTransportOptions {
+  /** Answer every protocol ping after this many ms. */
+  readonly autoPongMs?: number;
+}
+
+/**
+ * A transport driven by marbles: attempt n plays `scripts[n]` (the last one repeats). In a script,
+ * `OPEN` opens the socket, `PONG` is a protocol pong, any other string is an inbound text frame;
+ * the script's error closes the socket with that error, and its completion closes it cleanly (1000).
+ */
+export class FakeTransport implements Transport {
+  readonly connections: FakeConnection[] = [];
+  attempts = 0;
+  /** Scheduler times at which each attempt started. */
+  readonly attemptTimes: number[] = [];
+  active = 0;
+
+  constructor(
+    private readonly scheduler: SchedulerLike,
+    private readonly scripts: ReadonlyArray<Observable<string>>,
+    private readonly options: FakeTransportOptions = {},
+  ) {}
+
+  connect(): Observable<TransportConnection> {
+    const script = this.scripts[Math.min(this.attempts, this.scripts.length - 1)] as Observable<string>;
+    this.attempts++;
+    return new Observable<TransportConnection>((subscriber) => {
+      this.attemptTimes.push(this.scheduler.now());
+      this.active++;
+      const connection = new FakeConnection(this.scheduler, this.options.autoPongMs);
+      const subscription = script.subscribe({
+        next: (frame) => {
+          if (frame === OPEN) {
+            this.connections.push(connection);
+            subscriber.next(connection);
+          } else if (frame === PONG) connection.pongs.next();
+          else connection.inbound.next(frame);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.error(closedBy(1000)),
+      });
+      return () => {
+        this.active--;
+        connection.closed = true;
+        subscription.unsubscribe();
+      };
+    });
+  }
+
+  drain(): Promise<void> {
+    return Promise.resolve();
+  }
+}

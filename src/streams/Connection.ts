@@ -1,0 +1,104 @@
+import { Observable, ObservableInput, SchedulerLike, Subscription } from 'rxjs';
+import { Codec } from '../model/Codec';
+import { ConnectionEvent } from '../model/ConnectionEvent';
+import { ConnectionQuality, QualityWarning } from '../model/ConnectionQuality';
+import { ConnectionStats } from '../model/ConnectionStats';
+import { ConnectionStatus } from '../model/ConnectionStatus';
+import { LifelineConfig, LifelineConfigInput } from '../model/LifelineConfig';
+import { LinkState } from '../model/LinkState';
+import { Duration } from '../model/parseDuration';
+import { Transport } from './Transport';
+import { TlsOptions } from './webSocketTransport';
+
+/** Everything `connect()` takes: the validated settings plus the parts that are code. */
+export interface ConnectOptions<In = unknown, Out = unknown> extends LifelineConfigInput {
+  /** A connection check run at start and every `checkInterval`, e.g. an account-info request. Optional. */
+  readonly probe?: () => ObservableInput<unknown>;
+  /** Encodes outbound and decodes inbound messages. Defaults to `jsonCodec`. */
+  readonly codec?: Codec<In, Out>;
+  /** Messages re-sent on every (re)connect, before any queued message (e.g. channel subscriptions). */
+  readonly subscriptions?: readonly Out[];
+  /**
+   * Whether a failure is worth retrying; `attempt` is the 1-based retry about to be made. Defaults to
+   * `defaultShouldRetry`: everything but an upgrade rejected with HTTP 400, 401, 403 or 404.
+   */
+  readonly shouldRetry?: (error: unknown, attempt: number) => boolean;
+  /** TLS options for `wss://`, e.g. `{ ca }`. */
+  readonly tls?: TlsOptions;
+  /** Opens sockets. Defaults to `webSocketTransport` (rxjs-websockets over `ws`). */
+  readonly transport?: Transport;
+  /** Time for every timer and timestamp. Defaults to `asyncScheduler`; pass a TestScheduler in marble specs. */
+  readonly scheduler?: SchedulerLike;
+  /** Uniform random source in [0, 1) for backoff jitter. Defaults to `Math.random`. */
+  readonly random?: () => number;
+}
+
+export interface SendOptions {
+  /** How long the message may wait for the link before it is rejected. Defaults to the `queueTtl` option. */
+  readonly ttl?: Duration;
+  /** `false`: reject at once while the link is down instead of queueing. Defaults to `true`. */
+  readonly queue?: boolean;
+}
+
+/** One latency measurement. */
+export interface LatencySample {
+  readonly source: 'heartbeat' | 'probe';
+  readonly latencyMs: number;
+  /** Scheduler time, ms. */
+  readonly at: number;
+}
+
+/** Everything known about the link at one moment, as plain data. */
+export interface ConnectionSnapshot {
+  readonly at: number;
+  readonly status: ConnectionStatus;
+  readonly state: LinkState;
+  readonly quality: ConnectionQuality;
+  readonly score: number;
+  readonly warnings: readonly QualityWarning[];
+  readonly stats: ConnectionStats;
+  /** Total time without an open link, current outage included, ms. */
+  readonly totalDowntime: number;
+  readonly uptimePercentage: number;
+  readonly reconnectSuccessRate: number;
+  readonly recentEvents: readonly ConnectionEvent[];
+  /** Outbound messages waiting for the link. */
+  readonly queued: number;
+}
+
+/** The handle `connect()` returns. Its streams are hot: late subscribers get the current value. */
+export interface Connection<In = unknown, Out = unknown> {
+  /** The settings in force, after defaults. */
+  readonly config: LifelineConfig;
+  /** Inbound messages, decoded by the codec. Malformed ones become ErrorOccurred events instead. */
+  readonly messages$: Observable<In>;
+  /** The six-state status, distinct values only. */
+  readonly status$: Observable<ConnectionStatus>;
+  /** The status with its details: attempt n of N, next retry time, last error. */
+  readonly state$: Observable<LinkState>;
+  /** Connection events as they happen. `recentEvents()` has the last `maxEvents`. */
+  readonly events$: Observable<ConnectionEvent>;
+  readonly quality$: Observable<ConnectionQuality>;
+  readonly stats$: Observable<ConnectionStats>;
+  /** Round trips from the heartbeat and the probe. */
+  readonly latency$: Observable<LatencySample>;
+  /**
+   * Sends a message: at once while the link is up, else queued (bounded, in order, flushed after the
+   * subscriptions on reconnect). Resolves once written to the socket; rejects with a `SendError`
+   * saying why it was not (`closed`, `overflow`, `expired`, `disconnected`, `encode`, `write`).
+   */
+  send(message: Out, options?: SendOptions): Promise<void>;
+  /**
+   * Adds a message to re-send on every (re)connect, sending it now if the link is up. Unsubscribing
+   * removes it and, if given and the link is up, sends `unsubscribeMessage`.
+   */
+  addSubscription(message: Out, unsubscribeMessage?: Out): Subscription;
+  /** The current state as plain data. */
+  snapshot(): ConnectionSnapshot;
+  /** The last `maxEvents` events, oldest first. */
+  recentEvents(): ConnectionEvent[];
+  /** Drops the link (if up) and connects again now with a fresh retry budget; also the way out of Failed. */
+  reconnect(): void;
+  /** Closes the link and releases every timer, listener and socket. Idempotent; resolves when the socket is closed. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,552 @@
+import {
+  BehaviorSubject,
+  EMPTY,
+  NEVER,
+  Observable,
+  Subject,
+  Subscription,
+  asyncScheduler,
+  catchError,
+  defer,
+  distinctUntilChanged,
+  map,
+  shareReplay,
+  skip,
+  startWith,
+  switchMap,
+  tap,
+  throwError,
+  timer,
+} from 'rxjs';
+import { Codec, WireData, jsonCodec } from '../model/Codec';
+import { ConfigError } from '../model/ConfigError';
+import { ConnectionEvent } from '../model/ConnectionEvent';
+import { ConnectionQuality, initialQuality, isPoor, overallScore, qualityWarnings } from '../model/ConnectionQuality';
+import { ConnectionSignal } from '../model/ConnectionSignal';
+import { initialStats, reconnectSuccessRate, totalDowntime, uptimePercentage } from '../model/ConnectionStats';
+import { ConnectionStatus } from '../model/ConnectionStatus';
+import { DataMeter } from '../model/DataMeter';
+import { EventLog } from '../model/EventLog';
+import { HeartbeatTimeoutError } from '../model/HeartbeatTimeoutError';
+import { resolveConfig } from '../model/LifelineConfig';
+import { LinkState, initialLinkState } from '../model/LinkState';
+import { parseDuration } from '../model/parseDuration';
+import { QualitySample } from '../model/QualitySample';
+import { RetryExhaustedError, errorMessage } from '../model/RetryExhaustedError';
+import { SendError } from '../model/SendError';
+import { TransportError } from '../model/TransportError';
+import { UnstableLinkError } from '../model/UnstableLinkError';
+import { retryBackoff } from '../operators/retryBackoff';
+import { Connection, ConnectionSnapshot, ConnectOptions, LatencySample, SendOptions } from './Connection';
+import { dataReceived } from './dataReceived';
+import { eventsFrom } from './eventsFrom';
+import { HeartbeatTarget, heartbeat } from './heartbeat';
+import { latencyProbe } from './latencyProbe';
+import { linkStateFrom } from './linkStateFrom';
+import { OutboundQueue } from './OutboundQueue';
+import { qualityFrom } from './qualityFrom';
+import { statsFrom } from './statsFrom';
+import { TransportConnection } from './Transport';
+import { webSocketTransport } from './webSocketTransport';
+
+const NOT_RETRYABLE_HTTP = new Set([400, 401, 403, 404]);
+
+/**
+ * The default retry policy: retry everything except an upgrade the server rejected as a client
+ * error (HTTP 400, 401, 403, 404): bad credentials do not fix themselves, and hammering a server
+ * with them is how API keys get banned. 5xx (e.g. 503 during maintenance) is retried.
+ */
+export function defaultShouldRetry(error: unknown): boolean {
+  const status = error instanceof TransportError ? error.details.httpStatus : undefined;
+  return status === undefined || !NOT_RETRYABLE_HTTP.has(status);
+}
+
+/**
+ * Opens a managed connection and keeps it alive and honest: heartbeats, latency probes, data-flow
+ * sampling, quality scoring, reconnects with exponential backoff, and the status, event, quality and
+ * statistics streams a strategy trades by.
+ *
+ * ```
+ * socket:    --o-----------x            (o open, x lost)
+ * status$:   C-K-----------D-R---R--K   (Connecting, Connected, Disconnected, Reconnecting: attempt 1, 2 …)
+ * events$:   --C-----------D-A---F-AS   (Connected, Disconnected, ReconnectAttempt, ReconnectFailed, …Success)
+ * ```
+ *
+ * Connecting starts at once. On every (re)connect the `subscriptions` are sent first, then the
+ * queued messages in order. After `maxAttempts` failed retries the status is Failed; the handle
+ * then waits for `reconnect()` or tries once every `recoveryInterval`. Every option is validated
+ * before anything starts: a bad one throws a `ConfigError` naming the field.
+ *
+ * @example
+ * const link = connect({ url: 'wss://api.example.com/ws', subscriptions: [{ method: 'subscribe', channel: 'trades' }] });
+ * link.status$.subscribe((status) => console.log(status));   // Connecting, Connected, …
+ * link.messages$.subscribe((message) => strategy.onMessage(message));
+ * await link.send({ method: 'order', px: '67000.5', sz: '0.01' }, { ttl: '2s' });
+ * await link.close();
+ *
+ * @param options The endpoint, the settings (see `LifelineConfigInput`) and the injectable parts.
+ * @returns The handle: streams, `send`, `snapshot`, `reconnect`, `close`.
+ */
+export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In, Out>): Connection<In, Out> {
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigError('options', options, 'an object with a url');
+  const {
+    probe,
+    codec = jsonCodec as unknown as Codec<In, Out>,
+    subscriptions: initialSubscriptions = [],
+    shouldRetry = defaultShouldRetry,
+    tls,
+    transport: givenTransport,
+    scheduler = asyncScheduler,
+    random = Math.random,
+    ...settings
+  } = options;
+  const config = resolveConfig(settings);
+  checkParts({ probe, codec, initialSubscriptions, shouldRetry, random, scheduler });
+  const transport =
+    givenTransport ??
+    webSocketTransport({
+      url: config.url,
+      protocols: config.protocols,
+      headers: config.headers,
+      handshakeTimeout: config.handshakeTimeout,
+      maxPayload: config.maxPayload,
+      closeTimeout: config.closeTimeout,
+      ...(tls ? { tls } : {}),
+    });
+  const thresholds = {
+    qualityThreshold: config.qualityThreshold,
+    latencyWarningMs: config.latencyWarning,
+    errorRateWarning: config.errorRateWarning,
+  };
+  const now = (): number => scheduler.now();
+  const start = now();
+
+  // Engine inputs. Everything the streams show is derived from these two.
+  const signals = new Subject<ConnectionSignal>();
+  const samples = new Subject<QualitySample>();
+  let closed = false;
+  const emit = (signal: ConnectionSignal): void => {
+    if (!closed || signal.type === 'closed') signals.next(signal);
+  };
+
+  // Derived state, hot from the start so late subscribers get the current value.
+  const initialState = initialLinkState(start, config.maxAttempts);
+  const linkState = new BehaviorSubject<LinkState>(initialState);
+  const quality = new BehaviorSubject<ConnectionQuality>(initialQuality);
+  const stats = new BehaviorSubject(initialStats(start));
+  const events = new Subject<ConnectionEvent>();
+  const latency = new Subject<LatencySample>();
+  const messages = new Subject<In>();
+  const eventLog = new EventLog<ConnectionEvent>(config.maxEvents);
+  const derived = new Subscription();
+  derived.add(linkStateFrom(signals, initialState).subscribe(linkState));
+  derived.add(statsFrom(signals, stats.value).subscribe(stats));
+  derived.add(
+    eventsFrom(signals, initialState).subscribe({
+      next: (event) => {
+        eventLog.append(event);
+        events.next(event);
+      },
+      complete: () => events.complete(),
+    }),
+  );
+  derived.add(qualityFrom(samples).subscribe(quality));
+  derived.add(
+    quality.pipe(skip(1)).subscribe((q) => {
+      const warnings = qualityWarnings(q, thresholds);
+      emit({
+        type: 'quality',
+        at: now(),
+        quality: q,
+        score: overallScore(q),
+        poor: isPoor(q, thresholds),
+        warnings,
+      });
+    }),
+  );
+
+  // Outbound: subscriptions replayed on every open, then the queue, then live sends.
+  const replayed = new Set<{ readonly data: WireData }>();
+  const queue = new OutboundQueue(config.queueSize, scheduler);
+  const encode = (message: Out): WireData => {
+    try {
+      return codec.encode(message);
+    } catch (error) {
+      throw new SendError('encode', `cannot encode message: ${errorMessage(error)}`, error);
+    }
+  };
+  for (const message of initialSubscriptions) replayed.add({ data: encode(message) });
+  const ignoreWrite = (): void => undefined;
+
+  // The open link, once its subscriptions and queue are flushed; undefined while down.
+  let current: TransportConnection | undefined;
+  const meter = new DataMeter(config.dataSilence, start);
+  const pingFrame = config.ping === 'app' ? encodePing(config.pingMessage, codec) : undefined;
+  const pongMatch = config.pongMatch;
+  const isPong =
+    typeof pongMatch === 'string'
+      ? (data: WireData) => typeof data === 'string' && data.includes(pongMatch)
+      : (data: WireData) => typeof data === 'string' && pongMatch(data);
+  const poor$ = linkState.pipe(
+    map((state) => state.poor),
+    distinctUntilChanged(),
+  );
+
+  /** One open socket: flush, then watch it until it dies. Emits once when up, for retryBackoff's minimum uptime. */
+  const openSession = (connection: TransportConnection, attempt: number): Observable<void> =>
+    new Observable<void>((subscriber) => {
+      const openedAt = now();
+      meter.markOpen(openedAt);
+      samples.next({ kind: 'sessionStart' });
+      recovering = false;
+      for (const { data } of replayed) connection.send(data, ignoreWrite);
+      queue.flush((data, done) => connection.send(data, done));
+      current = connection;
+      emit({ type: 'open', at: openedAt, attempt });
+      subscriber.next();
+
+      const appPongs = new Subject<void>();
+      let appPingOutstanding = false;
+      const session = new Subscription(() => {
+        if (current === connection) current = undefined;
+        appPongs.complete();
+      });
+      session.add(
+        connection.messages$.subscribe((data) => {
+          const at = now();
+          meter.record(typeof data === 'string' ? data.length : data.byteLength, at);
+          if (appPingOutstanding && isPong(data)) {
+            appPingOutstanding = false;
+            appPongs.next();
+            return;
+          }
+          let message: In;
+          try {
+            message = codec.decode(data);
+          } catch (error) {
+            emit({ type: 'error', at, message: `malformed inbound message: ${errorMessage(error)}` });
+            return;
+          }
+          messages.next(message);
+        }),
+      );
+      const target: HeartbeatTarget =
+        pingFrame === undefined
+          ? {
+              ping: () => connection.ping(),
+              pongs$: connection.pongs$.pipe(tap(() => meter.recordPong(now()))),
+              lastActivityAt: () => meter.lastActivityAt,
+            }
+          : {
+              ping: () => {
+                appPingOutstanding = true;
+                connection.send(pingFrame, ignoreWrite);
+              },
+              pongs$: appPongs,
+              lastActivityAt: () => meter.lastActivityAt,
+            };
+      session.add(
+        heartbeat(
+          target,
+          {
+            heartbeatInterval: config.heartbeatInterval,
+            heartbeatTimeout: config.heartbeatTimeout,
+            adaptiveHeartbeat: config.adaptiveHeartbeat,
+            dynamicTimeout: config.dynamicTimeout,
+            latencyWarningMs: config.latencyWarning,
+            poor$,
+          },
+          scheduler,
+        ).subscribe((sample) => {
+          switch (sample.kind) {
+            case 'rtt':
+              samples.next({ kind: 'heartbeat', rttMs: sample.rttMs });
+              latency.next({ source: 'heartbeat', latencyMs: sample.rttMs, at: now() });
+              return;
+            case 'lost':
+              samples.next({ kind: 'lost' });
+              return;
+            case 'timeout':
+              emit({ type: 'heartbeatTimeout', at: now(), silentMs: sample.silentMs, timeoutMs: sample.timeoutMs });
+              connection.terminate();
+              subscriber.error(new HeartbeatTimeoutError(sample.silentMs, sample.timeoutMs));
+          }
+        }),
+      );
+      if (Number.isFinite(config.unstableTimeout)) {
+        session.add(
+          linkState
+            .pipe(
+              map((state) => state.status === ConnectionStatus.Unstable),
+              distinctUntilChanged(),
+              switchMap((unstable) => (unstable ? timer(config.unstableTimeout, scheduler) : EMPTY)),
+            )
+            .subscribe(() => subscriber.error(new UnstableLinkError(config.unstableTimeout))),
+        );
+      }
+      return session;
+    });
+
+  let nextAttempt = 0;
+  let recovering = false;
+  const dropCurrent = (): boolean => {
+    const wasUp = current !== undefined;
+    current = undefined;
+    return wasUp;
+  };
+
+  /** One connection attempt: signals around the transport, errors when the link fails or dies. */
+  const attempt$ = defer(() => {
+    const attempt = nextAttempt;
+    let opened = false;
+    emit({ type: 'connecting', at: now(), attempt, maxAttempts: config.maxAttempts });
+    return transport.connect().pipe(
+      switchMap((connection) => {
+        opened = true;
+        return openSession(connection, attempt);
+      }),
+      catchError((error: unknown) => {
+        dropCurrent();
+        if (opened) {
+          samples.next({ kind: 'disconnect' });
+          const closeCode = error instanceof TransportError ? error.details.closeCode : undefined;
+          emit({
+            type: 'disconnected',
+            at: now(),
+            reason: errorMessage(error),
+            ...(closeCode !== undefined ? { code: closeCode } : {}),
+          });
+        } else {
+          emit({ type: 'connectFailed', at: now(), attempt, error: errorMessage(error) });
+        }
+        return throwError(() => error);
+      }),
+    );
+  });
+
+  /** A reconnect cycle: the immediate try plus up to maxAttempts retries; then Failed and recovery. */
+  const cycle = (): Observable<void> =>
+    defer(() => {
+      nextAttempt = 0;
+      return attempt$.pipe(
+        retryBackoff<void>({
+          initialDelay: config.initialDelay,
+          maxDelay: config.maxDelay,
+          factor: config.factor,
+          maxAttempts: config.maxAttempts,
+          jitter: config.jitter,
+          resetOnSuccess: config.minUptime,
+          // A recovery probe is one try: until it opens, a failure goes straight back to Failed.
+          shouldRetry: (error, attempt) => !recovering && shouldRetry(error, attempt),
+          onAttempt: ({ attempt, delay }) => {
+            nextAttempt = attempt;
+            emit({ type: 'retryScheduled', at: now(), attempt, maxAttempts: config.maxAttempts, delayMs: delay });
+          },
+          random,
+          scheduler,
+        }),
+      );
+    }).pipe(
+      catchError((error: unknown) => {
+        const exhausted = error instanceof RetryExhaustedError;
+        emit({
+          type: 'failed',
+          at: now(),
+          attempts: exhausted ? error.attempts : nextAttempt,
+          error: errorMessage(exhausted ? error.cause : error),
+        });
+        if (!Number.isFinite(config.recoveryInterval)) return NEVER;
+        return timer(config.recoveryInterval, scheduler).pipe(
+          switchMap(() => {
+            recovering = true;
+            return cycle();
+          }),
+        );
+      }),
+    );
+
+  const reconnectRequests = new Subject<void>();
+  const engine = new Subscription();
+  engine.add(
+    reconnectRequests
+      .pipe(
+        startWith(undefined),
+        switchMap(() => cycle()),
+      )
+      .subscribe(),
+  );
+
+  // Lifetime monitors: data sampling (throughput, uptime, resumption) and the latency probe.
+  engine.add(
+    dataReceived(meter, { sampleInterval: config.sampleInterval }, scheduler).subscribe((sample) => {
+      const at = now();
+      samples.next({ kind: 'throughput', messagesPerSecond: sample.messagesPerSecond });
+      samples.next({ kind: 'uptime', percentage: uptimePercentage(stats.value, at) });
+      if (sample.resumption) emit({ type: 'dataResumed', at, ...sample.resumption });
+    }),
+  );
+  if (probe) {
+    engine.add(
+      latencyProbe(
+        probe,
+        { checkInterval: config.checkInterval, probeTimeout: config.probeTimeout },
+        scheduler,
+      ).subscribe((result) => {
+        const at = now();
+        if (result.ok) {
+          samples.next({ kind: 'probe', latencyMs: result.latencyMs });
+          latency.next({ source: 'probe', latencyMs: result.latencyMs, at });
+        } else {
+          samples.next({ kind: 'error' });
+          emit({
+            type: 'error',
+            at,
+            message: result.initial
+              ? `initial connection check failed (continuing): ${result.error}`
+              : `connection check failed: ${result.error}`,
+          });
+        }
+      }),
+    );
+  }
+
+  const shared = <T>(source: Observable<T>): Observable<T> =>
+    source.pipe(shareReplay({ refCount: true, bufferSize: 1 }));
+  const status$ = shared(
+    linkState.pipe(
+      map((state) => state.status),
+      distinctUntilChanged(),
+    ),
+  );
+  let closing: Promise<void> | undefined;
+
+  const snapshot = (): ConnectionSnapshot => {
+    const at = now();
+    const q = quality.value;
+    const s = stats.value;
+    return {
+      at,
+      status: linkState.value.status,
+      state: linkState.value,
+      quality: q,
+      score: overallScore(q),
+      warnings: qualityWarnings(q, thresholds),
+      stats: s,
+      totalDowntime: totalDowntime(s, at),
+      uptimePercentage: uptimePercentage(s, at),
+      reconnectSuccessRate: reconnectSuccessRate(s),
+      recentEvents: eventLog.toArray(),
+      queued: queue.length,
+    };
+  };
+
+  return {
+    config,
+    messages$: messages.asObservable(),
+    status$,
+    state$: linkState.asObservable(),
+    events$: events.asObservable(),
+    quality$: quality.asObservable(),
+    stats$: stats.asObservable(),
+    latency$: latency.asObservable(),
+
+    send(message: Out, sendOptions: SendOptions = {}): Promise<void> {
+      if (closed) return Promise.reject(new SendError('closed', 'connection is closed; message not sent'));
+      let data: WireData;
+      let ttl: number;
+      try {
+        data = encode(message);
+        ttl =
+          sendOptions.ttl === undefined
+            ? config.queueTtl
+            : parseDuration(sendOptions.ttl, 'ttl', { allowZero: false, allowInfinity: true });
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (current !== undefined && queue.length === 0) {
+        const link = current;
+        let accepted = false;
+        const written = new Promise<void>((resolve, reject) => {
+          accepted = link.send(data, (error) =>
+            error ? reject(new SendError('write', `socket failed while writing: ${error.message}`, error)) : resolve(),
+          );
+        });
+        if (accepted) return written;
+        // The socket closed before its close event reached us: nothing was sent, so queue it like any other.
+      }
+      if (sendOptions.queue === false) {
+        return Promise.reject(
+          new SendError('disconnected', `link is ${linkState.value.status}; message not queued (queue: false)`),
+        );
+      }
+      return queue.add(data, ttl);
+    },
+
+    addSubscription(message: Out, unsubscribeMessage?: Out): Subscription {
+      const entry = { data: encode(message) };
+      const farewell = unsubscribeMessage === undefined ? undefined : encode(unsubscribeMessage);
+      replayed.add(entry);
+      current?.send(entry.data, ignoreWrite);
+      return new Subscription(() => {
+        if (!replayed.delete(entry)) return;
+        if (farewell !== undefined) current?.send(farewell, ignoreWrite);
+      });
+    },
+
+    snapshot,
+    recentEvents: () => eventLog.toArray(),
+
+    reconnect(): void {
+      if (closed) return;
+      if (dropCurrent()) emit({ type: 'disconnected', at: now(), reason: 'reconnect requested by the application' });
+      reconnectRequests.next();
+    },
+
+    close(): Promise<void> {
+      if (closing) return closing;
+      dropCurrent();
+      emit({ type: 'closed', at: now() });
+      closed = true;
+      queue.rejectAll(new SendError('closed', 'connection closed before the message could be sent'));
+      signals.complete();
+      samples.complete();
+      messages.complete();
+      latency.complete();
+      reconnectRequests.complete();
+      engine.unsubscribe();
+      derived.unsubscribe();
+      closing = transport.drain ? transport.drain() : Promise.resolve();
+      return closing;
+    },
+  };
+}
+
+function encodePing<In, Out>(pingMessage: unknown, codec: Codec<In, Out>): WireData {
+  if (typeof pingMessage === 'string') return pingMessage;
+  try {
+    return codec.encode(pingMessage as Out);
+  } catch (error) {
+    throw new ConfigError('pingMessage', pingMessage, `a value the codec can encode (${errorMessage(error)})`);
+  }
+}
+
+function checkParts(parts: Record<string, unknown>): void {
+  const { probe, codec, initialSubscriptions, shouldRetry, random, scheduler } = parts as Record<string, never>;
+  if (probe !== undefined && typeof probe !== 'function') {
+    throw new ConfigError('probe', probe, 'a function returning a Promise or an Observable');
+  }
+  const c = codec as { encode?: unknown; decode?: unknown } | null;
+  if (typeof c !== 'object' || c === null || typeof c.encode !== 'function' || typeof c.decode !== 'function') {
+    throw new ConfigError('codec', codec, 'an object with encode(message) and decode(data) functions');
+  }
+  if (!Array.isArray(initialSubscriptions))
+    throw new ConfigError('subscriptions', initialSubscriptions, 'an array of messages');
+  if (typeof shouldRetry !== 'function')
+    throw new ConfigError('shouldRetry', shouldRetry, 'a function (error, attempt) => boolean');
+  if (typeof random !== 'function') throw new ConfigError('random', random, 'a function returning a number in [0, 1)');
+  const s = scheduler as { now?: unknown; schedule?: unknown } | null;
+  if (typeof s !== 'object' || s === null || typeof s.now !== 'function' || typeof s.schedule !== 'function') {
+    throw new ConfigError('scheduler', scheduler, 'an RxJS SchedulerLike');
+  }
+}

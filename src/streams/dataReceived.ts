@@ -1,0 +1,62 @@
+import { Observable, SchedulerLike, asyncScheduler, interval, map } from 'rxjs';
+import { DataMeter, DataResumption } from '../model/DataMeter';
+
+export interface DataReceivedOptions {
+  /** Milliseconds between samples. Defaults to `1000`. */
+  readonly sampleInterval?: number;
+}
+
+/** Inbound traffic over one sampling tick. */
+export interface DataSample {
+  /** Messages during the tick. */
+  readonly messages: number;
+  /** Bytes during the tick. */
+  readonly bytes: number;
+  readonly messagesPerSecond: number;
+  readonly bytesPerSecond: number;
+  /** Scheduler time of the last message, if any has arrived. */
+  readonly lastDataAt: number | undefined;
+  /** Set when data started after an open, or resumed after a silence, during the tick. */
+  readonly resumption: DataResumption | undefined;
+}
+
+/**
+ * Samples the inbound counters every `sampleInterval`: one value per tick, never one per message.
+ *
+ * ```
+ * messages:  -mm-m----mmm--   (counted by the meter on the hot path)
+ * result:    ----a----b----c  (sampleInterval 5: a = 3 messages, b = 0, c = 3)
+ * ```
+ *
+ * The meter does the counting (`DataMeter.record`, O(1), allocation-free); this stream only reads
+ * and resets it on the tick, so a 100 000 msg/s feed costs the pipeline one emission a second.
+ *
+ * @example
+ * dataReceived(meter, { sampleInterval: 1000 })
+ * // { messages: 812, bytes: 121800, messagesPerSecond: 812, bytesPerSecond: 121800, … } each second
+ *
+ * @param meter The counters the message path bumps.
+ * @param options The sampling interval.
+ * @param scheduler Schedules the ticks. Defaults to `asyncScheduler`.
+ */
+export function dataReceived(
+  meter: DataMeter,
+  options: DataReceivedOptions = {},
+  scheduler: SchedulerLike = asyncScheduler,
+): Observable<DataSample> {
+  const { sampleInterval = 1000 } = options;
+  const perSecond = 1000 / sampleInterval;
+  return interval(sampleInterval, scheduler).pipe(
+    map((): DataSample => {
+      const { messages, bytes, resumption } = meter.take();
+      return {
+        messages,
+        bytes,
+        messagesPerSecond: messages * perSecond,
+        bytesPerSecond: bytes * perSecond,
+        lastDataAt: meter.lastDataAt,
+        resumption,
+      };
+    }),
+  );
+}

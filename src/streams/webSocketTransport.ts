@@ -1,0 +1,174 @@
+import { Observable, Subject } from 'rxjs';
+import makeWebSocketObservable, { GetWebSocketResponses, WebSocketLike } from 'rxjs-websockets';
+import type { ConnectionOptions } from 'node:tls';
+import WebSocket, { ClientOptions } from 'ws';
+import { WireData } from '../model/Codec';
+import { TransportError } from '../model/TransportError';
+import { Transport, TransportConnection } from './Transport';
+
+/** TLS settings passed to the `ws` client (Node's `tls.connect` options). */
+export type TlsOptions = Pick<
+  ConnectionOptions,
+  'ca' | 'cert' | 'key' | 'pfx' | 'passphrase' | 'rejectUnauthorized' | 'servername' | 'checkServerIdentity'
+>;
+
+export interface WebSocketTransportOptions {
+  /** `ws://` or `wss://` endpoint. */
+  readonly url: string;
+  /** Subprotocols to offer. Defaults to none. */
+  readonly protocols?: readonly string[];
+  /** Extra upgrade-request headers. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Milliseconds for TCP + TLS + upgrade. Defaults to `10000`. */
+  readonly handshakeTimeout?: number;
+  /** Largest inbound message in bytes. Defaults to 16 MiB. */
+  readonly maxPayload?: number;
+  /** Milliseconds a close handshake may take before the socket is destroyed. Defaults to `1000`. */
+  readonly closeTimeout?: number;
+  /** TLS options, e.g. `{ ca }` for a private certificate authority. */
+  readonly tls?: TlsOptions;
+}
+
+/**
+ * The production transport: rxjs-websockets' `makeWebSocketObservable` over a `ws` client built by
+ * our `makeWebSocket` factory. Keeping a handle to that client gives the heartbeat protocol
+ * ping/pong, the close code and reason, and a write callback for every frame: rxjs-websockets' own
+ * input stream calls `send` without one, and a frame sent to a closing `ws` socket is then dropped
+ * without a word, so outbound frames go straight to the client instead.
+ */
+export function webSocketTransport(options: WebSocketTransportOptions): Transport {
+  const {
+    url,
+    protocols = [],
+    headers = {},
+    handshakeTimeout = 10_000,
+    maxPayload = 16 * 1024 * 1024,
+    closeTimeout = 1000,
+    tls = {},
+  } = options;
+  const open = new Set<WebSocket>();
+  const idle: Array<() => void> = [];
+  const forget = (ws: WebSocket): void => {
+    open.delete(ws);
+    if (open.size === 0) idle.splice(0).forEach((resolve) => resolve());
+  };
+
+  const connect = (): Observable<TransportConnection> =>
+    new Observable<TransportConnection>((subscriber) => {
+      let ws: WebSocket | undefined;
+      let lastError: (Error & { code?: string }) | undefined;
+      let closeCode: number | undefined;
+      let closeReason = '';
+      const pongs = new Subject<void>();
+
+      const makeWebSocket = (target: string, offered: string | string[]): WebSocketLike => {
+        const socket = new WebSocket(target, offered, {
+          ...tls,
+          headers: { ...headers },
+          handshakeTimeout,
+          maxPayload,
+          closeTimeout,
+          perMessageDeflate: false,
+        } as ClientOptions);
+        open.add(socket);
+        // Registered before rxjs-websockets sets its handlers, so these run first.
+        socket.on('error', (error) => (lastError = error));
+        socket.on('close', (code, reason) => {
+          closeCode = code;
+          closeReason = reason.toString();
+          forget(socket);
+        });
+        socket.on('pong', () => pongs.next());
+        ws = socket;
+        return socket as unknown as WebSocketLike;
+      };
+
+      const failure = (fallback: unknown): TransportError => {
+        if (lastError) return describeError(lastError, closeCode);
+        if (closeCode !== undefined) return describeClose(closeCode, closeReason);
+        return new TransportError(fallback instanceof Error ? fallback.message : String(fallback));
+      };
+
+      const socket$ = makeWebSocketObservable(url, {
+        protocols: [...protocols],
+        makeWebSocket: makeWebSocket as never,
+      });
+      const subscription = socket$.subscribe({
+        next: (getResponses: GetWebSocketResponses) => {
+          const socket = ws as WebSocket;
+          subscriber.next(connection(socket, getResponses, pongs));
+        },
+        error: (error: unknown) => subscriber.error(failure(error)),
+        complete: () => subscriber.error(failure('socket closed')),
+      });
+
+      return () => {
+        subscription.unsubscribe();
+        pongs.complete();
+      };
+    });
+
+  return {
+    connect,
+    drain: () => (open.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
+  };
+}
+
+function connection(ws: WebSocket, getResponses: GetWebSocketResponses, pongs: Subject<void>): TransportConnection {
+  // Binary frames arrive as Buffers; rxjs-websockets hands text frames over as strings.
+  const messages$ = getResponses(new Observable<never>()) as unknown as Observable<WireData>;
+  return {
+    messages$,
+    pongs$: pongs.asObservable(),
+    send(data, done) {
+      if (ws.readyState !== WebSocket.OPEN) return false;
+      ws.send(data, (error) => done(error ?? undefined));
+      return true;
+    },
+    ping() {
+      if (ws.readyState === WebSocket.OPEN) ws.ping();
+    },
+    terminate() {
+      ws.terminate();
+    },
+  };
+}
+
+const CLOSE_NAMES: Readonly<Record<number, string>> = {
+  1000: 'normal closure',
+  1001: 'going away',
+  1002: 'protocol error',
+  1003: 'unsupported data',
+  1005: 'no status',
+  1006: 'abnormal closure',
+  1007: 'invalid payload',
+  1008: 'policy violation',
+  1009: 'message too big',
+  1011: 'server error',
+  1012: 'service restart',
+  1013: 'try again later',
+};
+
+function describeClose(code: number, reason: string): TransportError {
+  const name = CLOSE_NAMES[code] ?? 'closed';
+  return new TransportError(`connection closed: ${code} ${name}${reason ? ` (${reason})` : ''}`, {
+    closeCode: code,
+    closeReason: reason,
+  });
+}
+
+function describeError(error: Error & { code?: string }, closeCode: number | undefined): TransportError {
+  const status = /Unexpected server response: (\d+)/.exec(error.message);
+  if (status) {
+    const httpStatus = Number(status[1]);
+    return new TransportError(`upgrade rejected: HTTP ${httpStatus}`, { httpStatus });
+  }
+  // ws marks protocol errors with the close code it sends (1009 for an oversize message).
+  const statusSymbol = Object.getOwnPropertySymbols(error).find((symbol) => symbol.description === 'status-code');
+  const errorCloseCode = statusSymbol ? (error as unknown as Record<symbol, unknown>)[statusSymbol] : undefined;
+  const code = typeof errorCloseCode === 'number' ? errorCloseCode : closeCode;
+  return new TransportError(error.message || error.name, {
+    ...(error.code !== undefined ? { errno: error.code } : {}),
+    ...(code !== undefined ? { closeCode: code } : {}),
+  });
+}
