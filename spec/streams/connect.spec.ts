@@ -1,8 +1,20 @@
+import { Observable, Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ConnectionEvent, ConnectionEventType as E, ConnectionStatus as S, connect } from '../../src/index';
-import { FakeTransport, OPEN, closedBy } from '../support/fakeTransport';
+import {
+  ConfigError,
+  Connection,
+  ConnectionEvent,
+  ConnectionEventType as E,
+  ConnectionStatus as S,
+  ConnectOptions,
+  LinkState,
+  SendError,
+  TransportError,
+  connect,
+} from '../../src/index';
+import { FakeTransport, OPEN, PONG, closedBy } from '../support/fakeTransport';
 
-const frames = { o: OPEN };
+const frames = { o: OPEN, p: PONG, m: '{"channel":"trades","px":1}', n: '{"channel":"trades","px":2}', x: 'not json' };
 
 describe('connect', () => {
   let testScheduler: TestScheduler;
@@ -11,54 +23,645 @@ describe('connect', () => {
     testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
   });
 
-  it('should go Connecting then Connected and report a Connected event', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
-      const transport = new FakeTransport(testScheduler, [cold('--o', frames)], { autoPongMs: 5 });
-      const link = connect({ url: 'ws://x', transport, scheduler: testScheduler });
-      expectObservable(link.status$, '^ 10s !').toBe('a-b 8997ms (c|)', {
-        a: S.Connecting,
-        b: S.Connected,
-        c: S.Disconnected,
+  /** Records every value of `source$` with the virtual time it arrived. */
+  function record<T>(source$: Observable<T>): Array<[number, T]> {
+    const log: Array<[number, T]> = [];
+    source$.subscribe((value) => log.push([testScheduler.now(), value]));
+    return log;
+  }
+
+  const at = (ms: number, work: () => void): Subscription => testScheduler.schedule(work, ms);
+
+  /** A link on a fake transport; `closeAt` ends the run (every timer must stop, or run() never returns). */
+  function start(
+    transport: FakeTransport,
+    closeAt: number,
+    options: Partial<ConnectOptions> = {},
+  ): Connection<unknown, unknown> {
+    const link = connect({
+      url: 'ws://exchange.test/ws',
+      transport,
+      scheduler: testScheduler,
+      jitter: 'none',
+      ...options,
+    });
+    at(closeAt, () => void link.close());
+    return link;
+  }
+
+  describe('connecting', () => {
+    it('should go Connecting then Connected, and Disconnected with completion on close()', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const transport = new FakeTransport(testScheduler, [cold('--o', frames)], { autoPongMs: 5 });
+        const link = start(transport, 9000);
+        expectObservable(link.status$).toBe('a-b 8997ms (c|)', { a: S.Connecting, b: S.Connected, c: S.Disconnected });
+        expectObservable(link.events$.pipe()).toBe('--a 8997ms (b|)', {
+          a: expect.objectContaining({ type: E.Connected, severity: 1, timestamp: 2 }),
+          b: expect.objectContaining({ type: E.Disconnected, description: 'closed by the application' }),
+        });
       });
-      const types: string[] = [];
-      link.events$.subscribe((e) => types.push(e.type));
-      testScheduler.schedule(() => {
-        expect(types).toEqual([E.Connected]);
-        void link.close();
-        expect(types).toEqual([E.Connected, E.Disconnected]);
-      }, 9000);
+    });
+
+    it('should give a late subscriber the current status at once', () => {
+      const seen: Array<[number, S]> = [];
+      testScheduler.run(({ cold }) => {
+        const transport = new FakeTransport(testScheduler, [cold('--o', frames)], { autoPongMs: 5 });
+        const link = start(transport, 1000);
+        at(500, () => link.status$.subscribe((status) => seen.push([testScheduler.now(), status])));
+      });
+      expect(seen).toEqual([
+        [500, S.Connected],
+        [1000, S.Disconnected],
+      ]);
+    });
+
+    it('should reconnect on the backoff schedule after the server closes', () => {
+      let events: ConnectionEvent[] = [];
+      let transport!: FakeTransport;
+      testScheduler.run(({ cold, expectObservable }) => {
+        transport = new FakeTransport(
+          testScheduler,
+          [cold('--o 997ms #', frames, closedBy(1001)), cold('-o', frames)],
+          {
+            autoPongMs: 5,
+          },
+        );
+        const link = start(transport, 9000);
+        // open at 2, closed at 1000, retry after 2 s: attempt at 3000, open at 3001.
+        expectObservable(link.status$).toBe('a-b 997ms (cd) 1997ms e 5998ms (c|)', {
+          a: S.Connecting,
+          b: S.Connected,
+          c: S.Disconnected,
+          d: S.Reconnecting,
+          e: S.Connected,
+        });
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
+      });
+      expect(events.map((e) => [e.type, e.retryCount])).toEqual([
+        [E.Connected, 0],
+        [E.Disconnected, 0],
+        [E.ReconnectAttempt, 1],
+        [E.ReconnectSuccess, 1],
+        [E.Disconnected, 0],
+      ]);
+      expect(events[1]?.errorMessage).toContain('1001');
+      expect(transport.attemptTimes).toEqual([0, 3000]);
+    });
+
+    it('should show attempt n of N and the next retry time while backing off', () => {
+      let states: Array<[number, LinkState]> = [];
+      testScheduler.run(({ cold }) => {
+        const transport = new FakeTransport(testScheduler, [cold('#', frames, new TransportError('refused'))]);
+        const link = start(transport, 7000, { maxAttempts: 3 });
+        states = record(link.state$);
+      });
+      const reconnecting = states
+        .filter(([, s]) => s.status === S.Reconnecting)
+        .map(([t, s]) => [t, s.attempt, s.maxAttempts, s.nextRetryAt]);
+      expect(reconnecting[0]).toEqual([0, 1, 3, 2000]);
+      expect(states.find(([t, s]) => t === 2000 && s.attempt === 1)).toBeDefined();
+      expect(states.some(([t, s]) => t === 2000 && s.attempt === 2 && s.nextRetryAt === 6000)).toBe(true);
     });
   });
 
-  it('should reconnect on the backoff schedule after the server closes', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
-      const transport = new FakeTransport(
-        testScheduler,
-        [cold('--o 997ms #', frames, closedBy(1001)), cold('-o', frames)],
-        { autoPongMs: 5 },
-      );
-      const link = connect({ url: 'ws://x', transport, scheduler: testScheduler, jitter: 'none' });
-      // open at 2, closed at 1000, retry after 2 s: attempt at 3000, open at 3001.
-      expectObservable(link.status$, '^ 10s !').toBe('a-b 997ms (cd) 1997ms e 5998ms (c|)', {
-        a: S.Connecting,
-        b: S.Connected,
-        c: S.Disconnected,
-        d: S.Reconnecting,
-        e: S.Connected,
+  describe('when the server never comes back', () => {
+    it('should retry after 2, 4, 8, 16, 32 s, then fail with every attempt recorded', () => {
+      let events: ConnectionEvent[] = [];
+      let statuses: Array<[number, S]> = [];
+      let transport!: FakeTransport;
+      let link!: Connection;
+      testScheduler.run(({ cold }) => {
+        transport = new FakeTransport(testScheduler, [cold('-#', frames, new TransportError('connect ECONNREFUSED'))]);
+        link = start(transport, 100_000, { recoveryInterval: 'Infinity' });
+        statuses = record(link.status$);
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
       });
-      const events: ConnectionEvent[] = [];
-      link.events$.subscribe((e) => events.push(e));
-      testScheduler.schedule(() => {
-        expect(events.map((e) => [e.type, e.retryCount])).toEqual([
-          [E.Connected, 0],
-          [E.Disconnected, 0],
-          [E.ReconnectAttempt, 1],
-          [E.ReconnectSuccess, 1],
+      expect(transport.attemptTimes).toEqual([0, 2001, 6002, 14003, 30004, 62005]);
+      expect(statuses).toEqual([
+        [0, S.Connecting],
+        [1, S.Reconnecting],
+        [62006, S.Failed],
+        [100_000, S.Disconnected],
+      ]);
+      expect(events.map((e) => e.type)).toEqual([
+        E.ErrorOccurred,
+        ...[1, 2, 3, 4, 5].flatMap(() => [E.ReconnectAttempt, E.ReconnectFailed]),
+        E.ErrorOccurred,
+      ]);
+      expect(events.filter((e) => e.type === E.ReconnectAttempt).map((e) => e.retryCount)).toEqual([1, 2, 3, 4, 5]);
+      const failed = events[events.length - 1] as ConnectionEvent;
+      expect(failed.description).toContain('failed after 5 retries');
+      expect(failed.errorMessage).toBe('connect ECONNREFUSED');
+      expect(failed.severity).toBe(4);
+      const snapshot = link.snapshot();
+      expect(snapshot.stats.totalReconnectAttempts).toBe(5);
+      expect(snapshot.reconnectSuccessRate).toBe(0);
+    });
+
+    it('should try once per recoveryInterval after Failed, and give a recovered link its full budget again', () => {
+      let transport!: FakeTransport;
+      let statuses: Array<[number, S]> = [];
+      testScheduler.run(({ cold }) => {
+        const down = cold('-#', frames, new TransportError('refused'));
+        transport = new FakeTransport(testScheduler, [
+          down,
+          down, // retry 1
+          down, // retry 2 → Failed
+          down, // recovery try at +10 s → Failed again, no retries
+          cold('-o 99ms #', frames, closedBy(1006)), // second recovery opens, then drops
+          down, // retries with the full budget again
+          cold('-o', frames),
         ]);
-        expect(events[1]?.errorMessage).toContain('1001');
-        expect(transport.attemptTimes).toEqual([0, 3000]);
-        void link.close();
-      }, 9000);
+        const link = start(transport, 60_000, {
+          maxAttempts: 2,
+          initialDelay: 1000,
+          recoveryInterval: '10s',
+          minUptime: 0,
+        });
+        statuses = record(link.status$);
+      });
+      expect(transport.attemptTimes).toEqual([0, 1001, 3002, 13003, 23004, 24105, 26106]);
+      expect(statuses.map(([, s]) => s)).toEqual([
+        S.Connecting,
+        S.Reconnecting,
+        S.Failed, // after 2 retries
+        S.Reconnecting, // recovery try 1
+        S.Failed, // fails at once: one try only
+        S.Reconnecting, // recovery try 2
+        S.Connected,
+        S.Disconnected,
+        S.Reconnecting,
+        S.Connected,
+        S.Disconnected,
+      ]);
+    });
+
+    it('should not retry an upgrade rejected with HTTP 401, but retry one rejected with 503', () => {
+      let unauthorized!: FakeTransport;
+      let unavailable!: FakeTransport;
+      testScheduler.run(({ cold }) => {
+        unauthorized = new FakeTransport(testScheduler, [
+          cold('-#', frames, new TransportError('upgrade rejected: HTTP 401', { httpStatus: 401 })),
+        ]);
+        unavailable = new FakeTransport(testScheduler, [
+          cold('-#', frames, new TransportError('upgrade rejected: HTTP 503', { httpStatus: 503 })),
+        ]);
+        start(unauthorized, 20_000, { recoveryInterval: 'Infinity' });
+        start(unavailable, 20_000, { recoveryInterval: 'Infinity' });
+      });
+      expect(unauthorized.attempts).toBe(1);
+      expect(unavailable.attempts).toBe(4);
+    });
+
+    it('should keep backing off on a flapping link whose sessions are shorter than minUptime', () => {
+      let transport!: FakeTransport;
+      testScheduler.run(({ cold }) => {
+        transport = new FakeTransport(testScheduler, [cold('o-#', frames, closedBy(1006))], { autoPongMs: 1 });
+        start(transport, 200_000, { recoveryInterval: 'Infinity', minUptime: '5s' });
+      });
+      const gaps = transport.attemptTimes.slice(1).map((t, i) => t - (transport.attemptTimes[i] as number) - 2);
+      expect(gaps).toEqual([2000, 4000, 8000, 16000, 32000]);
+    });
+  });
+
+  describe('heartbeat', () => {
+    it('should find a half-open link by the heartbeat timeout, terminate it and reconnect', () => {
+      let events: ConnectionEvent[] = [];
+      let transport!: FakeTransport;
+      testScheduler.run(({ cold }) => {
+        transport = new FakeTransport(testScheduler, [cold('o', frames), cold('o', frames)]);
+        const link = start(transport, 70_000, { adaptiveHeartbeat: false, dynamicTimeout: false });
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
+        at(1, () => (transport.autoPongMs = undefined));
+      });
+      const timeout = events.find((e) => e.type === E.HeartbeatTimeout) as ConnectionEvent;
+      expect(timeout.timestamp).toBe(60_000);
+      expect(timeout.severity).toBe(3);
+      expect(transport.connections[0]?.terminated).toBe(true);
+      expect(transport.connections[0]?.pings).toEqual([30_000]);
+      expect(transport.attemptTimes).toEqual([0, 62_000]);
+      expect(events.map((e) => e.type)).toEqual([
+        E.Connected,
+        E.HeartbeatTimeout,
+        E.Disconnected,
+        E.ReconnectAttempt,
+        E.ReconnectSuccess,
+        E.Disconnected,
+      ]);
+    });
+
+    it('should count data as proof of life when pongs are lost, and record the losses', () => {
+      let link!: Connection;
+      let transport!: FakeTransport;
+      testScheduler.run(({ cold }) => {
+        // A tick every 10 s, never a pong.
+        transport = new FakeTransport(testScheduler, [
+          cold('o 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m', frames),
+        ]);
+        link = start(transport, 100_000, { adaptiveHeartbeat: false, dynamicTimeout: false });
+      });
+      expect(transport.attempts).toBe(1);
+      expect(link.snapshot().stats.totalDisconnections).toBe(0);
+      expect(link.snapshot().quality.packetLossRate).toBeGreaterThan(0);
+    });
+
+    it('should ping with the application message and take the matching reply as the pong', () => {
+      let messages: unknown[] = [];
+      let latencies: number[] = [];
+      let transport!: FakeTransport;
+      testScheduler.run(({ cold }) => {
+        transport = new FakeTransport(testScheduler, [cold('o', frames)]);
+        const link = start(transport, 35_000, {
+          ping: 'app',
+          pingMessage: { method: 'ping' },
+          pongMatch: '"channel":"pong"',
+          heartbeatInterval: '10s',
+          heartbeatTimeout: '20s',
+        });
+        messages = [];
+        link.messages$.subscribe((m) => messages.push(m));
+        latencies = [];
+        link.latency$.subscribe((l) => latencies.push(l.latencyMs));
+        at(10_040, () => transport.connections[0]?.inbound.next('{"channel":"pong"}'));
+        at(10_050, () => transport.connections[0]?.inbound.next('{"channel":"trades"}'));
+        at(20_030, () => transport.connections[0]?.inbound.next('{"channel":"pong"}'));
+        at(30_020, () => transport.connections[0]?.inbound.next('{"channel":"pong"}'));
+      });
+      expect(transport.connections[0]?.texts).toEqual(['{"method":"ping"}', '{"method":"ping"}', '{"method":"ping"}']);
+      expect(transport.connections[0]?.pings).toEqual([]);
+      expect(latencies).toEqual([40, 30, 20]);
+      expect(messages).toEqual([{ channel: 'trades' }]);
+      expect(transport.attempts).toBe(1);
+    });
+  });
+
+  describe('quality', () => {
+    it('should go Unstable with QualityDegraded under high latency, and back with QualityImproved', () => {
+      let events: ConnectionEvent[] = [];
+      let statuses: Array<[number, S]> = [];
+      testScheduler.run(({ cold }) => {
+        const transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1500 });
+        const link = start(transport, 200_000, {
+          heartbeatInterval: '10s',
+          heartbeatTimeout: '30s',
+          unstableTimeout: 'Infinity',
+        });
+        statuses = record(link.status$);
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
+        at(60_000, () => (transport.autoPongMs = 20));
+      });
+      expect(statuses.map(([, s]) => s)).toEqual([S.Connecting, S.Connected, S.Unstable, S.Connected, S.Disconnected]);
+      const degraded = events.find((e) => e.type === E.QualityDegraded) as ConnectionEvent;
+      expect(degraded.timestamp).toBe(11_500);
+      expect(degraded.latencyMs).toBe(1500);
+      expect(degraded.description).toContain('latency');
+      const improved = events.find((e) => e.type === E.QualityImproved) as ConnectionEvent;
+      expect(improved.timestamp).toBeGreaterThan(60_000);
+      expect(improved.latencyMs).toBeLessThan(1000);
+    });
+
+    it('should force a reconnect when the link stays Unstable longer than unstableTimeout', () => {
+      let transport!: FakeTransport;
+      let events: ConnectionEvent[] = [];
+      testScheduler.run(({ cold }) => {
+        transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1500 });
+        const link = start(transport, 80_000, {
+          heartbeatInterval: '10s',
+          heartbeatTimeout: '30s',
+          unstableTimeout: '60s',
+        });
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
+      });
+      const disconnected = events.find((e) => e.type === E.Disconnected) as ConnectionEvent;
+      expect(disconnected.timestamp).toBe(71_500);
+      expect(disconnected.errorMessage).toContain('unstable');
+      expect(transport.attemptTimes[1]).toBe(73_500);
+    });
+  });
+
+  describe('sending', () => {
+    it('should send the subscriptions first, then the queued messages in order, on every (re)connect', () => {
+      let transport!: FakeTransport;
+      const written: string[] = [];
+      testScheduler.run(({ cold }) => {
+        transport = new FakeTransport(testScheduler, [cold('--o 97ms #', frames, closedBy(1006)), cold('-o', frames)], {
+          autoPongMs: 1,
+        });
+        const link = start(transport, 10_000, { subscriptions: [{ op: 'subscribe', channel: 'trades' }] });
+        void link.send({ order: 1 }).then(() => written.push('1'));
+        void link.send('{"order":2}').then(() => written.push('2'));
+        at(50, () => void link.send({ order: 3 }).then(() => written.push('3')));
+        at(500, () => void link.send({ order: 4 }).then(() => written.push('4')));
+      });
+      expect(transport.connections[0]?.texts).toEqual([
+        '{"op":"subscribe","channel":"trades"}',
+        '{"order":1}',
+        '{"order":2}',
+        '{"order":3}',
+      ]);
+      expect(transport.connections[1]?.texts).toEqual(['{"op":"subscribe","channel":"trades"}', '{"order":4}']);
+      expect(transport.connections[1]?.sent[1]?.at).toBe(2101);
+    });
+
+    it('should reject a queued message when its time-to-live runs out, and never send it', async () => {
+      let transport!: FakeTransport;
+      const outcomes: string[] = [];
+      const queued: Array<[number, number]> = [];
+      testScheduler.run(({ cold }) => {
+        transport = new FakeTransport(testScheduler, [cold('5s o', frames)], { autoPongMs: 1 });
+        const link = start(transport, 10_000);
+        link.send({ order: 'stale' }, { ttl: '2s' }).then(
+          () => outcomes.push('stale sent'),
+          (e: SendError) => outcomes.push(`stale ${e.reason}`),
+        );
+        link.send({ order: 'patient' }).then(() => outcomes.push('patient sent'));
+        for (const t of [1999, 2000, 4999]) at(t, () => queued.push([t, link.snapshot().queued]));
+      });
+      await flushPromises();
+      expect(queued).toEqual([
+        [1999, 2],
+        [2000, 1],
+        [4999, 1],
+      ]);
+      expect(outcomes).toEqual(['stale expired', 'patient sent']);
+      expect(transport.connections[0]?.texts).toEqual(['{"order":"patient"}']);
+    });
+
+    it('should reject at once with queue: false while down, and when the queue is full', async () => {
+      const outcomes: string[] = [];
+      testScheduler.run(({ cold }) => {
+        const transport = new FakeTransport(testScheduler, [cold('-', frames)]);
+        const link = start(transport, 1000, { queueSize: 2 });
+        const note = (label: string) => (e: SendError) => outcomes.push(`${label}: ${e.reason}`);
+        link.send({ a: 1 }, { queue: false }).catch(note('a'));
+        link.send({ b: 1 }).catch(note('b'));
+        link.send({ c: 1 }).catch(note('c'));
+        link.send({ d: 1 }).catch(note('d'));
+      });
+      await flushPromises();
+      expect(outcomes).toEqual(['a: disconnected', 'd: overflow', 'b: closed', 'c: closed']);
+    });
+
+    it('should reject a message the codec cannot encode and carry on', async () => {
+      const outcomes: string[] = [];
+      let transport!: FakeTransport;
+      testScheduler.run(({ cold }) => {
+        transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+        const link = start(transport, 1000);
+        at(10, () => {
+          link.send({ big: BigInt(1) }).catch((e: SendError) => outcomes.push(`${e.reason}: ${e.message}`));
+          link.send({ ok: true }).then(() => outcomes.push('ok sent'));
+        });
+      });
+      await flushPromises();
+      expect(outcomes[0]).toMatch(/^encode: cannot encode message: .*BigInt/);
+      expect(outcomes[1]).toBe('ok sent');
+      expect(transport.connections[0]?.texts).toEqual(['{"ok":true}']);
+    });
+
+    it('should reject with reason write when the socket fails while writing', async () => {
+      const outcomes: string[] = [];
+      testScheduler.run(({ cold }) => {
+        const transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+        const link = start(transport, 1000);
+        at(10, () => {
+          (transport.connections[0] as { failWrites?: Error }).failWrites = new Error('EPIPE');
+          link.send({ order: 1 }).catch((e: SendError) => outcomes.push(`${e.reason}: ${e.message}`));
+        });
+      });
+      await flushPromises();
+      expect(outcomes).toEqual(['write: socket failed while writing: EPIPE']);
+    });
+
+    it('should replay added subscriptions and send the unsubscribe message when removed', () => {
+      let transport!: FakeTransport;
+      testScheduler.run(({ cold }) => {
+        transport = new FakeTransport(
+          testScheduler,
+          [cold('o 99ms #', frames, closedBy(1006)), cold('o 99ms #', frames, closedBy(1006))],
+          {
+            autoPongMs: 1,
+          },
+        );
+        const link = start(transport, 10_000, { initialDelay: 100, maxDelay: 100 });
+        at(10, () => {
+          const book = link.addSubscription({ sub: 'book' }, { unsub: 'book' });
+          // The second socket is up from 200 to 300.
+          at(240, () => book.unsubscribe());
+        });
+      });
+      expect(transport.connections[0]?.texts).toEqual(['{"sub":"book"}']);
+      expect(transport.connections[1]?.texts).toEqual(['{"sub":"book"}', '{"unsub":"book"}']);
+      expect(transport.connections[2]?.texts).toEqual([]);
+    });
+  });
+
+  describe('inbound', () => {
+    it('should turn a malformed message into an ErrorOccurred event and keep delivering', () => {
+      let messages: unknown[] = [];
+      let events: ConnectionEvent[] = [];
+      testScheduler.run(({ cold }) => {
+        const transport = new FakeTransport(testScheduler, [cold('o-m-x-n', frames)], { autoPongMs: 1 });
+        const link = start(transport, 5000);
+        messages = [];
+        link.messages$.subscribe((m) => messages.push(m));
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
+      });
+      expect(messages).toEqual([
+        { channel: 'trades', px: 1 },
+        { channel: 'trades', px: 2 },
+      ]);
+      const error = events.find((e) => e.type === E.ErrorOccurred) as ConnectionEvent;
+      expect(error.timestamp).toBe(4);
+      expect(error.errorMessage).toMatch(/^malformed inbound message: /);
+    });
+
+    it('should raise DataReceived for the first data after open and after a long silence only', () => {
+      let events: ConnectionEvent[] = [];
+      testScheduler.run(({ cold }) => {
+        const transport = new FakeTransport(testScheduler, [cold('o 249ms m 999ms m 39999ms m', frames)], {
+          autoPongMs: 1,
+        });
+        const link = start(transport, 50_000);
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
+      });
+      const data = events.filter((e) => e.type === E.DataReceived);
+      expect(data.map((e) => e.description)).toEqual([
+        'first data 0.25s after connect',
+        'data resumed after 40s of silence',
+      ]);
+    });
+  });
+
+  describe('probe', () => {
+    it('should only warn when the initial check fails, and measure latency when it succeeds', () => {
+      let events: ConnectionEvent[] = [];
+      let statuses: S[] = [];
+      let latencies: Array<[string, number]> = [];
+      testScheduler.run(({ cold }) => {
+        const transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+        let runs = 0;
+        const probe = () => (runs++ === 0 ? cold('--#', undefined, new Error('account info 502')) : cold('---a|'));
+        const link = start(transport, 130_000, { probe, heartbeatInterval: '60s', heartbeatTimeout: '90s' });
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
+        statuses = [];
+        link.status$.subscribe((s) => statuses.push(s));
+        latencies = [];
+        link.latency$.subscribe((l) => latencies.push([l.source, l.latencyMs]));
+      });
+      const warning = events.find((e) => e.type === E.ErrorOccurred) as ConnectionEvent;
+      expect(warning.errorMessage).toBe('initial connection check failed (continuing): account info 502');
+      expect(statuses).toEqual([S.Connecting, S.Connected, S.Disconnected]);
+      expect(latencies.filter(([source]) => source === 'probe')).toEqual([
+        ['probe', 3],
+        ['probe', 3],
+      ]);
+    });
+  });
+
+  describe('reconnect()', () => {
+    it('should drop a live link and connect again at once, replaying subscriptions', () => {
+      let transport!: FakeTransport;
+      let statuses: Array<[number, S]> = [];
+      testScheduler.run(({ cold }) => {
+        transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+        const link = start(transport, 5000, { subscriptions: ['{"sub":"trades"}'] });
+        statuses = record(link.status$);
+        at(1000, () => link.reconnect());
+      });
+      expect(transport.attemptTimes).toEqual([0, 1000]);
+      expect(transport.connections[0]?.closed).toBe(true);
+      expect(transport.connections[1]?.texts).toEqual(['{"sub":"trades"}']);
+      expect(statuses).toEqual([
+        [0, S.Connecting],
+        [0, S.Connected],
+        [1000, S.Disconnected],
+        [1000, S.Reconnecting],
+        [1000, S.Connected],
+        [5000, S.Disconnected],
+      ]);
+    });
+
+    it('should be the way out of Failed', () => {
+      let statuses: S[] = [];
+      let transport!: FakeTransport;
+      testScheduler.run(({ cold }) => {
+        transport = new FakeTransport(
+          testScheduler,
+          [cold('#', frames, new TransportError('refused')), cold('-o', frames)],
+          {
+            autoPongMs: 1,
+          },
+        );
+        const link = start(transport, 10_000, { maxAttempts: 0, recoveryInterval: 'Infinity' });
+        statuses = [];
+        link.status$.subscribe((s) => statuses.push(s));
+        at(5000, () => link.reconnect());
+      });
+      expect(statuses).toEqual([S.Connecting, S.Failed, S.Reconnecting, S.Connected, S.Disconnected]);
+      expect(transport.attemptTimes).toEqual([0, 5000]);
+    });
+  });
+
+  describe('close()', () => {
+    it('should release every timer and socket, complete the streams and reject queued messages', async () => {
+      let leftover = -1;
+      let transport!: FakeTransport;
+      const completed: string[] = [];
+      const outcomes: string[] = [];
+      let link!: Connection;
+      testScheduler.run(({ cold }) => {
+        transport = new FakeTransport(testScheduler, [cold('#', frames, new TransportError('refused'))]);
+        link = connect({ url: 'ws://x', transport, scheduler: testScheduler, probe: () => cold('-a|') });
+        for (const [name, stream] of Object.entries({
+          status$: link.status$,
+          events$: link.events$,
+          quality$: link.quality$,
+          stats$: link.stats$,
+          messages$: link.messages$,
+          latency$: link.latency$,
+        })) {
+          stream.subscribe({ complete: () => completed.push(name) });
+        }
+        link.send({ order: 1 }).catch((e: SendError) => outcomes.push(e.reason));
+        at(1000, () => {
+          // Mid-backoff, with a probe, data sampling and a queued message pending.
+          void link.close();
+          void link.close();
+          leftover = testScheduler.actions.length;
+        });
+      });
+      await flushPromises();
+      expect(leftover).toBe(0);
+      expect(transport.active).toBe(0);
+      expect(completed.sort()).toEqual(['events$', 'latency$', 'messages$', 'quality$', 'stats$', 'status$']);
+      expect(outcomes).toEqual(['closed']);
+      await expect(link.send({ late: true })).rejects.toMatchObject({ reason: 'closed' });
+      expect(() => link.reconnect()).not.toThrow();
+    });
+  });
+
+  describe('statistics', () => {
+    it('should count connections, disconnections, attempts and downtime', () => {
+      let link!: Connection;
+      testScheduler.run(({ cold }) => {
+        const transport = new FakeTransport(
+          testScheduler,
+          [
+            cold('o 999ms #', frames, closedBy(1006)),
+            cold('#', frames, new TransportError('refused')),
+            cold('o', frames),
+          ],
+          { autoPongMs: 1 },
+        );
+        link = start(transport, 20_000);
+        at(19_999, () => {
+          const s = link.snapshot();
+          expect(s.stats).toMatchObject({
+            totalConnections: 2,
+            totalDisconnections: 1,
+            totalReconnectAttempts: 2,
+            successfulReconnects: 1,
+            lastDisconnectTime: 1000,
+          });
+          // Down from 1000 (drop) to 7000 (attempt 2 opens after 2 s + 4 s).
+          expect(s.totalDowntime).toBe(6000);
+          expect(s.reconnectSuccessRate).toBe(50);
+          expect(s.uptimePercentage).toBeCloseTo((100 * (19_999 - 6000)) / 19_999, 6);
+        });
+      });
+    });
+  });
+
+  describe('configuration', () => {
+    it.each([
+      ['url', { url: 'http://exchange.test' }],
+      ['heartbeatTimeout', { url: 'ws://x', heartbeatInterval: '30s', heartbeatTimeout: '10s' }],
+      ['heartbeatIntervall', { url: 'ws://x', heartbeatIntervall: '30s' }],
+      ['probe', { url: 'ws://x', probe: 'yes' }],
+      ['codec', { url: 'ws://x', codec: {} }],
+      ['scheduler', { url: 'ws://x', scheduler: {} }],
+    ])('should throw a ConfigError naming %s before anything starts', (field, options) => {
+      let caught: unknown;
+      try {
+        connect(options as never);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ConfigError);
+      expect((caught as ConfigError).field).toBe(field);
     });
   });
 });
+
+async function flushPromises(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}

@@ -30,7 +30,7 @@ export class FakeConnection implements TransportConnection {
 
   constructor(
     private readonly scheduler: SchedulerLike,
-    private readonly autoPongMs: number | undefined,
+    private readonly autoPongMs: () => number | undefined,
   ) {}
 
   send(data: WireData, done: (error?: Error) => void): boolean {
@@ -42,7 +42,8 @@ export class FakeConnection implements TransportConnection {
 
   ping(): void {
     this.pings.push(this.scheduler.now());
-    if (this.autoPongMs !== undefined) this.scheduler.schedule(() => this.closed || this.pongs.next(), this.autoPongMs);
+    const delay = this.autoPongMs();
+    if (delay !== undefined) this.scheduler.schedule(() => this.closed || this.terminated || this.pongs.next(), delay);
   }
 
   terminate(): void {
@@ -71,12 +72,16 @@ export class FakeTransport implements Transport {
   /** Scheduler times at which each attempt started. */
   readonly attemptTimes: number[] = [];
   active = 0;
+  /** Answer every protocol ping after this many ms; undefined: never. May be changed mid-run. */
+  autoPongMs: number | undefined;
 
   constructor(
     private readonly scheduler: SchedulerLike,
     private readonly scripts: ReadonlyArray<Observable<string>>,
-    private readonly options: FakeTransportOptions = {},
-  ) {}
+    options: FakeTransportOptions = {},
+  ) {
+    this.autoPongMs = options.autoPongMs;
+  }
 
   connect(): Observable<TransportConnection> {
     const script = this.scripts[Math.min(this.attempts, this.scripts.length - 1)] as Observable<string>;
@@ -84,7 +89,7 @@ export class FakeTransport implements Transport {
     return new Observable<TransportConnection>((subscriber) => {
       this.attemptTimes.push(this.scheduler.now());
       this.active++;
-      const connection = new FakeConnection(this.scheduler, this.options.autoPongMs);
+      const connection = new FakeConnection(this.scheduler, () => this.autoPongMs);
       const subscription = script.subscribe({
         next: (frame) => {
           if (frame === OPEN) {

@@ -6,14 +6,29 @@ import { ConnectionQuality } from './ConnectionQuality';
  * Attempts are numbered per reconnect cycle: 0 is the immediate try, 1…N the retries.
  */
 export type ConnectionSignal =
-  /** A socket is being opened. */
-  | { readonly type: 'connecting'; readonly at: number; readonly attempt: number; readonly maxAttempts: number }
-  /** The socket opened (the WebSocket upgrade completed). */
-  | { readonly type: 'open'; readonly at: number; readonly attempt: number }
+  /**
+   * A socket is being opened. `reconnect` is false only for the very first attempt of the handle's
+   * life (when omitted, it is inferred: attempt > 0, or a socket has opened before).
+   */
+  | {
+      readonly type: 'connecting';
+      readonly at: number;
+      readonly attempt: number;
+      readonly maxAttempts: number;
+      readonly reconnect?: boolean;
+    }
+  /** The socket opened (the WebSocket upgrade completed); `reconnect` as for `connecting`. */
+  | { readonly type: 'open'; readonly at: number; readonly attempt: number; readonly reconnect?: boolean }
+  /** An attempt failed before the socket opened; `reconnect` as for `connecting`. */
+  | {
+      readonly type: 'connectFailed';
+      readonly at: number;
+      readonly attempt: number;
+      readonly error: string;
+      readonly reconnect?: boolean;
+    }
   /** An open link ended: remote close, transport error, heartbeat timeout, or a forced reconnect. */
   | { readonly type: 'disconnected'; readonly at: number; readonly reason: string; readonly code?: number }
-  /** An attempt failed before the socket opened. */
-  | { readonly type: 'connectFailed'; readonly at: number; readonly attempt: number; readonly error: string }
   /** The next attempt is scheduled after a backoff delay. */
   | {
       readonly type: 'retryScheduled';

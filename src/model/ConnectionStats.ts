@@ -40,14 +40,14 @@ export function initialStats(now: number): ConnectionStats {
 export function updateStats(stats: ConnectionStats, signal: ConnectionSignal): ConnectionStats {
   switch (signal.type) {
     case 'connecting':
-      return isReconnect(stats, signal.attempt)
+      return isReconnect(stats, signal)
         ? { ...stats, totalReconnectAttempts: stats.totalReconnectAttempts + 1 }
         : stats;
     case 'open':
       return {
         ...stats,
         totalConnections: stats.totalConnections + 1,
-        successfulReconnects: stats.successfulReconnects + (isReconnect(stats, signal.attempt) ? 1 : 0),
+        successfulReconnects: stats.successfulReconnects + (isReconnect(stats, signal) ? 1 : 0),
         closedDowntime:
           stats.closedDowntime + (stats.downSince === undefined ? 0 : Math.max(0, signal.at - stats.downSince)),
         downSince: undefined,
@@ -67,9 +67,12 @@ export function updateStats(stats: ConnectionStats, signal: ConnectionSignal): C
   }
 }
 
-/** Any attempt but the very first of the handle's life is a reconnect attempt. */
-function isReconnect(stats: ConnectionStats, attempt: number): boolean {
-  return attempt > 0 || stats.totalConnections > 0;
+/** Any attempt but the very first of the handle's life is a reconnect attempt (the engine says which). */
+function isReconnect(
+  stats: ConnectionStats,
+  signal: { readonly attempt: number; readonly reconnect?: boolean },
+): boolean {
+  return signal.reconnect ?? (signal.attempt > 0 || stats.totalConnections > 0);
 }
 
 /** Total time without an open link as of `now`, the current outage included (ms). */

@@ -29,7 +29,7 @@ export interface LifelineConfigInput {
   readonly pongMatch?: string | ((text: string) => boolean);
   /** Time between pings (the longest, when adaptive). Defaults to `'30s'`. */
   readonly heartbeatInterval?: Duration;
-  /** Silence (no pong, no data) after which the link is dead; the floor of the dynamic timeout. Defaults to `'60s'`. */
+  /** Silence (no pong, no data) after which the link is dead; more than the interval; the floor of the dynamic timeout. Defaults to `'60s'`. */
   readonly heartbeatTimeout?: Duration;
   /** Shorten the ping interval under stress, relax it when stable. Defaults to `true`. */
   readonly adaptiveHeartbeat?: boolean;
@@ -207,12 +207,13 @@ export function resolveConfig(input: LifelineConfigInput): LifelineConfig {
     queueSize: integer('queueSize', pick('queueSize'), 0),
     queueTtl: duration('queueTtl', false, true),
   };
-  if (config.heartbeatTimeout < config.heartbeatInterval) {
+  // Equal would time out a quiet, healthy link at every ping: the pong needs time to come back.
+  if (config.heartbeatTimeout <= config.heartbeatInterval) {
     throw new ConfigError(
       'heartbeatTimeout',
       input.heartbeatTimeout ?? config.heartbeatTimeout,
-      `a duration >= heartbeatInterval (${shown(input.heartbeatInterval, config.heartbeatInterval)})`,
-      `heartbeatTimeout (${shown(input.heartbeatTimeout, config.heartbeatTimeout)}) must be >= heartbeatInterval (${shown(input.heartbeatInterval, config.heartbeatInterval)})`,
+      `a duration > heartbeatInterval (${shown(input.heartbeatInterval, config.heartbeatInterval)})`,
+      `heartbeatTimeout (${shown(input.heartbeatTimeout, config.heartbeatTimeout)}) must be > heartbeatInterval (${shown(input.heartbeatInterval, config.heartbeatInterval)}): a pong needs time to come back`,
     );
   }
   if (config.maxDelay < config.initialDelay) {

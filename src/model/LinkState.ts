@@ -44,15 +44,14 @@ export function initialLinkState(now: number, maxAttempts = 5): LinkState {
  *                                     Connected/Unstable ◄──open───────────────┤  └─────────┘
  *                                                          Failed ◄──failed────┘
  * ```
- * A manual `reconnect()` or the recovery probe starts a new cycle: `connecting` after a first open,
- * or with attempt > 0, is Reconnecting. `closed` (the application closed the handle) is final.
+ * A manual `reconnect()` or the recovery probe starts a new cycle. Every attempt but the very first
+ * of the handle's life is Reconnecting (see `isReconnect`). `closed` (the application closed the handle) is final.
  */
 export function nextLinkState(state: LinkState, signal: ConnectionSignal): LinkState {
   if (state.closedByApp) return state;
   switch (signal.type) {
     case 'connecting': {
-      const status =
-        signal.attempt > 0 || state.everConnected ? ConnectionStatus.Reconnecting : ConnectionStatus.Connecting;
+      const status = isReconnect(state, signal) ? ConnectionStatus.Reconnecting : ConnectionStatus.Connecting;
       return to(
         { ...state, attempt: signal.attempt, maxAttempts: signal.maxAttempts, nextRetryAt: undefined },
         status,
@@ -91,6 +90,14 @@ export function nextLinkState(state: LinkState, signal: ConnectionSignal): LinkS
     default:
       return state;
   }
+}
+
+/** Whether an attempt is a reconnect: as the engine says, else any but a first try before any open. */
+export function isReconnect(
+  state: LinkState,
+  signal: { readonly attempt: number; readonly reconnect?: boolean },
+): boolean {
+  return signal.reconnect ?? (signal.attempt > 0 || state.everConnected);
 }
 
 function to(state: LinkState, status: ConnectionStatus, at: number): LinkState {

@@ -2,7 +2,7 @@ import { createEvent, ConnectionEvent } from './ConnectionEvent';
 import { ConnectionEventType } from './ConnectionEventType';
 import { ConnectionSignal } from './ConnectionSignal';
 import { ConnectionStatus } from './ConnectionStatus';
-import { LinkState } from './LinkState';
+import { LinkState, isReconnect } from './LinkState';
 
 const seconds = (ms: number): string => `${+(ms / 1000).toFixed(3)}s`;
 const attemptOf = (attempt: number, max: number): string => `${attempt}/${Number.isFinite(max) ? max : '∞'}`;
@@ -33,7 +33,7 @@ export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: 
           ]
         : [];
     case 'open':
-      return previous.everConnected || signal.attempt > 0
+      return isReconnect(previous, signal)
         ? [
             createEvent(
               ConnectionEventType.ReconnectSuccess,
@@ -50,7 +50,7 @@ export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: 
         ? [createEvent(ConnectionEventType.Disconnected, at, 'connection lost', { errorMessage: signal.reason })]
         : [];
     case 'connectFailed':
-      return previous.everConnected || signal.attempt > 0
+      return isReconnect(previous, signal)
         ? [
             createEvent(
               ConnectionEventType.ReconnectFailed,

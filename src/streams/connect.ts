@@ -194,7 +194,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
   );
 
   /** One open socket: flush, then watch it until it dies. Emits once when up, for retryBackoff's minimum uptime. */
-  const openSession = (connection: TransportConnection, attempt: number): Observable<void> =>
+  const openSession = (connection: TransportConnection, attempt: number, reconnect: boolean): Observable<void> =>
     new Observable<void>((subscriber) => {
       const openedAt = now();
       meter.markOpen(openedAt);
@@ -203,7 +203,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
       for (const { data } of replayed) connection.send(data, ignoreWrite);
       queue.flush((data, done) => connection.send(data, done));
       current = connection;
-      emit({ type: 'open', at: openedAt, attempt });
+      emit({ type: 'open', at: openedAt, attempt, reconnect });
       subscriber.next();
 
       const appPongs = new Subject<void>();
@@ -297,14 +297,16 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
   };
 
   /** One connection attempt: signals around the transport, errors when the link fails or dies. */
+  let attemptsStarted = 0;
   const attempt$ = defer(() => {
     const attempt = nextAttempt;
+    const reconnect = attemptsStarted++ > 0;
     let opened = false;
-    emit({ type: 'connecting', at: now(), attempt, maxAttempts: config.maxAttempts });
+    emit({ type: 'connecting', at: now(), attempt, maxAttempts: config.maxAttempts, reconnect });
     return transport.connect().pipe(
       switchMap((connection) => {
         opened = true;
-        return openSession(connection, attempt);
+        return openSession(connection, attempt, reconnect);
       }),
       catchError((error: unknown) => {
         dropCurrent();
@@ -318,7 +320,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
             ...(closeCode !== undefined ? { code: closeCode } : {}),
           });
         } else {
-          emit({ type: 'connectFailed', at: now(), attempt, error: errorMessage(error) });
+          emit({ type: 'connectFailed', at: now(), attempt, error: errorMessage(error), reconnect });
         }
         return throwError(() => error);
       }),

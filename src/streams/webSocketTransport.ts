@@ -103,6 +103,8 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
       });
 
       return () => {
+        // rxjs-websockets closes without a status code (the peer sees 1005); say it is a normal closure.
+        if (ws?.readyState === WebSocket.OPEN) ws.close(1000, 'client closing');
         subscription.unsubscribe();
         pongs.complete();
       };
