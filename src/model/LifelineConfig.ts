@@ -227,7 +227,11 @@ export function resolveConfig(input: LifelineConfigInput): LifelineConfig {
   return config;
 }
 
-const shown = (given: unknown, ms: number): string => (typeof given === 'string' ? given : `${ms}ms`);
+const shown = (given: unknown, ms: number): string => {
+  if (typeof given === 'string') return given;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+};
 
 function url(value: unknown): string {
   const allowed = 'a ws:// or wss:// URL, e.g. "wss://api.example.com/ws"';

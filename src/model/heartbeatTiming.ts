@@ -43,7 +43,8 @@ export function initialHeartbeatTiming(config: HeartbeatTimingConfig): Heartbeat
  * - Calm relaxes it by half again, up to the base: a round trip under a quarter of the warning
  *   (250 ms) while quality is not poor. Anything between holds the interval.
  * - Timeout = max(heartbeatTimeout, interval + SRTT + 4 × RTTVAR): the longest gap one ping and its
- *   answer should take, with TCP's retransmission-timeout margin (RFC 6298), never below the floor.
+ *   answer should take, with TCP's retransmission-timeout margin (RFC 6298), never below the floor
+ *   and never above 10 × the floor, so absurd round trips cannot keep a dead link "alive" forever.
  */
 export function nextHeartbeatTiming(
   timing: HeartbeatTiming,
@@ -83,7 +84,7 @@ export function nextHeartbeatTiming(
   }
   const rto = srttMs === undefined || rttVarMs === undefined ? 0 : srttMs + 4 * rttVarMs;
   const timeoutMs = config.dynamicTimeout
-    ? Math.max(config.heartbeatTimeout, intervalMs + rto)
+    ? Math.min(10 * config.heartbeatTimeout, Math.max(config.heartbeatTimeout, intervalMs + rto))
     : config.heartbeatTimeout;
   return { intervalMs, timeoutMs, srttMs, rttVarMs, poor };
 }
