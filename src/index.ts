@@ -92,3 +92,16 @@ export { linkStateFrom } from './streams/linkStateFrom';
 export { eventsFrom } from './streams/eventsFrom';
 export { statsFrom } from './streams/statsFrom';
 export { OutboundQueue } from './streams/OutboundQueue';
+
+// Beyond the seed: several endpoints, a connection budget, stale feeds, prediction, persistence.
+export { ConnectionBudget, fullBudget, takeToken } from './model/connectionBudget';
+export type { BudgetRule, BudgetState } from './model/connectionBudget';
+export { latencyTrend, forecastsDegradation } from './model/latencyTrend';
+export type { LatencyTrend, TrendSample, ForecastRule } from './model/latencyTrend';
+export { forecastDegradation } from './operators/forecastDegradation';
+export type { ForecastConfig, Forecast } from './operators/forecastDegradation';
+export { FeedWatch } from './streams/feedWatch';
+export type { FeedWatchdog, FeedSignal } from './streams/feedWatch';
+export { parseState, serializeState, PERSISTED_STATE_VERSION } from './model/PersistedState';
+export type { PersistedState } from './model/PersistedState';
+export type { WatchdogOptions, RestoredState } from './streams/Connection';

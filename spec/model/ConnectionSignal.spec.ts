@@ -23,10 +23,22 @@ const examples: Record<ConnectionSignalType, ConnectionSignal> = {
   dataResumed: { type: 'dataResumed', at: 1_000, silentMs: 30_000, afterOpen: false },
   quality: { type: 'quality', at: 1_000, quality: initialQuality, score: 40, poor: true, warnings: ['latency'] },
   closed: { type: 'closed', at: 1_000 },
+  budgetWait: { type: 'budgetWait', at: 1_000, waitMs: 2_000 },
+  failover: { type: 'failover', at: 1_000, from: 'wss://a.example/ws', to: 'wss://b.example/ws', reason: 'refused' },
+  feedStale: { type: 'feedStale', at: 1_000, feed: 'trades', silentMs: 30_000, resubscribed: true },
+  feedResumed: { type: 'feedResumed', at: 1_000, feed: 'trades', silentMs: 45_000 },
+  forecast: {
+    type: 'forecast',
+    at: 1_000,
+    currentMs: 400,
+    projectedMs: 1_200,
+    slopeMsPerSecond: 13,
+    horizonMs: 60_000,
+  },
 };
 
 describe('ConnectionSignal', () => {
-  it('should have exactly the eleven signal types the engine reports', () => {
+  it('should have exactly the sixteen signal types the engine reports', () => {
     expect(Object.keys(examples).sort()).toEqual(
       [
         'connecting',
@@ -40,6 +52,11 @@ describe('ConnectionSignal', () => {
         'dataResumed',
         'quality',
         'closed',
+        'budgetWait',
+        'failover',
+        'feedStale',
+        'feedResumed',
+        'forecast',
       ].sort(),
     );
   });

@@ -84,6 +84,12 @@ const validFields: Record<keyof LifelineConfigInput, fc.Arbitrary<Valid>> = {
   maxEvents: same(fc.integer({ min: 1, max: 10_000 })),
   queueSize: same(fc.integer({ min: 0, max: 1e6 })),
   queueTtl: validDuration(false, true),
+  failbackAfter: validDuration(false, true),
+  connectLimit: same(fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.constant(Infinity))),
+  connectLimitWindow: validDuration(false),
+  prediction: same(fc.boolean()),
+  predictionHorizon: validDuration(false),
+  predictionWindow: same(fc.integer({ min: 3, max: 1000 })),
 };
 
 /** A random valid input (any subset of fields) and the config it must resolve to. */
@@ -107,6 +113,7 @@ const validConfig: fc.Arbitrary<{ input: Record<string, unknown>; expected: Life
       input.maxDelay = expected.initialDelay;
       expected.maxDelay = expected.initialDelay;
     }
+    expected.urls = [expected.url];
     return { input, expected: expected as unknown as LifelineConfig };
   });
 
@@ -207,6 +214,17 @@ const invalidFields: Record<Exclude<keyof LifelineConfigInput, 'pingMessage'>, f
   maxEvents: notInteger(1),
   queueSize: notInteger(0),
   queueTtl: invalidDuration(false, true),
+  failbackAfter: invalidDuration(false, true),
+  connectLimit: fc.oneof(
+    fc.double({ min: 0, noNaN: true }).filter((n) => !Number.isInteger(n) && n !== Infinity),
+    fc.integer({ min: -1000, max: 0 }),
+    fc.constantFrom<unknown>(NaN, '30', -Infinity),
+    junk,
+  ),
+  connectLimitWindow: invalidDuration(false),
+  prediction: notBoolean,
+  predictionHorizon: invalidDuration(false),
+  predictionWindow: notInteger(3),
 };
 
 describe('resolveConfig', () => {
@@ -232,7 +250,7 @@ describe('resolveConfig', () => {
     });
 
     it('should be exactly the url plus defaultConfig', () => {
-      expect(config).toEqual({ url, ...defaultConfig });
+      expect(config).toEqual({ url, urls: [url], ...defaultConfig });
     });
 
     it('should treat an undefined field as unset', () => {
@@ -295,6 +313,33 @@ describe('resolveConfig', () => {
 
     it('should accept ws:// as well as wss://', () => {
       expect(resolveConfig({ url: 'ws://localhost:8080/feed' }).url).toBe('ws://localhost:8080/feed');
+    });
+
+    it('should accept a list of endpoints, the first preferred', () => {
+      const config = resolveConfig({ url: ['wss://a.example/ws', 'ws://b.example/ws'] });
+      expect(config.url).toBe('wss://a.example/ws');
+      expect(config.urls).toEqual(['wss://a.example/ws', 'ws://b.example/ws']);
+    });
+
+    it('should accept connectLimit Infinity (no budget)', () => {
+      expect(resolveConfig({ url, connectLimit: Infinity }).connectLimit).toBe(Infinity);
+    });
+  });
+
+  describe('invalid endpoint lists', () => {
+    it('should reject an empty list and name the url field for a bad member', () => {
+      expect(rejected({ url: [] })).toMatchObject({ field: 'url' });
+      expect(rejected({ url: ['wss://a.example/ws', 'https://b.example'] })).toMatchObject({
+        field: 'url',
+        value: ['wss://a.example/ws', 'https://b.example'],
+      });
+    });
+
+    it('should reject a connectLimit of 0', () => {
+      expect(rejected({ url, connectLimit: 0 })).toMatchObject({
+        field: 'connectLimit',
+        allowed: 'a whole number >= 1, or Infinity',
+      });
     });
   });
 

@@ -12,6 +12,7 @@ import {
   TransportError,
   connect,
 } from '../../src/index';
+import { ConnectionBudget } from '../../src/model/connectionBudget';
 import { FakeTransport, OPEN, PONG, closedBy } from '../support/fakeTransport';
 
 const frames = { o: OPEN, p: PONG, m: '{"channel":"trades","px":1}', n: '{"channel":"trades","px":2}', x: 'not json' };
@@ -638,6 +639,255 @@ describe('connect', () => {
           expect(s.uptimePercentage).toBeCloseTo((100 * (19_999 - 6000)) / 19_999, 6);
         });
       });
+    });
+  });
+
+  describe('several endpoints', () => {
+    it('should fail over to the next endpoint when the current one exhausts its retries, then fail after the last', () => {
+      const tried: Array<[number, string]> = [];
+      let events: ConnectionEvent[] = [];
+      let statuses: S[] = [];
+      testScheduler.run(({ cold }) => {
+        const down = cold('-#', frames, new TransportError('refused'));
+        const make = (url: string) => {
+          const transport = new FakeTransport(testScheduler, [down]);
+          return { connect: () => (tried.push([testScheduler.now(), url]), transport.connect()) };
+        };
+        const link = start(new FakeTransport(testScheduler, [down]), 30_000, {
+          url: ['ws://a.test/ws', 'ws://b.test/ws?token=secret'],
+          transport: make,
+          maxAttempts: 1,
+          initialDelay: 1000,
+          recoveryInterval: 'Infinity',
+        } as Partial<ConnectOptions>);
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
+        statuses = [];
+        link.status$.subscribe((st) => statuses.push(st));
+      });
+      expect(tried).toEqual([
+        [0, 'ws://a.test/ws'],
+        [1001, 'ws://a.test/ws'],
+        [1002, 'ws://b.test/ws?token=secret'],
+        [2003, 'ws://b.test/ws?token=secret'],
+      ]);
+      const failover = events.find((e) => e.description.startsWith('failing over')) as ConnectionEvent;
+      expect(failover).toMatchObject({ type: E.ReconnectFailed, description: 'failing over from a.test to b.test' });
+      expect(events.map((e) => e.description).join('\n')).not.toContain('secret');
+      expect(statuses).toEqual([S.Connecting, S.Reconnecting, S.Failed, S.Disconnected]);
+    });
+
+    it('should go back to the preferred endpoint once it answers again', () => {
+      const tried: string[] = [];
+      let events: ConnectionEvent[] = [];
+      let fallback!: FakeTransport;
+      testScheduler.run(({ cold }) => {
+        const preferred = new FakeTransport(
+          testScheduler,
+          [
+            cold('-#', frames, new TransportError('refused')),
+            cold('-#', frames, new TransportError('refused')),
+            cold('-#', frames, new TransportError('refused')), // failback probe at +60 s: still down
+            cold('-o', frames), // failback probe at +120 s: answers
+            cold('-o', frames), // the move back
+          ],
+          { autoPongMs: 1 },
+        );
+        fallback = new FakeTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 1 });
+        const byUrl: Record<string, FakeTransport> = { 'ws://a.test/': preferred, 'ws://b.test/': fallback };
+        const link = start(preferred, 200_000, {
+          url: ['ws://a.test/', 'ws://b.test/'],
+          transport: (url: string) => ({ connect: () => (tried.push(url), (byUrl[url] as FakeTransport).connect()) }),
+          maxAttempts: 1,
+          initialDelay: 1000,
+          failbackAfter: '60s',
+        } as Partial<ConnectOptions>);
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
+      });
+      expect(tried).toEqual([
+        'ws://a.test/',
+        'ws://a.test/',
+        'ws://b.test/',
+        'ws://a.test/',
+        'ws://a.test/',
+        'ws://a.test/',
+      ]);
+      expect(fallback.connections[0]?.closed).toBe(true);
+      expect(events.filter((e) => e.description.startsWith('failing over')).map((e) => e.description)).toEqual([
+        'failing over from a.test to b.test',
+        'failing over from b.test to a.test',
+      ]);
+    });
+  });
+
+  describe('connection budget', () => {
+    it('should hold attempts back once the budget is spent, and say until when', () => {
+      let transport!: FakeTransport;
+      let waits: Array<[number, number | undefined]> = [];
+      testScheduler.run(({ cold }) => {
+        transport = new FakeTransport(testScheduler, [cold('#', frames, new TransportError('refused'))]);
+        const link = start(transport, 20_000, {
+          connectLimit: 3,
+          connectLimitWindow: '6s',
+          initialDelay: 0,
+          maxAttempts: 5,
+          recoveryInterval: 'Infinity',
+        });
+        waits = [];
+        link.state$.subscribe((st) => waits.push([testScheduler.now(), st.budgetWaitUntil]));
+      });
+      // Three at once, then one every 2 s (3 per 6 s).
+      expect(transport.attemptTimes).toEqual([0, 0, 0, 2000, 4000, 6000]);
+      expect(waits.some(([t, until]) => t === 0 && until === 2000)).toBe(true);
+    });
+
+    it('should share one budget between handles', () => {
+      const transports: FakeTransport[] = [];
+      testScheduler.run(({ cold }) => {
+        const budget = new ConnectionBudget({ limit: 2, windowMs: 10_000 });
+        for (let i = 0; i < 3; i++) {
+          const transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+          transports.push(transport);
+          start(transport, 8000, { budget } as Partial<ConnectOptions>);
+        }
+      });
+      expect(transports.map((t) => t.attemptTimes)).toEqual([[0], [0], [5000]]);
+    });
+  });
+
+  describe('feed watchdogs', () => {
+    it('should raise a stale feed while the socket stays alive, resubscribe, and note when it resumes', () => {
+      let transport!: FakeTransport;
+      let events: ConnectionEvent[] = [];
+      testScheduler.run(({ cold }) => {
+        // Trades flow for 3 s, stop (pongs keep the socket alive), and come back at 20 s.
+        transport = new FakeTransport(testScheduler, [cold('o 999ms m 999ms m 999ms m 16999ms m', frames)], {
+          autoPongMs: 1,
+        });
+        const link = start(transport, 30_000, {
+          watchdogs: [
+            {
+              name: 'trades',
+              match: (m: unknown) => (m as { channel?: string }).channel === 'trades',
+              staleAfter: '10s',
+              resubscribe: [
+                { op: 'unsubscribe', channel: 'trades' },
+                { op: 'subscribe', channel: 'trades' },
+              ],
+            },
+          ],
+        } as Partial<ConnectOptions>);
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
+      });
+      const stale = events.find((e) => e.description.startsWith('feed trades stale')) as ConnectionEvent;
+      expect(stale).toMatchObject({ type: E.ErrorOccurred, timestamp: 13_000 });
+      expect(stale.description).toBe('feed trades stale: no message for 10s; resubscribed');
+      expect(transport.connections[0]?.texts).toEqual([
+        '{"op":"unsubscribe","channel":"trades"}',
+        '{"op":"subscribe","channel":"trades"}',
+      ]);
+      const resumed = events.find((e) => e.description.startsWith('feed trades resumed')) as ConnectionEvent;
+      expect(resumed).toMatchObject({ type: E.DataReceived, timestamp: 20_000 });
+      expect(transport.attempts).toBe(1);
+    });
+  });
+
+  describe('prediction', () => {
+    it('should raise a predicted QualityDegraded while latency climbs, before the warning is reached', () => {
+      let events: ConnectionEvent[] = [];
+      testScheduler.run(({ cold }) => {
+        const transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 10 });
+        const link = start(transport, 130_000, {
+          heartbeatInterval: '5s',
+          heartbeatTimeout: '20s',
+          adaptiveHeartbeat: false,
+          predictionHorizon: '60s',
+          unstableTimeout: 'Infinity',
+        });
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
+        // Latency climbs 40 ms per ping (8 ms/s): it will cross 1000 ms in about two minutes.
+        for (let i = 1; i <= 24; i++) at(i * 5000 - 1, () => (transport.autoPongMs = 10 + 40 * i));
+      });
+      const degraded = events.filter((e) => e.type === E.QualityDegraded);
+      expect(degraded[0]?.predicted).toBe(true);
+      expect(degraded[0]?.description).toContain('predicted from the latency trend');
+      expect(degraded[0]?.latencyMs as number).toBeLessThan(1000);
+      expect(degraded.filter((e) => e.predicted)).toHaveLength(1);
+    });
+
+    it('should stay quiet on noisy but flat latency', () => {
+      let events: ConnectionEvent[] = [];
+      testScheduler.run(({ cold }) => {
+        const transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 10 });
+        const link = start(transport, 200_000, {
+          heartbeatInterval: '5s',
+          heartbeatTimeout: '20s',
+          adaptiveHeartbeat: false,
+        });
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
+        const noise = [30, 300, 60, 250, 20, 400, 90, 310, 40, 280];
+        for (let i = 1; i <= 38; i++) at(i * 5000 - 1, () => (transport.autoPongMs = noise[i % noise.length]));
+      });
+      expect(events.filter((e) => e.type === E.QualityDegraded)).toEqual([]);
+    });
+  });
+
+  describe('restore', () => {
+    it('should carry totals and recent events over a restart, counting the time away as downtime', () => {
+      let link!: Connection;
+      const saved = {
+        version: 1 as const,
+        savedAt: 1000,
+        stats: {
+          totalConnections: 7,
+          totalDisconnections: 6,
+          totalReconnectAttempts: 9,
+          successfulReconnects: 6,
+          connectionStartTime: 0,
+          closedDowntime: 500,
+        },
+        recentEvents: [
+          { type: E.Connected, severity: 1 as const, timestamp: 900, description: 'connected', retryCount: 0 },
+        ],
+      };
+      testScheduler.run(({ cold }) => {
+        // The process comes back at 2000, a second after it saved; the socket opens at 7000.
+        at(2000, () => {
+          const transport = new FakeTransport(testScheduler, [cold('5s o', frames)], { autoPongMs: 1 });
+          link = start(transport, 8000, { restore: { state: saved } } as Partial<ConnectOptions>);
+        });
+        at(9000, () => {
+          const s = link.snapshot();
+          // A restarted process connecting is a first connection, not a reconnect.
+          expect(s.stats).toMatchObject({ totalConnections: 8, successfulReconnects: 6, totalReconnectAttempts: 9 });
+          // 500 before, plus 1000 (saved) → 7000 (open).
+          expect(s.totalDowntime).toBe(6500);
+          expect(s.recentEvents.map((e) => [e.type, e.timestamp])).toEqual([
+            [E.Connected, 900],
+            [E.Connected, 7000],
+          ]);
+        });
+      });
+    });
+
+    it('should start fresh with a warning event when the state could not be read', () => {
+      let link!: Connection;
+      testScheduler.run(({ cold }) => {
+        const transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+        link = start(transport, 1000, {
+          restore: { warning: 'state.json: not JSON (half-written or corrupt)' },
+        } as Partial<ConnectOptions>);
+      });
+      const [first] = link.recentEvents();
+      expect(first).toMatchObject({
+        type: E.ErrorOccurred,
+        errorMessage: 'state not restored, starting fresh: state.json: not JSON (half-written or corrupt)',
+      });
+      expect(link.snapshot().stats.totalConnections).toBe(1);
     });
   });
 

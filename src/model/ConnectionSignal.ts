@@ -16,6 +16,37 @@ export type ConnectionSignal =
       readonly attempt: number;
       readonly maxAttempts: number;
       readonly reconnect?: boolean;
+      /** The endpoint being tried, when the handle has several. */
+      readonly endpoint?: string;
+    }
+  /** The connection budget is spent: the next attempt waits `waitMs`. */
+  | { readonly type: 'budgetWait'; readonly at: number; readonly waitMs: number }
+  /** The current endpoint exhausted its retry budget: moving to the next (or back to the preferred one). */
+  | {
+      readonly type: 'failover';
+      readonly at: number;
+      readonly from: string;
+      readonly to: string;
+      readonly reason: string;
+    }
+  /** A watched feed has been silent for its `staleAfter` while the link stayed up. */
+  | {
+      readonly type: 'feedStale';
+      readonly at: number;
+      readonly feed: string;
+      readonly silentMs: number;
+      readonly resubscribed: boolean;
+    }
+  /** A stale feed spoke again. */
+  | { readonly type: 'feedResumed'; readonly at: number; readonly feed: string; readonly silentMs: number }
+  /** The latency trend will cross the warning within the horizon: degradation is coming. */
+  | {
+      readonly type: 'forecast';
+      readonly at: number;
+      readonly currentMs: number;
+      readonly projectedMs: number;
+      readonly slopeMsPerSecond: number;
+      readonly horizonMs: number;
     }
   /** The socket opened (the WebSocket upgrade completed); `reconnect` as for `connecting`. */
   | { readonly type: 'open'; readonly at: number; readonly attempt: number; readonly reconnect?: boolean }

@@ -8,8 +8,17 @@ export type PingMode = 'ws' | 'app';
 
 /** The connection manager's settings as the user writes them. Every field but `url` is optional. */
 export interface LifelineConfigInput {
-  /** The endpoint, `ws://` or `wss://`. Required. */
-  readonly url: string;
+  /**
+   * The endpoint, `ws://` or `wss://`; or a list for failover: the first is preferred, the next is
+   * used when the current one exhausts its retry budget. Required.
+   */
+  readonly url: string | readonly string[];
+  /** On a fallback endpoint, how often to check whether the preferred one is back; `Infinity` stays. Defaults to `'5m'`. */
+  readonly failbackAfter?: Duration;
+  /** New connections allowed per `connectLimitWindow` (every attempt, retry and failover counts); `Infinity` disables. Defaults to `30`. */
+  readonly connectLimit?: number;
+  /** The window of `connectLimit`. Defaults to `'60s'`. */
+  readonly connectLimitWindow?: Duration;
   /** WebSocket subprotocols to offer. Defaults to none. */
   readonly protocols?: string | readonly string[];
   /** Extra HTTP headers for the upgrade request (e.g. `Authorization`). Printed redacted. */
@@ -69,6 +78,13 @@ export interface LifelineConfigInput {
   /** A gap in inbound data this long makes the next message a DataReceived ("resumed") event. Defaults to `'30s'`. */
   readonly dataSilence?: Duration;
 
+  /** Raise QualityDegraded early (flagged predicted) when the latency trend will cross the warning. Defaults to `true`. */
+  readonly prediction?: boolean;
+  /** How far ahead the latency trend is projected. Defaults to `'60s'`. */
+  readonly predictionHorizon?: Duration;
+  /** How many recent latency samples the trend is fitted to (>= 3). Defaults to `10`. */
+  readonly predictionWindow?: number;
+
   /** Recent events kept. Defaults to `100`. */
   readonly maxEvents?: number;
   /** Outbound messages held while disconnected; one more is rejected. Defaults to `1000`. */
@@ -79,7 +95,13 @@ export interface LifelineConfigInput {
 
 /** The settings after defaults and validation: durations in milliseconds. */
 export interface LifelineConfig {
+  /** The preferred endpoint (the first of `urls`). */
   readonly url: string;
+  /** Every endpoint, preferred first. */
+  readonly urls: readonly string[];
+  readonly failbackAfter: number;
+  readonly connectLimit: number;
+  readonly connectLimitWindow: number;
   readonly protocols: readonly string[];
   readonly headers: Readonly<Record<string, string>>;
   readonly handshakeTimeout: number;
@@ -107,13 +129,19 @@ export interface LifelineConfig {
   readonly unstableTimeout: number;
   readonly sampleInterval: number;
   readonly dataSilence: number;
+  readonly prediction: boolean;
+  readonly predictionHorizon: number;
+  readonly predictionWindow: number;
   readonly maxEvents: number;
   readonly queueSize: number;
   readonly queueTtl: number;
 }
 
 /** The defaults, from the seed where it has one. */
-export const defaultConfig: Omit<LifelineConfig, 'url'> = {
+export const defaultConfig: Omit<LifelineConfig, 'url' | 'urls'> = {
+  failbackAfter: 300_000,
+  connectLimit: 30,
+  connectLimitWindow: 60_000,
   protocols: [],
   headers: {},
   handshakeTimeout: 10_000,
@@ -141,12 +169,22 @@ export const defaultConfig: Omit<LifelineConfig, 'url'> = {
   unstableTimeout: 60_000,
   sampleInterval: 1000,
   dataSilence: 30_000,
+  prediction: true,
+  predictionHorizon: 60_000,
+  predictionWindow: 10,
   maxEvents: 100,
   queueSize: 1000,
   queueTtl: Infinity,
 };
 
 const configFields = new Set<string>(['url', ...Object.keys(defaultConfig)]);
+
+/** A connection limit: a whole number >= 1, or Infinity. */
+function attemptsOrInfinity(field: string, value: unknown): number {
+  const n = attempts(field, value);
+  if (n < 1) throw new ConfigError(field, value, 'a whole number >= 1, or Infinity');
+  return n;
+}
 
 /** The names every config field accepts, for error messages and the CLI. */
 export const configFieldNames: readonly string[] = [...configFields];
@@ -174,8 +212,13 @@ export function resolveConfig(input: LifelineConfigInput): LifelineConfig {
   const duration = (key: keyof LifelineConfigInput, allowZero = true, allowInfinity = false): number =>
     parseDuration(pick(key), key, { allowZero, allowInfinity });
 
+  const urls = endpoints(input.url);
   const config: LifelineConfig = {
-    url: url(input.url),
+    url: urls[0] as string,
+    urls,
+    failbackAfter: duration('failbackAfter', false, true),
+    connectLimit: attemptsOrInfinity('connectLimit', pick('connectLimit')),
+    connectLimitWindow: duration('connectLimitWindow', false),
     protocols: protocols(pick('protocols')),
     headers: headers(pick('headers')),
     handshakeTimeout: duration('handshakeTimeout', false),
@@ -203,6 +246,9 @@ export function resolveConfig(input: LifelineConfigInput): LifelineConfig {
     unstableTimeout: duration('unstableTimeout', false, true),
     sampleInterval: duration('sampleInterval', false),
     dataSilence: duration('dataSilence', false),
+    prediction: boolean('prediction', pick('prediction')),
+    predictionHorizon: duration('predictionHorizon', false),
+    predictionWindow: integer('predictionWindow', pick('predictionWindow'), 3),
     maxEvents: integer('maxEvents', pick('maxEvents'), 1),
     queueSize: integer('queueSize', pick('queueSize'), 0),
     queueTtl: duration('queueTtl', false, true),
@@ -233,16 +279,22 @@ const shown = (given: unknown, ms: number): string => {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 };
 
-function url(value: unknown): string {
-  const allowed = 'a ws:// or wss:// URL, e.g. "wss://api.example.com/ws"';
-  if (typeof value !== 'string') throw new ConfigError('url', value, allowed);
+function endpoints(value: unknown): readonly string[] {
+  if (!Array.isArray(value)) return [url(value)];
+  if (value.length === 0) throw new ConfigError('url', value, 'a ws:// or wss:// URL, or a non-empty list of them');
+  return value.map((each) => url(each, value));
+}
+
+function url(value: unknown, given: unknown = value): string {
+  const allowed = 'a ws:// or wss:// URL (or a list of them), e.g. "wss://api.example.com/ws"';
+  if (typeof value !== 'string') throw new ConfigError('url', given, allowed);
   let parsed: URL;
   try {
     parsed = new URL(value);
   } catch {
-    throw new ConfigError('url', value, allowed);
+    throw new ConfigError('url', given, allowed);
   }
-  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new ConfigError('url', value, allowed);
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new ConfigError('url', given, allowed);
   return value;
 }
 

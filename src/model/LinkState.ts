@@ -20,6 +20,10 @@ export interface LinkState {
   readonly lastError?: string;
   /** The application closed the handle: no signal moves the state any more. */
   readonly closedByApp?: boolean;
+  /** The endpoint in use or being tried, when known. */
+  readonly endpoint?: string;
+  /** While the connection budget holds the next attempt back: when it may go. */
+  readonly budgetWaitUntil?: number;
 }
 
 /** Before the first attempt: Connecting. */
@@ -85,6 +89,10 @@ export function nextLinkState(state: LinkState, signal: ConnectionSignal): LinkS
         return to(next, ConnectionStatus.Connected, signal.at);
       return next;
     }
+    case 'budgetWait':
+      return { ...state, budgetWaitUntil: signal.at + signal.waitMs };
+    case 'failover':
+      return { ...state, endpoint: signal.to };
     case 'closed':
       return to({ ...state, nextRetryAt: undefined, closedByApp: true }, ConnectionStatus.Disconnected, signal.at);
     default:

@@ -6,6 +6,14 @@ import { LinkState, isReconnect } from './LinkState';
 
 const seconds = (ms: number): string => `${+(ms / 1000).toFixed(3)}s`;
 const attemptOf = (attempt: number, max: number): string => `${attempt}/${Number.isFinite(max) ? max : '∞'}`;
+/** An endpoint by its host only: never a token in a query string or a password in the userinfo. */
+const hostOf = (url: string): string => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'endpoint';
+  }
+};
 const wasUp = (state: LinkState): boolean =>
   state.status === ConnectionStatus.Connected || state.status === ConnectionStatus.Unstable;
 
@@ -113,6 +121,46 @@ export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: 
           },
         ),
       ];
+    case 'failover':
+      return [
+        createEvent(
+          ConnectionEventType.ReconnectFailed,
+          at,
+          `failing over from ${hostOf(signal.from)} to ${hostOf(signal.to)}`,
+          { errorMessage: signal.reason },
+        ),
+      ];
+    case 'feedStale':
+      return [
+        createEvent(
+          ConnectionEventType.ErrorOccurred,
+          at,
+          `feed ${signal.feed} stale: no message for ${seconds(signal.silentMs)}` +
+            (signal.resubscribed ? '; resubscribed' : ''),
+          { errorMessage: `feed ${signal.feed} stale` },
+        ),
+      ];
+    case 'feedResumed':
+      return [
+        createEvent(
+          ConnectionEventType.DataReceived,
+          at,
+          `feed ${signal.feed} resumed after ${seconds(signal.silentMs)} of silence`,
+        ),
+      ];
+    case 'forecast':
+      if (previous.poor) return [];
+      return [
+        createEvent(
+          ConnectionEventType.QualityDegraded,
+          at,
+          `latency rising ${signal.slopeMsPerSecond.toFixed(1)} ms/s: ${Math.round(signal.currentMs)} ms now, ` +
+            `${Math.round(signal.projectedMs)} ms projected within ${seconds(signal.horizonMs)} (predicted from the latency trend)`,
+          { latencyMs: Math.round(signal.currentMs), predicted: true },
+        ),
+      ];
+    case 'budgetWait':
+      return [];
     case 'closed':
       return wasUp(previous) ? [createEvent(ConnectionEventType.Disconnected, at, 'closed by the application')] : [];
     case 'retryScheduled':

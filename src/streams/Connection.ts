@@ -7,6 +7,8 @@ import { ConnectionStatus } from '../model/ConnectionStatus';
 import { LifelineConfig, LifelineConfigInput } from '../model/LifelineConfig';
 import { LinkState } from '../model/LinkState';
 import { Duration } from '../model/parseDuration';
+import { ConnectionBudget } from '../model/connectionBudget';
+import { PersistedState } from '../model/PersistedState';
 import { Transport } from './Transport';
 import { TlsOptions } from './webSocketTransport';
 
@@ -25,12 +27,40 @@ export interface ConnectOptions<In = unknown, Out = unknown> extends LifelineCon
   readonly shouldRetry?: (error: unknown, attempt: number) => boolean;
   /** TLS options for `wss://`, e.g. `{ ca }`. */
   readonly tls?: TlsOptions;
-  /** Opens sockets. Defaults to `webSocketTransport` (rxjs-websockets over `ws`). */
-  readonly transport?: Transport;
+  /**
+   * Opens sockets: a transport, or a function making one per endpoint URL. Defaults to
+   * `webSocketTransport` (rxjs-websockets over `ws`) for each endpoint.
+   */
+  readonly transport?: Transport | ((url: string) => Transport);
+  /** A connection budget shared with other handles; by default each handle has its own (`connectLimit`). */
+  readonly budget?: ConnectionBudget;
+  /** Staleness watchdogs for the feeds on this link; durations as `'30s'` or ms. */
+  readonly watchdogs?: readonly WatchdogOptions<In, Out>[];
+  /** State to start from, as `readStateFile(path)` returns it: totals and recent events survive a restart. */
+  readonly restore?: RestoredState;
   /** Time for every timer and timestamp. Defaults to `asyncScheduler`; pass a TestScheduler in marble specs. */
   readonly scheduler?: SchedulerLike;
   /** Uniform random source in [0, 1) for backoff jitter. Defaults to `Math.random`. */
   readonly random?: () => number;
+}
+
+/** A watched feed (see `FeedWatchdog`), with its silence limit as a duration. */
+export interface WatchdogOptions<In = unknown, Out = unknown> {
+  /** A name for events, e.g. `'trades:BTC'`. */
+  readonly name: string;
+  /** Whether an inbound (decoded) message belongs to this feed. Runs on every message: keep it cheap. */
+  readonly match: (message: In) => boolean;
+  /** Silence after which the feed is stale, e.g. `'30s'`. */
+  readonly staleAfter: Duration;
+  /** Messages to send when it goes stale (e.g. unsubscribe, then subscribe). Optional. */
+  readonly resubscribe?: readonly Out[];
+}
+
+/** A state to restore, with the reason it could not be read, if so. */
+export interface RestoredState {
+  readonly state?: PersistedState;
+  /** Why there is no state (missing, corrupt, half-written): becomes a warning event at start. */
+  readonly warning?: string;
 }
 
 export interface SendOptions {

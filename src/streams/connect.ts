@@ -9,44 +9,65 @@ import {
   catchError,
   defer,
   distinctUntilChanged,
+  exhaustMap,
+  interval,
   map,
+  of,
   shareReplay,
   skip,
   startWith,
   switchMap,
+  take,
   tap,
   throwError,
   timer,
 } from 'rxjs';
 import { Codec, WireData, jsonCodec } from '../model/Codec';
 import { ConfigError } from '../model/ConfigError';
+import { ConnectionBudget } from '../model/connectionBudget';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { ConnectionQuality, initialQuality, isPoor, overallScore, qualityWarnings } from '../model/ConnectionQuality';
 import { ConnectionSignal } from '../model/ConnectionSignal';
-import { initialStats, reconnectSuccessRate, totalDowntime, uptimePercentage } from '../model/ConnectionStats';
+import {
+  ConnectionStats,
+  initialStats,
+  reconnectSuccessRate,
+  totalDowntime,
+  uptimePercentage,
+} from '../model/ConnectionStats';
 import { ConnectionStatus } from '../model/ConnectionStatus';
 import { DataMeter } from '../model/DataMeter';
 import { EventLog } from '../model/EventLog';
 import { HeartbeatTimeoutError } from '../model/HeartbeatTimeoutError';
-import { resolveConfig } from '../model/LifelineConfig';
+import { LifelineConfig, resolveConfig } from '../model/LifelineConfig';
 import { LinkState, initialLinkState } from '../model/LinkState';
 import { parseDuration } from '../model/parseDuration';
+import { PersistedState } from '../model/PersistedState';
 import { QualitySample } from '../model/QualitySample';
 import { RetryExhaustedError, errorMessage } from '../model/RetryExhaustedError';
 import { SendError } from '../model/SendError';
 import { TransportError } from '../model/TransportError';
 import { UnstableLinkError } from '../model/UnstableLinkError';
+import { forecastDegradation } from '../operators/forecastDegradation';
 import { retryBackoff } from '../operators/retryBackoff';
-import { Connection, ConnectionSnapshot, ConnectOptions, LatencySample, SendOptions } from './Connection';
+import {
+  Connection,
+  ConnectionSnapshot,
+  ConnectOptions,
+  LatencySample,
+  SendOptions,
+  WatchdogOptions,
+} from './Connection';
 import { dataReceived } from './dataReceived';
 import { eventsFrom } from './eventsFrom';
+import { FeedWatch } from './feedWatch';
 import { HeartbeatTarget, heartbeat } from './heartbeat';
 import { latencyProbe } from './latencyProbe';
 import { linkStateFrom } from './linkStateFrom';
 import { OutboundQueue } from './OutboundQueue';
 import { qualityFrom } from './qualityFrom';
 import { statsFrom } from './statsFrom';
-import { TransportConnection } from './Transport';
+import { Transport, TransportConnection } from './Transport';
 import { webSocketTransport } from './webSocketTransport';
 
 const NOT_RETRYABLE_HTTP = new Set([400, 401, 403, 404]);
@@ -73,9 +94,11 @@ export function defaultShouldRetry(error: unknown): boolean {
  * ```
  *
  * Connecting starts at once. On every (re)connect the `subscriptions` are sent first, then the
- * queued messages in order. After `maxAttempts` failed retries the status is Failed; the handle
- * then waits for `reconnect()` or tries once every `recoveryInterval`. Every option is validated
- * before anything starts: a bad one throws a `ConfigError` naming the field.
+ * queued messages in order. After `maxAttempts` failed retries the next endpoint (if `url` lists
+ * several) is tried, and after the last one the status is Failed; the handle then waits for
+ * `reconnect()` or tries once every `recoveryInterval`. Every attempt takes a token from the
+ * connection budget. Every option is validated before anything starts: a bad one throws a
+ * `ConfigError` naming the field.
  *
  * @example
  * const link = connect({ url: 'wss://api.example.com/ws', subscriptions: [{ method: 'subscribe', channel: 'trades' }] });
@@ -84,7 +107,7 @@ export function defaultShouldRetry(error: unknown): boolean {
  * await link.send({ method: 'order', px: '67000.5', sz: '0.01' }, { ttl: '2s' });
  * await link.close();
  *
- * @param options The endpoint, the settings (see `LifelineConfigInput`) and the injectable parts.
+ * @param options The endpoint(s), the settings (see `LifelineConfigInput`) and the injectable parts.
  * @returns The handle: streams, `send`, `snapshot`, `reconnect`, `close`.
  */
 export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In, Out>): Connection<In, Out> {
@@ -97,23 +120,30 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
     shouldRetry = defaultShouldRetry,
     tls,
     transport: givenTransport,
+    budget: sharedBudget,
+    watchdogs = [],
+    restore,
     scheduler = asyncScheduler,
     random = Math.random,
     ...settings
   } = options;
   const config = resolveConfig(settings);
-  checkParts({ probe, codec, initialSubscriptions, shouldRetry, random, scheduler });
-  const transport =
-    givenTransport ??
-    webSocketTransport({
-      url: config.url,
-      protocols: config.protocols,
-      headers: config.headers,
-      handshakeTimeout: config.handshakeTimeout,
-      maxPayload: config.maxPayload,
-      closeTimeout: config.closeTimeout,
-      ...(tls ? { tls } : {}),
-    });
+  checkParts({
+    probe,
+    codec,
+    initialSubscriptions,
+    shouldRetry,
+    random,
+    scheduler,
+    givenTransport,
+    sharedBudget,
+    watchdogs,
+  });
+  const transports = config.urls.map((url) => transportFor(url, givenTransport, config, tls));
+  const budget =
+    sharedBudget ?? new ConnectionBudget({ limit: config.connectLimit, windowMs: config.connectLimitWindow });
+  const feedWatch =
+    watchdogs.length > 0 ? new FeedWatch<In, Out>(watchdogs.map(resolveWatchdog), scheduler.now()) : undefined;
   const thresholds = {
     qualityThreshold: config.qualityThreshold,
     latencyWarningMs: config.latencyWarning,
@@ -131,14 +161,15 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
   };
 
   // Derived state, hot from the start so late subscribers get the current value.
-  const initialState = initialLinkState(start, config.maxAttempts);
+  const initialState: LinkState = { ...initialLinkState(start, config.maxAttempts), endpoint: config.url };
   const linkState = new BehaviorSubject<LinkState>(initialState);
   const quality = new BehaviorSubject<ConnectionQuality>(initialQuality);
-  const stats = new BehaviorSubject(initialStats(start));
+  const stats = new BehaviorSubject(restore?.state ? restoredStats(restore.state, start) : initialStats(start));
   const events = new Subject<ConnectionEvent>();
   const latency = new Subject<LatencySample>();
   const messages = new Subject<In>();
   const eventLog = new EventLog<ConnectionEvent>(config.maxEvents);
+  for (const event of restore?.state?.recentEvents ?? []) eventLog.append(event);
   const derived = new Subscription();
   derived.add(linkStateFrom(signals, initialState).subscribe(linkState));
   derived.add(statsFrom(signals, stats.value).subscribe(stats));
@@ -153,18 +184,20 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
   );
   derived.add(qualityFrom(samples).subscribe(quality));
   derived.add(
-    quality.pipe(skip(1)).subscribe((q) => {
-      const warnings = qualityWarnings(q, thresholds);
+    quality.pipe(skip(1)).subscribe((q) =>
       emit({
         type: 'quality',
         at: now(),
         quality: q,
         score: overallScore(q),
         poor: isPoor(q, thresholds),
-        warnings,
-      });
-    }),
+        warnings: qualityWarnings(q, thresholds),
+      }),
+    ),
   );
+  if (restore?.warning !== undefined) {
+    emit({ type: 'error', at: start, message: `state not restored, starting fresh: ${restore.warning}` });
+  }
 
   // Outbound: subscriptions replayed on every open, then the queue, then live sends.
   const replayed = new Set<{ readonly data: WireData }>();
@@ -177,6 +210,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
     }
   };
   for (const message of initialSubscriptions) replayed.add({ data: encode(message) });
+  const resubscriptions = watchdogs.map((watchdog) => (watchdog.resubscribe ?? []).map(encode));
   const ignoreWrite = (): void => undefined;
 
   // The open link, once its subscriptions and queue are flushed; undefined while down.
@@ -193,11 +227,28 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
     distinctUntilChanged(),
   );
 
+  let endpoint = 0;
+  let nextAttempt = 0;
+  let attemptsStarted = 0;
+  let recovering = false;
+  const reconnectRequests = new Subject<void>();
+  const dropCurrent = (): boolean => {
+    const wasUp = current !== undefined;
+    current = undefined;
+    return wasUp;
+  };
+  /** Ends the live link (if any) and starts a new cycle at once. */
+  const restart = (reason: string): void => {
+    if (dropCurrent()) emit({ type: 'disconnected', at: now(), reason });
+    reconnectRequests.next();
+  };
+
   /** One open socket: flush, then watch it until it dies. Emits once when up, for retryBackoff's minimum uptime. */
   const openSession = (connection: TransportConnection, attempt: number, reconnect: boolean): Observable<void> =>
     new Observable<void>((subscriber) => {
       const openedAt = now();
       meter.markOpen(openedAt);
+      feedWatch?.reset(openedAt);
       samples.next({ kind: 'sessionStart' });
       recovering = false;
       for (const { data } of replayed) connection.send(data, ignoreWrite);
@@ -228,6 +279,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
             emit({ type: 'error', at, message: `malformed inbound message: ${errorMessage(error)}` });
             return;
           }
+          feedWatch?.record(message, at);
           messages.next(message);
         }),
       );
@@ -285,49 +337,120 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
             .subscribe(() => subscriber.error(new UnstableLinkError(config.unstableTimeout))),
         );
       }
+      if (feedWatch) {
+        session.add(
+          feedWatch.signals(scheduler).subscribe((signal) => {
+            if (signal.kind === 'resumed') {
+              emit({ type: 'feedResumed', at: signal.at, feed: signal.feed, silentMs: signal.silentMs });
+              return;
+            }
+            const index = watchdogs.findIndex((watchdog) => watchdog.name === signal.feed);
+            const resend = resubscriptions[index] ?? [];
+            for (const data of resend) connection.send(data, ignoreWrite);
+            emit({ type: 'feedStale', ...signal, resubscribed: resend.length > 0 });
+          }),
+        );
+      }
+      if (config.prediction) {
+        session.add(
+          latency
+            .pipe(
+              map(({ at, latencyMs }) => ({ at, latencyMs })),
+              forecastDegradation({
+                thresholdMs: config.latencyWarning,
+                horizonMs: config.predictionHorizon,
+                window: config.predictionWindow,
+              }),
+            )
+            .subscribe((forecast) =>
+              emit({
+                type: 'forecast',
+                at: forecast.at,
+                currentMs: forecast.currentMs,
+                projectedMs: forecast.projectedMs,
+                slopeMsPerSecond: forecast.slopeMsPerSecond,
+                horizonMs: forecast.horizonMs,
+              }),
+            ),
+        );
+      }
+      if (endpoint > 0 && Number.isFinite(config.failbackAfter)) {
+        // On a fallback: now and then, see whether the preferred endpoint answers, and go back if so.
+        session.add(
+          interval(config.failbackAfter, scheduler)
+            .pipe(exhaustMap(() => preferredAnswers$))
+            .subscribe(() => {
+              const from = config.urls[endpoint] as string;
+              endpoint = 0;
+              emit({
+                type: 'failover',
+                at: now(),
+                from,
+                to: config.url,
+                reason: 'the preferred endpoint answers again',
+              });
+              restart('moving back to the preferred endpoint');
+            }),
+        );
+      }
       return session;
     });
 
-  let nextAttempt = 0;
-  let recovering = false;
-  const dropCurrent = (): boolean => {
-    const wasUp = current !== undefined;
-    current = undefined;
-    return wasUp;
-  };
-
-  /** One connection attempt: signals around the transport, errors when the link fails or dies. */
-  let attemptsStarted = 0;
-  const attempt$ = defer(() => {
-    const attempt = nextAttempt;
-    const reconnect = attemptsStarted++ > 0;
-    let opened = false;
-    emit({ type: 'connecting', at: now(), attempt, maxAttempts: config.maxAttempts, reconnect });
-    return transport.connect().pipe(
-      switchMap((connection) => {
-        opened = true;
-        return openSession(connection, attempt, reconnect);
-      }),
-      catchError((error: unknown) => {
-        dropCurrent();
-        if (opened) {
-          samples.next({ kind: 'disconnect' });
-          const closeCode = error instanceof TransportError ? error.details.closeCode : undefined;
-          emit({
-            type: 'disconnected',
-            at: now(),
-            reason: errorMessage(error),
-            ...(closeCode !== undefined ? { code: closeCode } : {}),
-          });
-        } else {
-          emit({ type: 'connectFailed', at: now(), attempt, error: errorMessage(error), reconnect });
-        }
-        return throwError(() => error);
-      }),
+  /** Opens (and at once closes) a socket to the preferred endpoint; emits if it opened. */
+  const preferredAnswers$ = defer(() => {
+    budget.take(now());
+    return (transports[0] as Transport).connect().pipe(
+      take(1),
+      map(() => undefined),
+      catchError(() => EMPTY),
     );
   });
 
-  /** A reconnect cycle: the immediate try plus up to maxAttempts retries; then Failed and recovery. */
+  /** One connection attempt: budget, then signals around the transport; errors when the link fails or dies. */
+  const attempt$ = defer(() => {
+    const waitMs = budget.take(now());
+    if (waitMs > 0) emit({ type: 'budgetWait', at: now(), waitMs });
+    return waitMs > 0 ? timer(waitMs, scheduler) : of(0);
+  }).pipe(
+    switchMap(() => {
+      const attempt = nextAttempt;
+      const reconnect = attemptsStarted++ > 0;
+      const url = config.urls[endpoint] as string;
+      let opened = false;
+      emit({
+        type: 'connecting',
+        at: now(),
+        attempt,
+        maxAttempts: config.maxAttempts,
+        reconnect,
+        ...(config.urls.length > 1 ? { endpoint: url } : {}),
+      });
+      return (transports[endpoint] as Transport).connect().pipe(
+        switchMap((connection) => {
+          opened = true;
+          return openSession(connection, attempt, reconnect);
+        }),
+        catchError((error: unknown) => {
+          dropCurrent();
+          if (opened) {
+            samples.next({ kind: 'disconnect' });
+            const closeCode = error instanceof TransportError ? error.details.closeCode : undefined;
+            emit({
+              type: 'disconnected',
+              at: now(),
+              reason: errorMessage(error),
+              ...(closeCode !== undefined ? { code: closeCode } : {}),
+            });
+          } else {
+            emit({ type: 'connectFailed', at: now(), attempt, error: errorMessage(error), reconnect });
+          }
+          return throwError(() => error);
+        }),
+      );
+    }),
+  );
+
+  /** A reconnect cycle on the current endpoint: the immediate try plus up to maxAttempts retries. */
   const cycle = (): Observable<void> =>
     defer(() => {
       nextAttempt = 0;
@@ -339,7 +462,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
           maxAttempts: config.maxAttempts,
           jitter: config.jitter,
           resetOnSuccess: config.minUptime,
-          // A recovery probe is one try: until it opens, a failure goes straight back to Failed.
+          // A recovery probe is one try per endpoint: until it opens, a failure moves straight on.
           shouldRetry: (error, attempt) => !recovering && shouldRetry(error, attempt),
           onAttempt: ({ attempt, delay }) => {
             nextAttempt = attempt;
@@ -352,23 +475,25 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
     }).pipe(
       catchError((error: unknown) => {
         const exhausted = error instanceof RetryExhaustedError;
-        emit({
-          type: 'failed',
-          at: now(),
-          attempts: exhausted ? error.attempts : nextAttempt,
-          error: errorMessage(exhausted ? error.cause : error),
-        });
+        const reason = errorMessage(exhausted ? error.cause : error);
+        if (endpoint < config.urls.length - 1) {
+          const from = config.urls[endpoint] as string;
+          endpoint++;
+          emit({ type: 'failover', at: now(), from, to: config.urls[endpoint] as string, reason });
+          return cycle();
+        }
+        emit({ type: 'failed', at: now(), attempts: exhausted ? error.attempts : nextAttempt, error: reason });
         if (!Number.isFinite(config.recoveryInterval)) return NEVER;
         return timer(config.recoveryInterval, scheduler).pipe(
           switchMap(() => {
             recovering = true;
+            endpoint = 0;
             return cycle();
           }),
         );
       }),
     );
 
-  const reconnectRequests = new Subject<void>();
   const engine = new Subscription();
   engine.add(
     reconnectRequests
@@ -413,13 +538,10 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
     );
   }
 
-  const shared = <T>(source: Observable<T>): Observable<T> =>
-    source.pipe(shareReplay({ refCount: true, bufferSize: 1 }));
-  const status$ = shared(
-    linkState.pipe(
-      map((state) => state.status),
-      distinctUntilChanged(),
-    ),
+  const status$ = linkState.pipe(
+    map((state) => state.status),
+    distinctUntilChanged(),
+    shareReplay({ refCount: true, bufferSize: 1 }),
   );
   let closing: Promise<void> | undefined;
 
@@ -501,8 +623,8 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
 
     reconnect(): void {
       if (closed) return;
-      if (dropCurrent()) emit({ type: 'disconnected', at: now(), reason: 'reconnect requested by the application' });
-      reconnectRequests.next();
+      recovering = false;
+      restart('reconnect requested by the application');
     },
 
     close(): Promise<void> {
@@ -518,10 +640,54 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
       reconnectRequests.complete();
       engine.unsubscribe();
       derived.unsubscribe();
-      closing = transport.drain ? transport.drain() : Promise.resolve();
+      closing = Promise.all(transports.map((transport) => transport.drain?.())).then(() => undefined);
       return closing;
     },
   };
+}
+
+/** Statistics carried over a restart: the time the process was away counts as downtime. */
+function restoredStats(state: PersistedState, now: number): ConnectionStats {
+  const { stats } = state;
+  return { ...stats, downSince: stats.downSince ?? Math.min(state.savedAt, now) };
+}
+
+function transportFor(
+  url: string,
+  given: Transport | ((url: string) => Transport) | undefined,
+  config: LifelineConfig,
+  tls: ConnectOptions['tls'],
+): Transport {
+  if (typeof given === 'function') return given(url);
+  if (given !== undefined) return given;
+  return webSocketTransport({
+    url,
+    protocols: config.protocols,
+    headers: config.headers,
+    handshakeTimeout: config.handshakeTimeout,
+    maxPayload: config.maxPayload,
+    closeTimeout: config.closeTimeout,
+    ...(tls ? { tls } : {}),
+  });
+}
+
+function resolveWatchdog<In, Out>(
+  watchdog: WatchdogOptions<In, Out>,
+  index: number,
+): { name: string; match: (message: In) => boolean; staleAfter: number } {
+  const field = `watchdogs[${index}]`;
+  if (typeof watchdog !== 'object' || watchdog === null) throw new ConfigError(field, watchdog, 'a watchdog object');
+  if (typeof watchdog.name !== 'string' || watchdog.name.length === 0) {
+    throw new ConfigError(`${field}.name`, watchdog.name, 'a non-empty name');
+  }
+  if (typeof watchdog.match !== 'function') {
+    throw new ConfigError(`${field}.match`, watchdog.match, 'a function (message) => boolean');
+  }
+  if (watchdog.resubscribe !== undefined && !Array.isArray(watchdog.resubscribe)) {
+    throw new ConfigError(`${field}.resubscribe`, watchdog.resubscribe, 'an array of messages');
+  }
+  const staleAfter = parseDuration(watchdog.staleAfter, `${field}.staleAfter`, { allowZero: false });
+  return { name: watchdog.name, match: watchdog.match, staleAfter };
 }
 
 function encodePing<In, Out>(pingMessage: unknown, codec: Codec<In, Out>): WireData {
@@ -534,7 +700,17 @@ function encodePing<In, Out>(pingMessage: unknown, codec: Codec<In, Out>): WireD
 }
 
 function checkParts(parts: Record<string, unknown>): void {
-  const { probe, codec, initialSubscriptions, shouldRetry, random, scheduler } = parts as Record<string, never>;
+  const {
+    probe,
+    codec,
+    initialSubscriptions,
+    shouldRetry,
+    random,
+    scheduler,
+    givenTransport,
+    sharedBudget,
+    watchdogs,
+  } = parts as Record<string, never>;
   if (probe !== undefined && typeof probe !== 'function') {
     throw new ConfigError('probe', probe, 'a function returning a Promise or an Observable');
   }
@@ -551,4 +727,17 @@ function checkParts(parts: Record<string, unknown>): void {
   if (typeof s !== 'object' || s === null || typeof s.now !== 'function' || typeof s.schedule !== 'function') {
     throw new ConfigError('scheduler', scheduler, 'an RxJS SchedulerLike');
   }
+  const t = givenTransport as { connect?: unknown } | undefined;
+  if (
+    t !== undefined &&
+    typeof t !== 'function' &&
+    (typeof t !== 'object' || t === null || typeof t.connect !== 'function')
+  ) {
+    throw new ConfigError('transport', givenTransport, 'a Transport ({ connect() }) or a function (url) => Transport');
+  }
+  const b = sharedBudget as { take?: unknown } | undefined;
+  if (b !== undefined && (typeof b !== 'object' || b === null || typeof b.take !== 'function')) {
+    throw new ConfigError('budget', sharedBudget, 'a ConnectionBudget');
+  }
+  if (!Array.isArray(watchdogs)) throw new ConfigError('watchdogs', watchdogs, 'an array of watchdogs');
 }
