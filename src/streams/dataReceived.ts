@@ -24,8 +24,8 @@ export interface DataSample {
  * Samples the inbound counters every `sampleInterval`: one value per tick, never one per message.
  *
  * ```
- * messages:  -mm-m----mmm--   (counted by the meter on the hot path)
- * result:    ----a----b----c  (sampleInterval 5: a = 3 messages, b = 0, c = 3)
+ * messages:  -mm-m------mmm-    (counted by the meter on the hot path)
+ * result:    -----a----b----c   (sampleInterval 5: ticks at 5, 10, 15; a = 3 messages, b = 0, c = 3)
  * ```
  *
  * The meter does the counting (`DataMeter.record`, O(1), allocation-free); this stream only reads

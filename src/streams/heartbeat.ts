@@ -35,9 +35,10 @@ export type HeartbeatSample =
  * Pings an open link every interval and watches for silence.
  *
  * ```
- * pings:     ----p----p----p----p----p      (interval 4)
- * pongs$:    -----x---------x--------
- * result:    -----r---------r---l----(t|)   (r = rtt, l = lost, t = timeout: no pong or data for the timeout)
+ * pings:     ----p---p---p---p--       (interval 4, timeout 10, adaptiveHeartbeat and dynamicTimeout off)
+ * pongs$:    -----x---x---------
+ * result:    -----r---r------l--(t|)   (r = rtt; l = lost: the ping at 12 had no pong by 16;
+ *                                       t = timeout: no pong or data since 9, for 10)
  * ```
  *
  * Liveness is any sign of life: a pong or any inbound data (`lastActivityAt`). A link whose pongs
@@ -66,32 +67,51 @@ export function heartbeat(
     let pingSentAt: number | undefined;
 
     const subscription = adjustments.pipe(adaptiveHeartbeat(options)).subscribe((next) => (timing = next));
+    // Errors from the target or its streams end the heartbeat; thrown inside a scheduled action they
+    // would escape to the scheduler instead, crashing the process and cancelling unrelated timers.
+    const fail = (error: unknown): void => subscriber.error(error);
     if (options.poor$) {
-      subscription.add(options.poor$.subscribe((poor) => adjustments.next({ kind: 'quality', poor })));
+      subscription.add(
+        options.poor$.subscribe({ next: (poor) => adjustments.next({ kind: 'quality', poor }), error: fail }),
+      );
     }
     subscription.add(
-      target.pongs$.subscribe(() => {
-        if (pingSentAt === undefined) return;
-        const rttMs = scheduler.now() - pingSentAt;
-        pingSentAt = undefined;
-        adjustments.next({ kind: 'rtt', rttMs });
-        subscriber.next({ kind: 'rtt', rttMs, timing });
+      target.pongs$.subscribe({
+        next: () => {
+          if (pingSentAt === undefined) return;
+          const rttMs = scheduler.now() - pingSentAt;
+          pingSentAt = undefined;
+          adjustments.next({ kind: 'rtt', rttMs });
+          subscriber.next({ kind: 'rtt', rttMs, timing });
+        },
+        error: fail,
       }),
     );
     subscription.add(
       scheduler.schedule(function (this: SchedulerAction<void>) {
-        if (pingSentAt !== undefined) {
-          adjustments.next({ kind: 'lost' });
-          subscriber.next({ kind: 'lost', timing });
+        try {
+          if (pingSentAt !== undefined) {
+            adjustments.next({ kind: 'lost' });
+            subscriber.next({ kind: 'lost', timing });
+            // The consumer may have unsubscribed on that sample: then no more pings.
+            if (subscriber.closed) return;
+          }
+          pingSentAt = scheduler.now();
+          target.ping();
+        } catch (error) {
+          return fail(error);
         }
-        pingSentAt = scheduler.now();
-        target.ping();
         this.schedule(undefined, timing.intervalMs);
       }, timing.intervalMs),
     );
     subscription.add(
       scheduler.schedule(function (this: SchedulerAction<void>) {
-        const silentMs = scheduler.now() - target.lastActivityAt();
+        let silentMs: number;
+        try {
+          silentMs = scheduler.now() - target.lastActivityAt();
+        } catch (error) {
+          return fail(error);
+        }
         if (silentMs >= timing.timeoutMs) {
           subscriber.next({ kind: 'timeout', silentMs, timeoutMs: timing.timeoutMs });
           subscriber.complete();

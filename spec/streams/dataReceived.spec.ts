@@ -1,0 +1,186 @@
+import { Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { DataMeter, DataSample, dataReceived } from '../../src/index';
+
+const silence = 20;
+
+describe('dataReceived', () => {
+  let testScheduler: TestScheduler;
+
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  /** Feeds the meter one message of `size` per value of `messages$`, as the transport's tap does. */
+  function feed(meter: DataMeter, messages$: Observable<unknown>, size = 10): void {
+    messages$.subscribe(() => meter.record(size, testScheduler.now()));
+  }
+
+  const sample = (fields: Partial<DataSample>): DataSample => ({
+    messages: 0,
+    bytes: 0,
+    messagesPerSecond: 0,
+    bytesPerSecond: 0,
+    lastDataAt: undefined,
+    resumption: undefined,
+    ...fields,
+  });
+
+  it('should match the marble diagram in its doc comment', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const meter = new DataMeter(1000, 0);
+      const messages = cold('-mm-m------mmm-');
+      const unsub = '        ^---------------!';
+      const expected = '     -----a----b----c';
+      feed(meter, messages);
+      expectObservable(dataReceived(meter, { sampleInterval: 5 }, testScheduler), unsub).toBe(expected, {
+        // 5 ms ticks: rates are × 200 per second.
+        a: sample({ messages: 3, bytes: 30, messagesPerSecond: 600, bytesPerSecond: 6000, lastDataAt: 4 }),
+        b: sample({ lastDataAt: 4 }),
+        c: sample({ messages: 3, bytes: 30, messagesPerSecond: 600, bytesPerSecond: 6000, lastDataAt: 13 }),
+      });
+    });
+  });
+
+  it('should emit once per tick however many messages arrive', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const meter = new DataMeter(1000, 0);
+      testScheduler.schedule(() => {
+        for (let i = 0; i < 100_000; i++) meter.record(1, testScheduler.now());
+      }, 3);
+      expectObservable(dataReceived(meter, { sampleInterval: 10 }, testScheduler), '^ 25ms !').toBe('10ms a 9ms b', {
+        a: sample({
+          messages: 100_000,
+          bytes: 100_000,
+          messagesPerSecond: 10_000_000,
+          bytesPerSecond: 10_000_000,
+          lastDataAt: 3,
+        }),
+        b: sample({ lastDataAt: 3 }),
+      });
+    });
+  });
+
+  it('should count each tick afresh and give per-second rates', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const meter = new DataMeter(1000, 0);
+      // 250 ms ticks; 2 messages of 100 bytes in the first, 1 of 40 in the second.
+      feed(meter, cold('100ms m 99ms m'), 100);
+      feed(meter, cold('300ms m'), 40);
+      expectObservable(dataReceived(meter, { sampleInterval: 250 }, testScheduler), '^ 760ms !').toBe(
+        '250ms a 249ms b 249ms c',
+        {
+          a: sample({ messages: 2, bytes: 200, messagesPerSecond: 8, bytesPerSecond: 800, lastDataAt: 200 }),
+          b: sample({ messages: 1, bytes: 40, messagesPerSecond: 4, bytesPerSecond: 160, lastDataAt: 300 }),
+          c: sample({ lastDataAt: 300 }),
+        },
+      );
+    });
+  });
+
+  it('should sample every second by default', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const meter = new DataMeter(1000, 0);
+      feed(meter, cold('10ms mmm'), 5);
+      expectObservable(dataReceived(meter, {}, testScheduler), '^ 2500ms !').toBe('1s a 999ms b', {
+        a: sample({ messages: 3, bytes: 15, messagesPerSecond: 3, bytesPerSecond: 15, lastDataAt: 12 }),
+        b: sample({ lastDataAt: 12 }),
+      });
+    });
+  });
+
+  describe('resumption', () => {
+    it('should mark the first data after an open, in that tick only', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const meter = new DataMeter(silence, 0);
+        testScheduler.schedule(() => meter.markOpen(testScheduler.now()), 2);
+        feed(meter, cold('7ms m 5ms m'));
+        expectObservable(dataReceived(meter, { sampleInterval: 10 }, testScheduler), '^ 25ms !').toBe('10ms a 9ms b', {
+          a: sample({
+            messages: 1,
+            bytes: 10,
+            messagesPerSecond: 100,
+            bytesPerSecond: 1000,
+            lastDataAt: 7,
+            resumption: { silentMs: 5, afterOpen: true },
+          }),
+          b: sample({ messages: 1, bytes: 10, messagesPerSecond: 100, bytesPerSecond: 1000, lastDataAt: 13 }),
+        });
+      });
+    });
+
+    it('should mark data after a silence of at least silenceMs, and not after a shorter one', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const meter = new DataMeter(silence, 0);
+        // Gaps: 1 → 21 is exactly 20 (resumed); 21 → 39 is 18 (not); 39 → 75 is 36 (resumed).
+        feed(meter, cold('1ms m 19ms m 17ms m 35ms m'));
+        const one = { messages: 1, bytes: 10, messagesPerSecond: 100, bytesPerSecond: 1000 };
+        expectObservable(dataReceived(meter, { sampleInterval: 10 }, testScheduler), '^ 85ms !').toBe(
+          '10ms a 9ms b 9ms c 9ms d 9ms e 9ms f 9ms g 9ms h',
+          {
+            a: sample({ ...one, lastDataAt: 1 }),
+            b: sample({ lastDataAt: 1 }),
+            c: sample({ ...one, lastDataAt: 21, resumption: { silentMs: 20, afterOpen: false } }),
+            d: sample({ ...one, lastDataAt: 39 }),
+            e: sample({ lastDataAt: 39 }),
+            f: sample({ lastDataAt: 39 }),
+            g: sample({ lastDataAt: 39 }),
+            h: sample({ ...one, lastDataAt: 75, resumption: { silentMs: 36, afterOpen: false } }),
+          },
+        );
+      });
+    });
+  });
+
+  it('should report lastDataAt as undefined before any data, then the time of the last message', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const meter = new DataMeter(silence, 0);
+      feed(meter, cold('12ms mm'));
+      expectObservable(dataReceived(meter, { sampleInterval: 10 }, testScheduler), '^ 25ms !').toBe('10ms a 9ms b', {
+        a: sample({}),
+        b: sample({ messages: 2, bytes: 20, messagesPerSecond: 200, bytesPerSecond: 2000, lastDataAt: 13 }),
+      });
+    });
+  });
+
+  describe('the RxJS checklist', () => {
+    // The stream has no source observable: the meter is read on each tick, so never / empty / error
+    // sources do not apply. A quiet meter gives zero samples; see the specs above.
+
+    it('should stop ticking when the consumer unsubscribes, leaving the counts for the next reader', () => {
+      let pending = -1;
+      const meter = new DataMeter(silence, 0);
+      testScheduler.run(({ cold, expectObservable }) => {
+        feed(meter, cold('12ms m 5ms m'));
+        expectObservable(dataReceived(meter, { sampleInterval: 10 }, testScheduler), '^ 14ms !').toBe('10ms a', {
+          a: sample({}),
+        });
+        testScheduler.schedule(() => (pending = testScheduler.actions.length), 20);
+      });
+      expect(pending).toBe(0);
+      expect(meter.take()).toEqual({ messages: 2, bytes: 20, resumption: undefined });
+    });
+
+    it('should error when reading the meter throws', () => {
+      class BrokenMeter extends DataMeter {
+        override take(): never {
+          throw new Error('meter broke');
+        }
+      }
+      testScheduler.run(({ expectObservable }) => {
+        expectObservable(
+          dataReceived(new BrokenMeter(silence, 0), { sampleInterval: 5 }, testScheduler),
+          '^ 20ms !',
+        ).toBe('5ms #', undefined, new Error('meter broke'));
+      });
+    });
+
+    it('should keep its own ticks per subscription', () => {
+      testScheduler.run(({ expectObservable }) => {
+        const data$ = dataReceived(new DataMeter(silence, 0), { sampleInterval: 10 }, testScheduler);
+        expectObservable(data$, '^ 15ms !').toBe('10ms a', { a: sample({}) });
+        expectObservable(data$, '5ms ^ 15ms !').toBe('15ms a', { a: sample({}) });
+      });
+    });
+  });
+});

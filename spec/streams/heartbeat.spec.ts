@@ -1,0 +1,414 @@
+import { EMPTY, NEVER, Observable, Subject, take, tap } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { HeartbeatOptions, HeartbeatSample, HeartbeatTarget, HeartbeatTiming, heartbeat } from '../../src/index';
+
+/** A link under test: records ping times, takes pongs from a marble, and has a liveness clock the spec sets. */
+interface FakeTarget extends HeartbeatTarget {
+  pongs$: Observable<unknown>;
+  /** Scheduler times of the pings sent. */
+  readonly pingTimes: number[];
+  /** What `lastActivityAt` answers; pongs move it, specs move it for data. */
+  lastActivity: number;
+}
+
+/** Fixed spacing, fixed timeout: the adaptive maths is switched off unless a spec turns it on. */
+const fixed: HeartbeatOptions = {
+  heartbeatInterval: 10,
+  heartbeatTimeout: 25,
+  adaptiveHeartbeat: false,
+  dynamicTimeout: false,
+  latencyWarningMs: 1000,
+};
+
+/** Ends a run even if the stream under test never completes, so a broken heartbeat fails instead of hanging. */
+const guard = '^ 999ms !';
+
+const timingWith = (intervalMs: number, timeoutMs?: number): HeartbeatTiming =>
+  expect.objectContaining(timeoutMs === undefined ? { intervalMs } : { intervalMs, timeoutMs }) as HeartbeatTiming;
+
+describe('heartbeat', () => {
+  let testScheduler: TestScheduler;
+
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  function fakeTarget(pongs$: Observable<unknown>): FakeTarget {
+    const target: FakeTarget = {
+      pingTimes: [],
+      lastActivity: 0,
+      ping: () => target.pingTimes.push(testScheduler.now()),
+      pongs$: pongs$.pipe(tap(() => (target.lastActivity = testScheduler.now()))),
+      lastActivityAt: () => target.lastActivity,
+    };
+    return target;
+  }
+
+  /** Runs `work` at `frame`; inside `run` only. */
+  const at = (frame: number, work: () => void): void => void testScheduler.schedule(work, frame);
+
+  /** At `frame`, counts the actions still scheduled (other than this check), then cancels them so run() ends. */
+  function pendingActionsAt(frame: number): { count: number } {
+    const pending = { count: -1 };
+    at(frame, () => {
+      pending.count = testScheduler.actions.length;
+      testScheduler.actions.slice().forEach((action) => action.unsubscribe());
+    });
+    return pending;
+  }
+
+  const rtt = (rttMs: number, timing: HeartbeatTiming = timingWith(10)): HeartbeatSample => ({
+    kind: 'rtt',
+    rttMs,
+    timing,
+  });
+  const lost = (timing: HeartbeatTiming = timingWith(10)): HeartbeatSample => ({ kind: 'lost', timing });
+  const timeout = (silentMs: number, timeoutMs = 25): HeartbeatSample => ({ kind: 'timeout', silentMs, timeoutMs });
+
+  it('should match the marble diagram in its doc comment', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const options: HeartbeatOptions = { ...fixed, heartbeatInterval: 4, heartbeatTimeout: 10 };
+      const pongs = '         -----x---x---------';
+      const pingsUnsub = '    ^----------------------!';
+      const expectedPings = ' ----p---p---p---p--';
+      const expected = '      -----r---r------l--(t|)';
+      const pings = new Subject<string>();
+      const target = fakeTarget(cold(pongs));
+      target.ping = () => pings.next('p');
+      expectObservable(pings, pingsUnsub).toBe(expectedPings);
+      expectObservable(heartbeat(target, options, testScheduler), guard).toBe(expected, {
+        r: rtt(1, timingWith(4)),
+        l: lost(timingWith(4)),
+        t: timeout(10, 10),
+      });
+    });
+  });
+
+  it('should send the first ping after one interval, then one every interval', () => {
+    const target = fakeTarget(NEVER);
+    testScheduler.run(({ cold, expectObservable }) => {
+      target.pongs$ = cold('12ms a 9ms a 9ms a').pipe(tap(() => (target.lastActivity = testScheduler.now())));
+      expectObservable(heartbeat(target, fixed, testScheduler), '^ 34ms !').toBe('12ms a 9ms a 9ms a', {
+        a: rtt(2),
+      });
+    });
+    expect(target.pingTimes).toEqual([10, 20, 30]);
+  });
+
+  it('should measure the round trip as pong time minus ping time', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      // Pings at 10 and 20; pongs at 13 and 27.
+      const target = fakeTarget(cold('13ms a 13ms a'));
+      expectObservable(heartbeat(target, fixed, testScheduler), '^ 28ms !').toBe('13ms a 13ms b', {
+        a: rtt(3),
+        b: rtt(7),
+      });
+    });
+  });
+
+  it('should ignore a pong when no ping is outstanding', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      // A pong before the first ping, then two pongs for the ping at 10: only the first one counts.
+      const target = fakeTarget(cold('5ms a 6ms a 1ms a'));
+      expectObservable(heartbeat(target, fixed, testScheduler), '^ 18ms !').toBe('12ms a', { a: rtt(2) });
+    });
+  });
+
+  it('should report a ping still unanswered when the next one is due as lost, then time the new ping', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      // The ping at 10 gets no pong; the pong at 25 answers the ping at 20.
+      const target = fakeTarget(cold('25ms a'));
+      expectObservable(heartbeat(target, { ...fixed, heartbeatTimeout: 1000 }, testScheduler), '^ 29ms !').toBe(
+        '20ms l 4ms a',
+        { l: lost(), a: rtt(5) },
+      );
+    });
+  });
+
+  describe('timeout', () => {
+    it('should emit a timeout at exactly lastActivityAt + timeoutMs, then complete', () => {
+      const target = fakeTarget(NEVER);
+      testScheduler.run(({ cold, expectObservable }) => {
+        target.pongs$ = cold('12ms a').pipe(tap(() => (target.lastActivity = testScheduler.now())));
+        // The pong at 12 is the last sign of life: 12 + 25 = 37.
+        expectObservable(heartbeat(target, fixed, testScheduler), guard).toBe('12ms r 17ms l 6ms (t|)', {
+          r: rtt(2),
+          l: lost(),
+          t: timeout(25),
+        });
+      });
+      expect(target.pingTimes).toEqual([10, 20, 30]);
+    });
+
+    it('should push the deadline back with every sign of life', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const target = fakeTarget(NEVER);
+        // Data at 11 and 35: checks at 25 and 36 find life, so the deadline is 35 + 25 = 60.
+        cold('11ms d 23ms d').subscribe(() => (target.lastActivity = testScheduler.now()));
+        expectObservable(heartbeat(target, { ...fixed, heartbeatInterval: 1000 }, testScheduler), guard).toBe(
+          '60ms (t|)',
+          {
+            t: timeout(25),
+          },
+        );
+      });
+    });
+
+    it('should count inbound data as activity and stay alive with no pongs at all', () => {
+      const target = fakeTarget(NEVER);
+      testScheduler.run(({ cold, expectObservable }) => {
+        // Data every 10 ms from 3 to 53; every ping is lost, but the link is alive until 53 + 25 = 78.
+        cold('3ms d 9ms d 9ms d 9ms d 9ms d 9ms d').subscribe(() => (target.lastActivity = testScheduler.now()));
+        expectObservable(heartbeat(target, fixed, testScheduler), guard).toBe(
+          '20ms l 9ms l 9ms l 9ms l 9ms l 9ms l 7ms (t|)',
+          {
+            l: lost(),
+            t: timeout(25),
+          },
+        );
+      });
+      expect(target.pingTimes).toEqual([10, 20, 30, 40, 50, 60, 70]);
+    });
+
+    it('should count pongs as activity while data is quiet', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        // Each ping answered after 2 ms until the one at 90; the timeout (15) is shorter than two intervals.
+        const target = fakeTarget(cold('12ms a 9ms a 9ms a 9ms a 9ms a 9ms a 9ms a 9ms a 9ms a'));
+        expectObservable(heartbeat(target, { ...fixed, heartbeatTimeout: 15 }, testScheduler), guard).toBe(
+          '12ms a 9ms a 9ms a 9ms a 9ms a 9ms a 9ms a 9ms a 9ms a 14ms (t|)',
+          { a: rtt(2), t: timeout(15, 15) },
+        );
+      });
+    });
+
+    it('should time out at lastActivityAt + the grown dynamic timeout', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        // RTT 8: SRTT 8, RTTVAR 4, so the timeout grows from 20 to 10 + 8 + 16 = 34; silence from 18 ends at 52.
+        const target = fakeTarget(cold('18ms a'));
+        const options: HeartbeatOptions = { ...fixed, heartbeatTimeout: 20, dynamicTimeout: true };
+        expectObservable(heartbeat(target, options, testScheduler), guard).toBe('18ms r 11ms l 9ms l 9ms l 1ms (t|)', {
+          r: rtt(8, timingWith(10, 34)),
+          l: lost(timingWith(10, 34)),
+          t: timeout(34, 34),
+        });
+      });
+    });
+
+    it('should leave nothing scheduled once it has timed out', () => {
+      let pending = { count: -1 };
+      testScheduler.run(({ expectObservable }) => {
+        const target = fakeTarget(NEVER);
+        expectObservable(heartbeat(target, fixed, testScheduler)).toBe('20ms l 4ms (t|)', {
+          l: lost(),
+          t: timeout(25),
+        });
+        pending = pendingActionsAt(26);
+      });
+      expect(pending.count).toBe(0);
+    });
+  });
+
+  describe('adaptive interval', () => {
+    // Stress: an RTT >= 16 or a lost ping halves the interval (floor 8); calm: an RTT < 8 relaxes it × 1.5.
+    const adaptive: HeartbeatOptions = {
+      heartbeatInterval: 32,
+      heartbeatTimeout: 1000,
+      adaptiveHeartbeat: true,
+      dynamicTimeout: false,
+      latencyWarningMs: 32,
+    };
+
+    it('should halve the ping spacing under stress, down to a quarter, and relax it back when calm', () => {
+      const target = fakeTarget(NEVER);
+      testScheduler.run(({ cold, expectObservable }) => {
+        // Pongs: 16 ms after the ping at 32, none for the ping at 64, then 1 ms after each ping from 80 on.
+        target.pongs$ = cold('48ms a 32ms a 7ms a 11ms a 17ms a 26ms a').pipe(
+          tap(() => (target.lastActivity = testScheduler.now())),
+        );
+        expectObservable(heartbeat(target, adaptive, testScheduler), '^ 199ms !').toBe(
+          '48ms a 31ms l b 7ms c 11ms d 17ms e 26ms f',
+          {
+            a: rtt(16, timingWith(16)),
+            l: lost(timingWith(8)),
+            b: rtt(1, timingWith(12)),
+            c: rtt(1, timingWith(18)),
+            d: rtt(1, timingWith(27)),
+            e: rtt(1, timingWith(32)),
+            f: rtt(1, timingWith(32)),
+          },
+        );
+      });
+      // A new interval applies from the next ping scheduled after it.
+      expect(target.pingTimes).toEqual([32, 64, 80, 88, 100, 118, 145, 177]);
+      expect(gaps(target.pingTimes)).toEqual([32, 16, 8, 12, 18, 27, 32]);
+    });
+
+    it('should shorten the ping spacing when poor$ turns true', () => {
+      const answered = (): FakeTarget => fakeTarget(NEVER);
+      const withPoor = answered();
+      const without = answered();
+      testScheduler.run(({ cold, hot }) => {
+        // Every ping answered after 10 ms: neither stress nor calm, so only the quality moves the interval.
+        for (const target of [withPoor, without]) {
+          target.pongs$ = cold('42ms a 31ms a 15ms a 15ms a 15ms a');
+        }
+        const poor$ = hot('40ms t', { t: true });
+        const a = heartbeat(withPoor, { ...adaptive, poor$ }, testScheduler).subscribe();
+        const b = heartbeat(without, adaptive, testScheduler).subscribe();
+        at(130, () => {
+          a.unsubscribe();
+          b.unsubscribe();
+        });
+      });
+      expect(without.pingTimes).toEqual([32, 64, 96, 128]);
+      expect(withPoor.pingTimes).toEqual([32, 64, 80, 96, 112, 128]);
+      expect(gaps(withPoor.pingTimes)).toEqual([32, 16, 16, 16, 16]);
+    });
+
+    it('should never change the ping spacing when adaptiveHeartbeat is false', () => {
+      const target = fakeTarget(NEVER);
+      testScheduler.run(({ cold, hot, expectObservable }) => {
+        // Stressed RTTs (16), a lost ping and poor quality: all ignored for the spacing.
+        target.pongs$ = cold('48ms a 31ms a 63ms a 31ms a');
+        const poor$ = hot('10ms t', { t: true });
+        const options: HeartbeatOptions = { ...adaptive, adaptiveHeartbeat: false, poor$ };
+        expectObservable(heartbeat(target, options, testScheduler), '^ 169ms !').toBe('48ms a 31ms a 47ms l 15ms a', {
+          a: rtt(16, timingWith(32)),
+          l: lost(timingWith(32)),
+        });
+      });
+      expect(target.pingTimes).toEqual([32, 64, 96, 128, 160]);
+    });
+  });
+
+  describe('the RxJS checklist', () => {
+    it('should report every ping lost and time out when pongs$ never emits', () => {
+      testScheduler.run(({ expectObservable }) => {
+        const target = fakeTarget(NEVER);
+        expectObservable(heartbeat(target, { ...fixed, heartbeatTimeout: 35 }, testScheduler), guard).toBe(
+          '20ms l 9ms l 4ms (t|)',
+          { l: lost(), t: timeout(35, 35) },
+        );
+      });
+    });
+
+    it('should keep pinging when pongs$ is empty', () => {
+      const target = fakeTarget(EMPTY);
+      testScheduler.run(({ expectObservable }) => {
+        expectObservable(heartbeat(target, { ...fixed, heartbeatTimeout: 35 }, testScheduler), guard).toBe(
+          '20ms l 9ms l 4ms (t|)',
+          { l: lost(), t: timeout(35, 35) },
+        );
+      });
+      expect(target.pingTimes).toEqual([10, 20, 30]);
+    });
+
+    it('should keep pinging after pongs$ completes', () => {
+      const target = fakeTarget(NEVER);
+      testScheduler.run(({ cold, expectObservable }) => {
+        target.pongs$ = cold('12ms a|').pipe(tap(() => (target.lastActivity = testScheduler.now())));
+        expectObservable(heartbeat(target, { ...fixed, heartbeatTimeout: 35 }, testScheduler), guard).toBe(
+          '12ms r 17ms l 9ms l 6ms (t|)',
+          { r: rtt(2), l: lost(), t: timeout(35, 35) },
+        );
+      });
+      expect(target.pingTimes).toEqual([10, 20, 30, 40]);
+    });
+
+    it('should error with the error of pongs$ and stop pinging', () => {
+      const target = fakeTarget(NEVER);
+      let pending = { count: -1 };
+      testScheduler.run(({ cold, expectObservable }) => {
+        target.pongs$ = cold('12ms #', undefined, new Error('pong stream broke'));
+        expectObservable(heartbeat(target, fixed, testScheduler)).toBe(
+          '12ms #',
+          undefined,
+          new Error('pong stream broke'),
+        );
+        pending = pendingActionsAt(13);
+      });
+      expect(pending.count).toBe(0);
+      expect(target.pingTimes).toEqual([10]);
+    });
+
+    it('should error with the error of poor$', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const target = fakeTarget(NEVER);
+        const poor$ = cold<boolean>('5ms #', undefined, new Error('quality stream broke'));
+        expectObservable(heartbeat(target, { ...fixed, poor$ }, testScheduler), guard).toBe(
+          '5ms #',
+          undefined,
+          new Error('quality stream broke'),
+        );
+      });
+    });
+
+    it('should stop pings and deadlines when the consumer unsubscribes early', () => {
+      const target = fakeTarget(NEVER);
+      let pending = { count: -1 };
+      testScheduler.run(({ cold, expectObservable }) => {
+        target.pongs$ = cold('12ms a').pipe(tap(() => (target.lastActivity = testScheduler.now())));
+        expectObservable(heartbeat(target, fixed, testScheduler), '^ 24ms !').toBe('12ms a', { a: rtt(2) });
+        pending = pendingActionsAt(26);
+      });
+      expect(pending.count).toBe(0);
+      expect(target.pingTimes).toEqual([10, 20]);
+    });
+
+    it('should error, and ping no more, when the target ping throws', () => {
+      const target = fakeTarget(NEVER);
+      target.ping = () => {
+        target.pingTimes.push(testScheduler.now());
+        throw new Error('socket gone');
+      };
+      let pending = { count: -1 };
+      testScheduler.run(({ expectObservable }) => {
+        expectObservable(heartbeat(target, fixed, testScheduler)).toBe('10ms #', undefined, new Error('socket gone'));
+        pending = pendingActionsAt(11);
+      });
+      expect(pending.count).toBe(0);
+      expect(target.pingTimes).toEqual([10]);
+    });
+
+    it('should error at the deadline check when the target lastActivityAt throws', () => {
+      const target = fakeTarget(NEVER);
+      target.lastActivityAt = () => {
+        throw new Error('clock unavailable');
+      };
+      let pending = { count: -1 };
+      testScheduler.run(({ expectObservable }) => {
+        expectObservable(heartbeat(target, fixed, testScheduler)).toBe(
+          '20ms l 4ms #',
+          { l: lost() },
+          new Error('clock unavailable'),
+        );
+        pending = pendingActionsAt(26);
+      });
+      expect(pending.count).toBe(0);
+      expect(target.pingTimes).toEqual([10, 20]);
+    });
+
+    it('should send no further ping once the consumer unsubscribes from inside a lost sample', () => {
+      const target = fakeTarget(NEVER);
+      testScheduler.run(({ expectObservable }) => {
+        const firstLost = heartbeat(target, { ...fixed, heartbeatTimeout: 1000 }, testScheduler).pipe(take(1));
+        expectObservable(firstLost, guard).toBe('20ms (l|)', { l: lost() });
+      });
+      expect(target.pingTimes).toEqual([10]);
+    });
+
+    it('should keep state per subscription', () => {
+      testScheduler.run(({ hot, expectObservable }) => {
+        const target = fakeTarget(hot('12ms a'));
+        const heartbeat$ = heartbeat(target, { ...fixed, heartbeatTimeout: 1000 }, testScheduler);
+        // The first subscriber pinged at 10, so the pong at 12 is its answer; the second pings at 15 and 25.
+        expectObservable(heartbeat$, '^ 27ms !').toBe('12ms a', { a: rtt(2) });
+        expectObservable(heartbeat$, '5ms ^ 22ms !').toBe('25ms l', { l: lost() });
+      });
+    });
+  });
+});
+
+function gaps(times: readonly number[]): number[] {
+  return times.slice(1).map((time, i) => time - (times[i] as number));
+}
