@@ -105,3 +105,27 @@ export type { FeedWatchdog, FeedSignal } from './streams/feedWatch';
 export { parseState, serializeState, PERSISTED_STATE_VERSION } from './model/PersistedState';
 export type { PersistedState } from './model/PersistedState';
 export type { WatchdogOptions, RestoredState } from './streams/Connection';
+
+// Metrics, persistent state, pools.
+export { metricsSink, defaultLatencyBuckets } from './sinks/metricsSink';
+export type { MetricsSink, MetricsSinkConfig, MetricsSource, MetricsRegistry } from './sinks/metricsSink';
+export { serveMetrics } from './sinks/serveMetrics';
+export type { ServeMetricsConfig, MetricsServer, HealthBody } from './sinks/serveMetrics';
+export { startMetricsEndpoint } from './sinks/startMetricsEndpoint';
+export type { MetricsEndpoint, MetricsEndpointConfig } from './sinks/startMetricsEndpoint';
+export { MissingPeerError } from './model/MissingPeerError';
+export { stateSink } from './sinks/stateSink';
+export type { StateSinkConfig, StateSource } from './sinks/stateSink';
+export { readStateFile } from './sinks/readStateFile';
+export { writeFileAtomically } from './sinks/writeFileAtomically';
+export { connectPool } from './streams/connectPool';
+export type {
+  ConnectionPool,
+  ConnectPoolOptions,
+  PoolLinks,
+  PoolConnections,
+  PoolQuality,
+  PoolEvent,
+  PoolSnapshot,
+} from './streams/connectPool';
+export { worstStatus, statusesWorstFirst } from './model/worstStatus';

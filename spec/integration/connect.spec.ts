@@ -183,6 +183,26 @@ describe('connect() against a real ws server', () => {
     ]);
   });
 
+  it('should measure a round trip longer than the ping interval, and degrade on it', async () => {
+    server = await startTestServer();
+    proxy = await startFaultProxy(server.port);
+    const samples: number[] = [];
+    open(`ws://127.0.0.1:${proxy.port}`, {
+      heartbeatInterval: 100,
+      heartbeatTimeout: 2000,
+      latencyWarning: 150,
+      unstableTimeout: 'Infinity',
+    }).latency$.subscribe((s) => samples.push(s.latencyMs));
+    await waitFor(() => status() === S.Connected, 3000, 'Connected');
+    proxy.delay(120);
+    await waitFor(() => status() === S.Unstable, 5000, 'Unstable');
+    // Each ping's own pong: about 240 ms, more than twice the interval.
+    expect(samples.slice(-3).every((ms) => ms >= 200)).toBe(true);
+    proxy.delay(0);
+    await waitFor(() => status() === S.Connected, 5000, 'Connected again');
+    expect(server.connections).toBe(1);
+  });
+
   it('should degrade to Unstable under injected latency and recover when it is removed', async () => {
     server = await startTestServer();
     proxy = await startFaultProxy(server.port);

@@ -1,10 +1,13 @@
-import { EMPTY, NEVER, Observable, Subject, take, tap } from 'rxjs';
+import { EMPTY, NEVER, Observable, Subject, map, take, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { HeartbeatOptions, HeartbeatSample, HeartbeatTarget, HeartbeatTiming, heartbeat } from '../../src/index';
 
-/** A link under test: records ping times, takes pongs from a marble, and has a liveness clock the spec sets. */
+/**
+ * A link under test: records ping times, takes pongs from a marble (a number value is an echoed ping
+ * id, anything else an id-less application pong), and has a liveness clock the spec sets.
+ */
 interface FakeTarget extends HeartbeatTarget {
-  pongs$: Observable<unknown>;
+  pongs$: Observable<number | undefined>;
   /** Scheduler times of the pings sent. */
   readonly pingTimes: number[];
   /** What `lastActivityAt` answers; pongs move it, specs move it for data. */
@@ -33,13 +36,30 @@ describe('heartbeat', () => {
     testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
   });
 
+  const asPong = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+
   function fakeTarget(pongs$: Observable<unknown>): FakeTarget {
     const target: FakeTarget = {
       pingTimes: [],
       lastActivity: 0,
-      ping: () => target.pingTimes.push(testScheduler.now()),
-      pongs$: pongs$.pipe(tap(() => (target.lastActivity = testScheduler.now()))),
+      ping: () => void target.pingTimes.push(testScheduler.now()),
+      pongs$: pongs$.pipe(
+        map(asPong),
+        tap(() => (target.lastActivity = testScheduler.now())),
+      ),
       lastActivityAt: () => target.lastActivity,
+    };
+    return target;
+  }
+
+  /** A link that answers ping n, echoing its id, after `delays[n - 1]` ms (never when undefined). */
+  function answering(delays: ReadonlyArray<number | undefined>): FakeTarget {
+    const pongs = new Subject<number | undefined>();
+    const target = fakeTarget(pongs);
+    target.ping = (id) => {
+      target.pingTimes.push(testScheduler.now());
+      const delay = delays[id - 1];
+      if (delay !== undefined) testScheduler.schedule(() => pongs.next(id), delay);
     };
     return target;
   }
@@ -68,14 +88,14 @@ describe('heartbeat', () => {
   it('should match the marble diagram in its doc comment', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const options: HeartbeatOptions = { ...fixed, heartbeatInterval: 4, heartbeatTimeout: 10 };
-      const pongs = '         -----x---x---------';
+      const pongs = '         -----1-------3---------';
       const pingsUnsub = '    ^----------------------!';
-      const expectedPings = ' ----p---p---p---p--';
-      const expected = '      -----r---r------l--(t|)';
-      const pings = new Subject<string>();
-      const target = fakeTarget(cold(pongs));
-      target.ping = () => pings.next('p');
-      expectObservable(pings, pingsUnsub).toBe(expectedPings);
+      const expectedPings = ' ----1---2---3---4---5--';
+      const expected = '      -----r-------(lr)------(t|)';
+      const pings = new Subject<number>();
+      const target = fakeTarget(cold(pongs, { 1: 1, 3: 3 }));
+      target.ping = (id) => pings.next(id);
+      expectObservable(pings, pingsUnsub).toBe(expectedPings, { 1: 1, 2: 2, 3: 3, 4: 4, 5: 5 });
       expectObservable(heartbeat(target, options, testScheduler), guard).toBe(expected, {
         r: rtt(1, timingWith(4)),
         l: lost(timingWith(4)),
@@ -87,7 +107,10 @@ describe('heartbeat', () => {
   it('should send the first ping after one interval, then one every interval', () => {
     const target = fakeTarget(NEVER);
     testScheduler.run(({ cold, expectObservable }) => {
-      target.pongs$ = cold('12ms a 9ms a 9ms a').pipe(tap(() => (target.lastActivity = testScheduler.now())));
+      target.pongs$ = cold('12ms a 9ms a 9ms a').pipe(
+        map(asPong),
+        tap(() => (target.lastActivity = testScheduler.now())),
+      );
       expectObservable(heartbeat(target, fixed, testScheduler), '^ 34ms !').toBe('12ms a 9ms a 9ms a', {
         a: rtt(2),
       });
@@ -114,14 +137,57 @@ describe('heartbeat', () => {
     });
   });
 
-  it('should report a ping still unanswered when the next one is due as lost, then time the new ping', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
-      // The ping at 10 gets no pong; the pong at 25 answers the ping at 20.
-      const target = fakeTarget(cold('25ms a'));
-      expectObservable(heartbeat(target, { ...fixed, heartbeatTimeout: 1000 }, testScheduler), '^ 29ms !').toBe(
-        '20ms l 4ms a',
-        { l: lost(), a: rtt(5) },
-      );
+  describe('matching pongs to pings', () => {
+    const patient = { ...fixed, heartbeatTimeout: 1000 };
+
+    it('should measure a round trip longer than the interval exactly, by the echoed id', () => {
+      testScheduler.run(({ expectObservable }) => {
+        // Pings at 10 and 20 answered after 15 and 7 ms: at 25 and 27, both in flight at once.
+        const target = answering([15, 7]);
+        expectObservable(heartbeat(target, patient, testScheduler), '^ 29ms !').toBe('25ms a 1ms b', {
+          a: rtt(15),
+          b: rtt(7),
+        });
+      });
+    });
+
+    it('should count a ping as lost when a later one is answered first', () => {
+      testScheduler.run(({ expectObservable }) => {
+        // The ping at 10 is never answered; the one at 20 is, at 25: pongs come back in order.
+        const target = answering([undefined, 5]);
+        expectObservable(heartbeat(target, patient, testScheduler), '^ 29ms !').toBe('25ms (la)', {
+          l: lost(),
+          a: rtt(5),
+        });
+      });
+    });
+
+    it('should match an application pong, which carries no id, to the oldest ping in flight', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const target = fakeTarget(cold('25ms a 1ms a'));
+        expectObservable(heartbeat(target, patient, testScheduler), '^ 29ms !').toBe('25ms a 1ms b', {
+          a: rtt(15),
+          b: rtt(7),
+        });
+      });
+    });
+
+    it('should ignore a pong echoing an id it does not know', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const target = fakeTarget(cold('12ms x 1ms y', { x: 99, y: 1 }));
+        expectObservable(heartbeat(target, patient, testScheduler), '^ 19ms !').toBe('14ms a', { a: rtt(4) });
+      });
+    });
+
+    it('should give up on a ping unanswered for the timeout', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        // Data keeps the link alive; at the ping due at 40 the ping sent at 10 is 30 >= 25 old.
+        const target = fakeTarget(NEVER);
+        cold('5ms d 4ms d 4ms d 4ms d 4ms d 4ms d 4ms d 4ms d').subscribe(
+          () => (target.lastActivity = testScheduler.now()),
+        );
+        expectObservable(heartbeat(target, fixed, testScheduler), '^ 44ms !').toBe('40ms l', { l: lost() });
+      });
     });
   });
 
@@ -129,11 +195,13 @@ describe('heartbeat', () => {
     it('should emit a timeout at exactly lastActivityAt + timeoutMs, then complete', () => {
       const target = fakeTarget(NEVER);
       testScheduler.run(({ cold, expectObservable }) => {
-        target.pongs$ = cold('12ms a').pipe(tap(() => (target.lastActivity = testScheduler.now())));
+        target.pongs$ = cold('12ms a').pipe(
+          map(asPong),
+          tap(() => (target.lastActivity = testScheduler.now())),
+        );
         // The pong at 12 is the last sign of life: 12 + 25 = 37.
-        expectObservable(heartbeat(target, fixed, testScheduler), guard).toBe('12ms r 17ms l 6ms (t|)', {
+        expectObservable(heartbeat(target, fixed, testScheduler), guard).toBe('12ms r 24ms (t|)', {
           r: rtt(2),
-          l: lost(),
           t: timeout(25),
         });
       });
@@ -157,15 +225,12 @@ describe('heartbeat', () => {
     it('should count inbound data as activity and stay alive with no pongs at all', () => {
       const target = fakeTarget(NEVER);
       testScheduler.run(({ cold, expectObservable }) => {
-        // Data every 10 ms from 3 to 53; every ping is lost, but the link is alive until 53 + 25 = 78.
+        // Data every 10 ms from 3 to 53; each ping is given up 25 ms on, but the link is alive until 53 + 25 = 78.
         cold('3ms d 9ms d 9ms d 9ms d 9ms d 9ms d').subscribe(() => (target.lastActivity = testScheduler.now()));
-        expectObservable(heartbeat(target, fixed, testScheduler), guard).toBe(
-          '20ms l 9ms l 9ms l 9ms l 9ms l 9ms l 7ms (t|)',
-          {
-            l: lost(),
-            t: timeout(25),
-          },
-        );
+        expectObservable(heartbeat(target, fixed, testScheduler), guard).toBe('40ms l 9ms l 9ms l 9ms l 7ms (t|)', {
+          l: lost(),
+          t: timeout(25),
+        });
       });
       expect(target.pingTimes).toEqual([10, 20, 30, 40, 50, 60, 70]);
     });
@@ -186,9 +251,8 @@ describe('heartbeat', () => {
         // RTT 8: SRTT 8, RTTVAR 4, so the timeout grows from 20 to 10 + 8 + 16 = 34; silence from 18 ends at 52.
         const target = fakeTarget(cold('18ms a'));
         const options: HeartbeatOptions = { ...fixed, heartbeatTimeout: 20, dynamicTimeout: true };
-        expectObservable(heartbeat(target, options, testScheduler), guard).toBe('18ms r 11ms l 9ms l 9ms l 1ms (t|)', {
+        expectObservable(heartbeat(target, options, testScheduler), guard).toBe('18ms r 33ms (t|)', {
           r: rtt(8, timingWith(10, 34)),
-          l: lost(timingWith(10, 34)),
           t: timeout(34, 34),
         });
       });
@@ -198,10 +262,7 @@ describe('heartbeat', () => {
       let pending = { count: -1 };
       testScheduler.run(({ expectObservable }) => {
         const target = fakeTarget(NEVER);
-        expectObservable(heartbeat(target, fixed, testScheduler)).toBe('20ms l 4ms (t|)', {
-          l: lost(),
-          t: timeout(25),
-        });
+        expectObservable(heartbeat(target, fixed, testScheduler)).toBe('25ms (t|)', { t: timeout(25) });
         pending = pendingActionsAt(26);
       });
       expect(pending.count).toBe(0);
@@ -218,29 +279,44 @@ describe('heartbeat', () => {
       latencyWarningMs: 32,
     };
 
-    it('should halve the ping spacing under stress, down to a quarter, and relax it back when calm', () => {
-      const target = fakeTarget(NEVER);
-      testScheduler.run(({ cold, expectObservable }) => {
-        // Pongs: 16 ms after the ping at 32, none for the ping at 64, then 1 ms after each ping from 80 on.
-        target.pongs$ = cold('48ms a 32ms a 7ms a 11ms a 17ms a 26ms a').pipe(
-          tap(() => (target.lastActivity = testScheduler.now())),
-        );
-        expectObservable(heartbeat(target, adaptive, testScheduler), '^ 199ms !').toBe(
-          '48ms a 31ms l b 7ms c 11ms d 17ms e 26ms f',
+    it('should halve the ping spacing under stress, down to a quarter of the base', () => {
+      const target = answering([17, 17, 17, 17, 17]);
+      testScheduler.run(({ expectObservable }) => {
+        // Every round trip is stressed (17 >= 16): 32 → 16 → 8, and never below 8.
+        expectObservable(heartbeat(target, adaptive, testScheduler), '^ 125ms !').toBe(
+          '49ms a 31ms b 15ms c 15ms d 7ms e',
           {
-            a: rtt(16, timingWith(16)),
-            l: lost(timingWith(8)),
-            b: rtt(1, timingWith(12)),
-            c: rtt(1, timingWith(18)),
-            d: rtt(1, timingWith(27)),
-            e: rtt(1, timingWith(32)),
-            f: rtt(1, timingWith(32)),
+            a: rtt(17, timingWith(16)),
+            b: rtt(17, timingWith(8)),
+            c: rtt(17, timingWith(8)),
+            d: rtt(17, timingWith(8)),
+            e: rtt(17, timingWith(8)),
           },
         );
       });
-      // A new interval applies from the next ping scheduled after it.
-      expect(target.pingTimes).toEqual([32, 64, 80, 88, 100, 118, 145, 177]);
-      expect(gaps(target.pingTimes)).toEqual([32, 16, 8, 12, 18, 27, 32]);
+      // A new interval applies from the ping scheduled after it.
+      expect(gaps(target.pingTimes)).toEqual([32, 16, 16, 8, 8, 8]);
+    });
+
+    it('should relax the ping spacing back to the base when calm', () => {
+      const target = answering([16, 17, 2, 1, 1, 1, 1]);
+      testScheduler.run(({ expectObservable }) => {
+        // Two stressed round trips (32 → 16 → 8), then calm ones (< 8) relax it × 1.5: 12, 18, 27, 32.
+        expectObservable(heartbeat(target, adaptive, testScheduler), '^ 190ms !').toBe(
+          '48ms a 32ms bc 14ms d 11ms e 17ms f 26ms g',
+          {
+            a: rtt(16, timingWith(16)),
+            b: rtt(17, timingWith(8)),
+            c: rtt(2, timingWith(12)),
+            d: rtt(1, timingWith(18)),
+            e: rtt(1, timingWith(27)),
+            f: rtt(1, timingWith(32)),
+            g: rtt(1, timingWith(32)),
+          },
+        );
+      });
+      expect(target.pingTimes).toEqual([32, 64, 80, 96, 108, 126, 153, 185]);
+      expect(gaps(target.pingTimes)).toEqual([32, 16, 16, 12, 18, 27, 32]);
     });
 
     it('should shorten the ping spacing when poor$ turns true', () => {
@@ -250,7 +326,7 @@ describe('heartbeat', () => {
       testScheduler.run(({ cold, hot }) => {
         // Every ping answered after 10 ms: neither stress nor calm, so only the quality moves the interval.
         for (const target of [withPoor, without]) {
-          target.pongs$ = cold('42ms a 31ms a 15ms a 15ms a 15ms a');
+          target.pongs$ = cold('42ms a 31ms a 15ms a 15ms a 15ms a').pipe(map(asPong));
         }
         const poor$ = hot('40ms t', { t: true });
         const a = heartbeat(withPoor, { ...adaptive, poor$ }, testScheduler).subscribe();
@@ -268,13 +344,13 @@ describe('heartbeat', () => {
     it('should never change the ping spacing when adaptiveHeartbeat is false', () => {
       const target = fakeTarget(NEVER);
       testScheduler.run(({ cold, hot, expectObservable }) => {
-        // Stressed RTTs (16), a lost ping and poor quality: all ignored for the spacing.
-        target.pongs$ = cold('48ms a 31ms a 63ms a 31ms a');
+        // Stressed round trips (16, 48) and poor quality: all ignored for the spacing.
+        target.pongs$ = cold('48ms a 31ms a 63ms a 31ms a').pipe(map(asPong));
         const poor$ = hot('10ms t', { t: true });
         const options: HeartbeatOptions = { ...adaptive, adaptiveHeartbeat: false, poor$ };
-        expectObservable(heartbeat(target, options, testScheduler), '^ 169ms !').toBe('48ms a 31ms a 47ms l 15ms a', {
+        expectObservable(heartbeat(target, options, testScheduler), '^ 169ms !').toBe('48ms a 31ms a 63ms b', {
           a: rtt(16, timingWith(32)),
-          l: lost(timingWith(32)),
+          b: rtt(48, timingWith(32)),
         });
       });
       expect(target.pingTimes).toEqual([32, 64, 96, 128, 160]);
@@ -282,12 +358,12 @@ describe('heartbeat', () => {
   });
 
   describe('the RxJS checklist', () => {
-    it('should report every ping lost and time out when pongs$ never emits', () => {
+    it('should time out when pongs$ never emits', () => {
       testScheduler.run(({ expectObservable }) => {
         const target = fakeTarget(NEVER);
         expectObservable(heartbeat(target, { ...fixed, heartbeatTimeout: 35 }, testScheduler), guard).toBe(
-          '20ms l 9ms l 4ms (t|)',
-          { l: lost(), t: timeout(35, 35) },
+          '35ms (t|)',
+          { t: timeout(35, 35) },
         );
       });
     });
@@ -296,8 +372,8 @@ describe('heartbeat', () => {
       const target = fakeTarget(EMPTY);
       testScheduler.run(({ expectObservable }) => {
         expectObservable(heartbeat(target, { ...fixed, heartbeatTimeout: 35 }, testScheduler), guard).toBe(
-          '20ms l 9ms l 4ms (t|)',
-          { l: lost(), t: timeout(35, 35) },
+          '35ms (t|)',
+          { t: timeout(35, 35) },
         );
       });
       expect(target.pingTimes).toEqual([10, 20, 30]);
@@ -306,10 +382,13 @@ describe('heartbeat', () => {
     it('should keep pinging after pongs$ completes', () => {
       const target = fakeTarget(NEVER);
       testScheduler.run(({ cold, expectObservable }) => {
-        target.pongs$ = cold('12ms a|').pipe(tap(() => (target.lastActivity = testScheduler.now())));
+        target.pongs$ = cold('12ms a|').pipe(
+          map(asPong),
+          tap(() => (target.lastActivity = testScheduler.now())),
+        );
         expectObservable(heartbeat(target, { ...fixed, heartbeatTimeout: 35 }, testScheduler), guard).toBe(
-          '12ms r 17ms l 9ms l 6ms (t|)',
-          { r: rtt(2), l: lost(), t: timeout(35, 35) },
+          '12ms r 34ms (t|)',
+          { r: rtt(2), t: timeout(35, 35) },
         );
       });
       expect(target.pingTimes).toEqual([10, 20, 30, 40]);
@@ -347,7 +426,10 @@ describe('heartbeat', () => {
       const target = fakeTarget(NEVER);
       let pending = { count: -1 };
       testScheduler.run(({ cold, expectObservable }) => {
-        target.pongs$ = cold('12ms a').pipe(tap(() => (target.lastActivity = testScheduler.now())));
+        target.pongs$ = cold('12ms a').pipe(
+          map(asPong),
+          tap(() => (target.lastActivity = testScheduler.now())),
+        );
         expectObservable(heartbeat(target, fixed, testScheduler), '^ 24ms !').toBe('12ms a', { a: rtt(2) });
         pending = pendingActionsAt(26);
       });
@@ -378,8 +460,8 @@ describe('heartbeat', () => {
       let pending = { count: -1 };
       testScheduler.run(({ expectObservable }) => {
         expectObservable(heartbeat(target, fixed, testScheduler)).toBe(
-          '20ms l 4ms #',
-          { l: lost() },
+          '25ms #',
+          undefined,
           new Error('clock unavailable'),
         );
         pending = pendingActionsAt(26);
@@ -390,20 +472,35 @@ describe('heartbeat', () => {
 
     it('should send no further ping once the consumer unsubscribes from inside a lost sample', () => {
       const target = fakeTarget(NEVER);
-      testScheduler.run(({ expectObservable }) => {
-        const firstLost = heartbeat(target, { ...fixed, heartbeatTimeout: 1000 }, testScheduler).pipe(take(1));
-        expectObservable(firstLost, guard).toBe('20ms (l|)', { l: lost() });
+      testScheduler.run(({ cold, expectObservable }) => {
+        // Data keeps it alive; the ping from 10 is given up when the one due at 40 would go.
+        cold('5ms d 4ms d 4ms d 4ms d 4ms d 4ms d 4ms d 4ms d').subscribe(
+          () => (target.lastActivity = testScheduler.now()),
+        );
+        const firstLost = heartbeat(target, fixed, testScheduler).pipe(take(1));
+        expectObservable(firstLost, guard).toBe('40ms (l|)', { l: lost() });
       });
-      expect(target.pingTimes).toEqual([10]);
+      expect(target.pingTimes).toEqual([10, 20, 30]);
+    });
+
+    it('should stop at once when the consumer unsubscribes on a lost sample found by a pong', () => {
+      const target = answering([undefined, undefined, 5]);
+      testScheduler.run(({ expectObservable }) => {
+        // The pong at 35 answers the ping from 30: both older pings are lost, but the consumer takes one.
+        const firstLost = heartbeat(target, { ...fixed, heartbeatTimeout: 1000 }, testScheduler).pipe(take(1));
+        expectObservable(firstLost, guard).toBe('35ms (l|)', { l: lost() });
+      });
+      expect(target.pingTimes).toEqual([10, 20, 30]);
     });
 
     it('should keep state per subscription', () => {
       testScheduler.run(({ hot, expectObservable }) => {
-        const target = fakeTarget(hot('12ms a'));
+        const target = fakeTarget(hot('12ms a 5ms b'));
         const heartbeat$ = heartbeat(target, { ...fixed, heartbeatTimeout: 1000 }, testScheduler);
-        // The first subscriber pinged at 10, so the pong at 12 is its answer; the second pings at 15 and 25.
+        // The first subscriber pings at 10 and 20: the pong at 12 is its answer, the one at 18 finds nothing
+        // in flight. The second pings at 15 and 25: the pong at 12 comes before its first ping, 18 answers it.
         expectObservable(heartbeat$, '^ 27ms !').toBe('12ms a', { a: rtt(2) });
-        expectObservable(heartbeat$, '5ms ^ 22ms !').toBe('25ms l', { l: lost() });
+        expectObservable(heartbeat$, '5ms ^ 22ms !').toBe('18ms b', { b: rtt(3) });
       });
     });
   });

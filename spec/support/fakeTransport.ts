@@ -16,7 +16,7 @@ export function closedBy(code: number, reason = ''): TransportError {
 /** An open socket in a marble spec: records what was sent and pinged, takes scripted frames. */
 export class FakeConnection implements TransportConnection {
   readonly inbound = new Subject<WireData>();
-  readonly pongs = new Subject<void>();
+  readonly pongs = new Subject<number | undefined>();
   readonly messages$ = this.inbound.asObservable();
   readonly pongs$ = this.pongs.asObservable();
   /** Frames written, with the scheduler time. */
@@ -40,10 +40,11 @@ export class FakeConnection implements TransportConnection {
     return true;
   }
 
-  ping(): void {
+  ping(id: number): void {
     this.pings.push(this.scheduler.now());
     const delay = this.autoPongMs();
-    if (delay !== undefined) this.scheduler.schedule(() => this.closed || this.terminated || this.pongs.next(), delay);
+    if (delay !== undefined)
+      this.scheduler.schedule(() => this.closed || this.terminated || this.pongs.next(id), delay);
   }
 
   terminate(): void {
@@ -95,7 +96,7 @@ export class FakeTransport implements Transport {
           if (frame === OPEN) {
             this.connections.push(connection);
             subscriber.next(connection);
-          } else if (frame === PONG) connection.pongs.next();
+          } else if (frame === PONG) connection.pongs.next(undefined);
           else connection.inbound.next(frame);
         },
         error: (error: unknown) => subscriber.error(error),

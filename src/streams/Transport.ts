@@ -5,16 +5,19 @@ import { WireData } from '../model/Codec';
 export interface TransportConnection {
   /** Inbound frames: text as strings, binary as Buffers. Hot; ends when the socket does. */
   readonly messages$: Observable<WireData>;
-  /** Protocol-level pongs. Never emits on transports without ping frames. */
-  readonly pongs$: Observable<unknown>;
+  /**
+   * Protocol-level pongs, with the id of the ping they answer when the payload carries one
+   * (`undefined` for an unsolicited or foreign pong). Never emits on transports without ping frames.
+   */
+  readonly pongs$: Observable<number | undefined>;
   /**
    * Writes one frame. Returns `false`, without calling `done`, when the socket is no longer open:
    * nothing was sent and the caller may keep the message. Otherwise `done` is called once, when the
    * frame is written to the socket or with the error that stopped it.
    */
   send(data: WireData, done: (error?: Error) => void): boolean;
-  /** Sends a protocol ping frame. */
-  ping(): void;
+  /** Sends a protocol ping frame carrying `id`, which the pong echoes. */
+  ping(id: number): void;
   /** Ends the socket at once, without a close handshake: a half-open peer would never answer one. */
   terminate(): void;
 }

@@ -10,6 +10,7 @@ import {
   defer,
   distinctUntilChanged,
   exhaustMap,
+  filter,
   interval,
   map,
   of,
@@ -195,9 +196,6 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
       }),
     ),
   );
-  if (restore?.warning !== undefined) {
-    emit({ type: 'error', at: start, message: `state not restored, starting fresh: ${restore.warning}` });
-  }
 
   // Outbound: subscriptions replayed on every open, then the queue, then live sends.
   const replayed = new Set<{ readonly data: WireData }>();
@@ -257,8 +255,9 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
       emit({ type: 'open', at: openedAt, attempt, reconnect });
       subscriber.next();
 
-      const appPongs = new Subject<void>();
-      let appPingOutstanding = false;
+      const appPongs = new Subject<undefined>();
+      // Pong matching runs on the hot path only while application pings are unanswered.
+      let appPingsInFlight = 0;
       const session = new Subscription(() => {
         if (current === connection) current = undefined;
         appPongs.complete();
@@ -267,9 +266,9 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
         connection.messages$.subscribe((data) => {
           const at = now();
           meter.record(typeof data === 'string' ? data.length : data.byteLength, at);
-          if (appPingOutstanding && isPong(data)) {
-            appPingOutstanding = false;
-            appPongs.next();
+          if (appPingsInFlight > 0 && isPong(data)) {
+            appPingsInFlight--;
+            appPongs.next(undefined);
             return;
           }
           let message: In;
@@ -286,13 +285,17 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
       const target: HeartbeatTarget =
         pingFrame === undefined
           ? {
-              ping: () => connection.ping(),
-              pongs$: connection.pongs$.pipe(tap(() => meter.recordPong(now()))),
+              ping: (id) => connection.ping(id),
+              // Every pong is proof of life; only those echoing one of our ids are round trips.
+              pongs$: connection.pongs$.pipe(
+                tap(() => meter.recordPong(now())),
+                filter((id) => id !== undefined),
+              ),
               lastActivityAt: () => meter.lastActivityAt,
             }
           : {
               ping: () => {
-                appPingOutstanding = true;
+                appPingsInFlight++;
                 connection.send(pingFrame, ignoreWrite);
               },
               pongs$: appPongs,
@@ -495,6 +498,15 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
     );
 
   const engine = new Subscription();
+  if (restore?.warning !== undefined) {
+    // On the scheduler, so that subscribers attached right after connect() (log, metrics) see it too.
+    const warning = restore.warning;
+    engine.add(
+      scheduler.schedule(() =>
+        emit({ type: 'error', at: start, message: `state not restored, starting fresh: ${warning}` }),
+      ),
+    );
+  }
   engine.add(
     reconnectRequests
       .pipe(

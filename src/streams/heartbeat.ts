@@ -9,10 +9,13 @@ import { adaptiveHeartbeat } from '../operators/adaptiveHeartbeat';
 
 /** What the heartbeat needs from an open link. */
 export interface HeartbeatTarget {
-  /** Sends one ping: a protocol ping frame or the application ping message. */
-  ping(): void;
-  /** Answers to pings. */
-  readonly pongs$: Observable<unknown>;
+  /** Sends ping number `id`: a protocol ping frame carrying it, or the application ping message. */
+  ping(id: number): void;
+  /**
+   * Answers to pings: the echoed ping id where the protocol carries one (WebSocket ping frames do),
+   * or `undefined`, matched to the oldest ping in flight (application pongs).
+   */
+  readonly pongs$: Observable<number | undefined>;
   /** Scheduler time of the last sign of life: any inbound data or pong. */
   lastActivityAt(): number;
 }
@@ -24,28 +27,37 @@ export interface HeartbeatOptions extends HeartbeatTimingConfig {
 
 /** One heartbeat observation. */
 export type HeartbeatSample =
-  /** A pong answered the outstanding ping after `rttMs`. */
+  /** A pong answered a ping in flight after `rttMs`. */
   | { readonly kind: 'rtt'; readonly rttMs: number; readonly timing: HeartbeatTiming }
-  /** The previous ping was still unanswered when the next one was due. */
+  /** A ping was given up: a later one was answered first, or it went unanswered for the timeout. */
   | { readonly kind: 'lost'; readonly timing: HeartbeatTiming }
   /** Nothing, neither pong nor data, for `silentMs` >= `timeoutMs`: the link is dead. Last value. */
   | { readonly kind: 'timeout'; readonly silentMs: number; readonly timeoutMs: number };
+
+/** Pings in flight beyond this are given up oldest first; far more than any sane timeout / interval. */
+const MAX_IN_FLIGHT = 64;
 
 /**
  * Pings an open link every interval and watches for silence.
  *
  * ```
- * pings:     ----p---p---p---p--       (interval 4, timeout 10, adaptiveHeartbeat and dynamicTimeout off)
- * pongs$:    -----x---x---------
- * result:    -----r---r------l--(t|)   (r = rtt; l = lost: the ping at 12 had no pong by 16;
- *                                       t = timeout: no pong or data since 9, for 10)
+ * pings:     ----1---2---3---4---5--     (interval 4, timeout 10, adaptiveHeartbeat and dynamicTimeout off)
+ * pongs$:    -----1-------3---------     (the pong for ping 2 never comes)
+ * result:    -----r-------(lr)------(t|) (r = rtt 1; l = ping 2 lost: ping 3 was answered first;
+ *                                         t = timeout: no pong or data since 13, for 10)
  * ```
+ *
+ * Each ping carries a sequence id. WebSocket pongs echo it, so a round trip longer than the
+ * interval is still measured exactly; application pongs carry none and answer the oldest ping in
+ * flight. A ping is lost when a later one is answered first (pongs come back in order) or when it
+ * has gone unanswered for the timeout.
  *
  * Liveness is any sign of life: a pong or any inbound data (`lastActivityAt`). A link whose pongs
  * are lost while data still flows is alive (losses count against quality); a link whose data has
  * gone quiet while pongs flow is alive too. Only total silence for the timeout ends it: that is how
  * a half-open TCP connection, which never closes by itself, is found. The deadline is checked
- * lazily, one timer at a time, so the per-message path only stores a timestamp.
+ * lazily, one timer at a time, so the per-message path only stores a timestamp. A changed interval
+ * or timeout applies from the next ping or check already scheduled.
  *
  * @example
  * heartbeat(target, { heartbeatInterval: 30000, heartbeatTimeout: 60000, adaptiveHeartbeat: true,
@@ -64,12 +76,17 @@ export function heartbeat(
   return new Observable<HeartbeatSample>((subscriber) => {
     const adjustments = new Subject<HeartbeatFeedback>();
     let timing = initialHeartbeatTiming(options);
-    let pingSentAt: number | undefined;
+    const inFlight: Array<{ readonly id: number; readonly sentAt: number }> = [];
+    let lastId = 0;
 
     const subscription = adjustments.pipe(adaptiveHeartbeat(options)).subscribe((next) => (timing = next));
     // Errors from the target or its streams end the heartbeat; thrown inside a scheduled action they
     // would escape to the scheduler instead, crashing the process and cancelling unrelated timers.
     const fail = (error: unknown): void => subscriber.error(error);
+    const lose = (): void => {
+      adjustments.next({ kind: 'lost' });
+      subscriber.next({ kind: 'lost', timing });
+    };
     if (options.poor$) {
       subscription.add(
         options.poor$.subscribe({ next: (poor) => adjustments.next({ kind: 'quality', poor }), error: fail }),
@@ -77,10 +94,16 @@ export function heartbeat(
     }
     subscription.add(
       target.pongs$.subscribe({
-        next: () => {
-          if (pingSentAt === undefined) return;
-          const rttMs = scheduler.now() - pingSentAt;
-          pingSentAt = undefined;
+        next: (id) => {
+          const index = id === undefined ? 0 : inFlight.findIndex((ping) => ping.id === id);
+          if (index < 0 || inFlight.length === 0) return;
+          // Pongs come back in order: pings older than the one answered will never be.
+          for (const _older of inFlight.splice(0, index)) {
+            lose();
+            if (subscriber.closed) return;
+          }
+          const answered = inFlight.shift() as { readonly sentAt: number };
+          const rttMs = scheduler.now() - answered.sentAt;
           adjustments.next({ kind: 'rtt', rttMs });
           subscriber.next({ kind: 'rtt', rttMs, timing });
         },
@@ -90,14 +113,18 @@ export function heartbeat(
     subscription.add(
       scheduler.schedule(function (this: SchedulerAction<void>) {
         try {
-          if (pingSentAt !== undefined) {
-            adjustments.next({ kind: 'lost' });
-            subscriber.next({ kind: 'lost', timing });
+          const now = scheduler.now();
+          while (inFlight.length > 0) {
+            const oldest = inFlight[0] as { readonly sentAt: number };
+            if (now - oldest.sentAt < timing.timeoutMs && inFlight.length < MAX_IN_FLIGHT) break;
+            inFlight.shift();
+            lose();
             // The consumer may have unsubscribed on that sample: then no more pings.
             if (subscriber.closed) return;
           }
-          pingSentAt = scheduler.now();
-          target.ping();
+          const id = ++lastId;
+          inFlight.push({ id, sentAt: now });
+          target.ping(id);
         } catch (error) {
           return fail(error);
         }

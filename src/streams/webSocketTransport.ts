@@ -59,7 +59,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
       let lastError: (Error & { code?: string }) | undefined;
       let closeCode: number | undefined;
       let closeReason = '';
-      const pongs = new Subject<void>();
+      const pongs = new Subject<number | undefined>();
 
       const makeWebSocket = (target: string, offered: string | string[]): WebSocketLike => {
         const socket = new WebSocket(target, offered, {
@@ -78,7 +78,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
           closeReason = reason.toString();
           forget(socket);
         });
-        socket.on('pong', () => pongs.next());
+        socket.on('pong', (payload: Buffer) => pongs.next(pingId(payload)));
         ws = socket;
         return socket as unknown as WebSocketLike;
       };
@@ -116,7 +116,11 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
   };
 }
 
-function connection(ws: WebSocket, getResponses: GetWebSocketResponses, pongs: Subject<void>): TransportConnection {
+function connection(
+  ws: WebSocket,
+  getResponses: GetWebSocketResponses,
+  pongs: Subject<number | undefined>,
+): TransportConnection {
   // Binary frames arrive as Buffers; rxjs-websockets hands text frames over as strings.
   const messages$ = getResponses(new Observable<never>()) as unknown as Observable<WireData>;
   return {
@@ -127,13 +131,20 @@ function connection(ws: WebSocket, getResponses: GetWebSocketResponses, pongs: S
       ws.send(data, (error) => done(error ?? undefined));
       return true;
     },
-    ping() {
-      if (ws.readyState === WebSocket.OPEN) ws.ping();
+    ping(id) {
+      if (ws.readyState === WebSocket.OPEN) ws.ping(Buffer.from(String(id)));
     },
     terminate() {
       ws.terminate();
     },
   };
+}
+
+/** The ping id a pong echoes, if its payload is one of ours. */
+function pingId(payload: Buffer): number | undefined {
+  if (payload.length === 0 || payload.length > 16) return undefined;
+  const id = Number(payload.toString('latin1'));
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
 }
 
 const CLOSE_NAMES: Readonly<Record<number, string>> = {
