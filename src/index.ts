@@ -23,6 +23,8 @@ export {
   recordSuccess,
   recordHeartbeatOutcome,
   recordDisconnect,
+  resetLatency,
+  startSession,
   updateThroughput,
   updateUptime,
   latencyScore,
@@ -129,3 +131,40 @@ export type {
   PoolSnapshot,
 } from './streams/connectPool';
 export { worstStatus, statusesWorstFirst } from './model/worstStatus';
+
+// Sinks: reports, the trade gate, logs, redaction.
+export { buildReport } from './sinks/ConnectionReport';
+export type { ConnectionReport, ReportInput, ReportStats, ReportLatency } from './sinks/ConnectionReport';
+export { formatReport } from './sinks/formatReport';
+export type { FormatReportOptions, ReportFormat } from './sinks/formatReport';
+export { reportJson } from './sinks/reportJson';
+export type { ConnectionReportJson } from './sinks/reportJson';
+export { reports } from './sinks/reports';
+export type { ReportSource, ReportsConfig } from './sinks/reports';
+export { reportSink } from './sinks/reportSink';
+export type { ReportSinkConfig } from './sinks/reportSink';
+export { LatencyWindow } from './sinks/LatencyWindow';
+export { compactDuration } from './sinks/compactDuration';
+export { sparkline, sparklineBuckets } from './sinks/sparkline';
+export { isoTimestamp } from './sinks/isoTimestamp';
+export { reportLocales, reportLocale, dateFnsLocale } from './sinks/ReportLocale';
+export type { ReportLocale } from './sinks/ReportLocale';
+export { describeEvent } from './sinks/describeEvent';
+export { severityLabel } from './sinks/severityLabel';
+export { tradeGate } from './sinks/tradeGate';
+export type { TradeGate, TradeGateConfig, GateSource } from './sinks/tradeGate';
+export type { GateState, GateReason, NetworkRiskEvent } from './sinks/GateState';
+export { describeGate, gateReasonText } from './sinks/describeGate';
+export { whileGateOpen } from './sinks/whileGateOpen';
+export { GateClosedError } from './sinks/GateClosedError';
+export { logSink } from './sinks/logSink';
+export type { LogSinkConfig, LogLevel, LoggableEvent, PinoLikeLogger } from './sinks/logSink';
+export { redactUrl, REDACTED } from './sinks/redactUrl';
+export { redactHeaders } from './sinks/redactHeaders';
+export { redactText } from './sinks/redactText';
+export { isSecretName } from './sinks/isSecretName';
+
+// The demo's mock exchange (for examples and specs) and an HTTP connection check for `probe`.
+export { startMockExchange } from './cli/mockExchange';
+export type { MockExchange, MockExchangeOptions, MockExchangeEvent } from './cli/mockExchange';
+export { httpProbe } from './cli/httpProbe';

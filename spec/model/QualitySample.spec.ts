@@ -21,7 +21,7 @@ const moves: Record<QualitySample['kind'], ReadonlyArray<keyof ConnectionQuality
   throughput: ['dataThroughput'],
   uptime: ['uptimePercentage'],
   disconnect: ['connectionStability'],
-  sessionStart: ['averageLatencyMs', 'latencySamples'],
+  sessionStart: ['averageLatencyMs', 'latencySamples', 'packetLossRate', 'errorRate'],
 };
 
 // Every figure away from its extreme, so that any update shows.

@@ -70,9 +70,9 @@ describe('updateQuality', () => {
     expect(updateQuality(degraded, { kind: 'disconnect' })).toEqual({ ...degraded, connectionStability: 35 });
   });
 
-  it('should forget the latency average, and nothing else, when a new session starts', () => {
+  it('should start latency, loss and error rate afresh, and keep stability and uptime, when a new session starts', () => {
     const next = updateQuality(degraded, { kind: 'sessionStart' });
-    expect(next).toEqual({ ...degraded, averageLatencyMs: 0, latencySamples: 0 });
+    expect(next).toEqual({ ...degraded, averageLatencyMs: 0, latencySamples: 0, packetLossRate: 0, errorRate: 0 });
     expect(updateQuality(next, { kind: 'probe', latencyMs: 900 }).averageLatencyMs).toBe(900);
   });
 

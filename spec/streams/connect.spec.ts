@@ -146,11 +146,18 @@ describe('connect', () => {
         [62006, S.Failed],
         [100_000, S.Disconnected],
       ]);
+      // Failed attempts weigh on the error rate: by the third, quality is degraded too.
       expect(events.map((e) => e.type)).toEqual([
         E.ErrorOccurred,
-        ...[1, 2, 3, 4, 5].flatMap(() => [E.ReconnectAttempt, E.ReconnectFailed]),
+        E.ReconnectAttempt,
+        E.ReconnectFailed,
+        E.ReconnectAttempt,
+        E.ReconnectFailed,
+        E.QualityDegraded,
+        ...[3, 4, 5].flatMap(() => [E.ReconnectAttempt, E.ReconnectFailed]),
         E.ErrorOccurred,
       ]);
+      expect(link.snapshot().quality.errorRate).toBeGreaterThan(0.2);
       expect(events.filter((e) => e.type === E.ReconnectAttempt).map((e) => e.retryCount)).toEqual([1, 2, 3, 4, 5]);
       const failed = events[events.length - 1] as ConnectionEvent;
       expect(failed.description).toContain('failed after 5 retries');

@@ -55,7 +55,13 @@ describe('eventsFrom', () => {
           errorMessage: 'connection closed: 1001 going away',
           retryCount: 0,
         },
-        A: { type: E.ReconnectAttempt, severity: 2, timestamp: 9, description: 'reconnect attempt 0/5', retryCount: 0 },
+        A: {
+          type: E.ReconnectAttempt,
+          severity: 2,
+          timestamp: 9,
+          description: 'reconnect immediate attempt',
+          retryCount: 0,
+        },
         S: {
           type: E.ReconnectSuccess,
           severity: 1,

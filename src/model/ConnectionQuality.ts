@@ -11,6 +11,7 @@
  *   the gap to 100.
  * - dataThroughput: messages per second, α = 0.3 over the sampled rates.
  * - uptimePercentage (0–100): time connected / time monitored, taken from the statistics.
+ * A new socket (`startSession`) starts latency, loss and error rate afresh; stability and uptime carry over.
  */
 export interface ConnectionQuality {
   readonly averageLatencyMs: number;
@@ -70,6 +71,15 @@ export function updateLatency(quality: ConnectionQuality, latencyMs: number): Co
 /** Forgets the latency average, e.g. when a new socket takes a new network path. */
 export function resetLatency(quality: ConnectionQuality): ConnectionQuality {
   return { ...quality, averageLatencyMs: 0, latencySamples: 0 };
+}
+
+/**
+ * A new socket opened: latency, packet loss and error rate describe the path and the session, so
+ * they start afresh; stability and uptime keep the history (a flapping link stays unstable). Without
+ * this, the failed attempts of an outage would keep a healthy new link Unstable long after it is up.
+ */
+export function startSession(quality: ConnectionQuality): ConnectionQuality {
+  return { ...resetLatency(quality), packetLossRate: 0, errorRate: 0 };
 }
 
 /** Records a failed check (seed: `record_error`): error rate up, stability down 5 %. */

@@ -14,5 +14,5 @@ export type QualitySample =
   | { readonly kind: 'uptime'; readonly percentage: number }
   /** An established link was lost. */
   | { readonly kind: 'disconnect' }
-  /** A new socket opened: latency is measured afresh on its path. */
+  /** A new socket opened: latency, loss and errors are measured afresh on its path. */
   | { readonly kind: 'sessionStart' };

@@ -5,7 +5,9 @@ import { ConnectionStatus } from './ConnectionStatus';
 import { LinkState, isReconnect } from './LinkState';
 
 const seconds = (ms: number): string => `${+(ms / 1000).toFixed(3)}s`;
-const attemptOf = (attempt: number, max: number): string => `${attempt}/${Number.isFinite(max) ? max : '∞'}`;
+/** "attempt 2/5" for a retry; attempt 0 is the immediate try of a manual reconnect or a recovery probe. */
+const attemptOf = (attempt: number, max: number): string =>
+  attempt === 0 ? 'immediate attempt' : `attempt ${attempt}/${Number.isFinite(max) ? max : '∞'}`;
 /** An endpoint by its host only: never a token in a query string or a password in the userinfo. */
 const hostOf = (url: string): string => {
   try {
@@ -33,10 +35,9 @@ export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: 
             createEvent(
               ConnectionEventType.ReconnectAttempt,
               at,
-              `reconnect attempt ${attemptOf(signal.attempt, signal.maxAttempts)}`,
-              {
-                retryCount: signal.attempt,
-              },
+              `reconnect ${attemptOf(signal.attempt, signal.maxAttempts)}` +
+                (signal.endpoint !== undefined ? ` to ${hostOf(signal.endpoint)}` : ''),
+              { retryCount: signal.attempt },
             ),
           ]
         : [];
@@ -63,7 +64,7 @@ export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: 
             createEvent(
               ConnectionEventType.ReconnectFailed,
               at,
-              `reconnect attempt ${attemptOf(signal.attempt, previous.maxAttempts)} failed`,
+              `reconnect ${attemptOf(signal.attempt, previous.maxAttempts)} failed`,
               {
                 errorMessage: signal.error,
                 retryCount: signal.attempt,
@@ -80,7 +81,11 @@ export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: 
         createEvent(
           ConnectionEventType.ErrorOccurred,
           at,
-          `connection failed after ${signal.attempts} ${signal.attempts === 1 ? 'retry' : 'retries'}; waiting for reconnect() or the recovery probe`,
+          `connection failed ${
+            signal.attempts === 0
+              ? 'without a retry'
+              : `after ${signal.attempts} ${signal.attempts === 1 ? 'retry' : 'retries'}`
+          }; waiting for reconnect() or the recovery probe`,
           { errorMessage: signal.error, retryCount: signal.attempts },
         ),
       ];

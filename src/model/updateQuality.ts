@@ -4,7 +4,7 @@ import {
   recordError,
   recordHeartbeatOutcome,
   recordSuccess,
-  resetLatency,
+  startSession,
   updateLatency,
   updateThroughput,
   updateUptime,
@@ -29,6 +29,6 @@ export function updateQuality(quality: ConnectionQuality, sample: QualitySample)
     case 'disconnect':
       return recordDisconnect(quality);
     case 'sessionStart':
-      return resetLatency(quality);
+      return startSession(quality);
   }
 }

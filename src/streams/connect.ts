@@ -446,6 +446,8 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
             });
           } else {
             emit({ type: 'connectFailed', at: now(), attempt, error: errorMessage(error), reconnect });
+            // A failed attempt is a failed check: it weighs on the error rate and stability.
+            samples.next({ kind: 'error' });
           }
           return throwError(() => error);
         }),

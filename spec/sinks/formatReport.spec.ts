@@ -1,0 +1,169 @@
+import { ConfigError } from '../../src/index';
+import { buildReport } from '../../src/sinks/ConnectionReport';
+import { formatReport } from '../../src/sinks/formatReport';
+import { SEED_AT, at, attempt, disconnected, inUtc, reconnected, seedQuality, seedStats } from './fixtures';
+
+const seedReport = buildReport({
+  at: SEED_AT,
+  periodStart: SEED_AT - 600_000,
+  status: 'Connected',
+  quality: seedQuality,
+  stats: seedStats,
+  latencies: [38, 41, 45, 60, 95, 212, 120, 70],
+  events: [disconnected, attempt, reconnected],
+});
+
+describe('formatReport', () => {
+  inUtc();
+
+  describe('in zh-CN (the default)', () => {
+    it("should print the seed's report line by line, then the period", () => {
+      expect(formatReport(seedReport).split('\n')).toEqual([
+        '📡 连接状态报告:',
+        '   连接状态: 已连接 (Connected)',
+        '   连接质量评分: 85.2/100',
+        '   平均延迟: 45ms',
+        '   连接稳定性: 92.1%',
+        '   错误率: 2.3%',
+        '',
+        '   统计信息:',
+        '   - 总连接次数: 15',
+        '   - 总断开次数: 3',
+        '   - 重连成功率: 100.0%',
+        '   - 在线时间: 98.7%',
+        '   - 总停机时间: 2分15秒',
+        '',
+        '   本周期 (10分, 11:50:00 – 12:00:00):',
+        '   - 延迟走势: ▁▁▁▂▃█▄▂ 38–212ms, 8 个样本',
+        '   - 重要事件 (2):',
+        '     11:52:10 [严重] 连接断开: connection lost (connection closed: 1006 abnormal closure)',
+        '     11:52:12 [提示] 重连尝试: reconnect attempt 1/5',
+      ]);
+    });
+
+    it('should say when latency was not measured and the period had no samples or events', () => {
+      const lines = formatReport(
+        buildReport({
+          at: SEED_AT,
+          periodStart: SEED_AT - 600_000,
+          status: 'Reconnecting',
+          quality: { ...seedQuality, latencySamples: 0 },
+          stats: seedStats,
+          latencies: [],
+          events: [],
+        }),
+      ).split('\n');
+      expect(lines[1]).toBe('   连接状态: 重连中 (Reconnecting)');
+      expect(lines[3]).toBe('   平均延迟: 未测量');
+      expect(lines.slice(14)).toEqual([
+        '   本周期 (10分, 11:50:00 – 12:00:00):',
+        '   - 延迟走势: 无样本',
+        '   - 重要事件: 无',
+      ]);
+    });
+
+    it('should list the quality warnings that hold', () => {
+      const report = buildReport({
+        at: SEED_AT,
+        periodStart: SEED_AT - 600_000,
+        status: 'Unstable',
+        quality: { ...seedQuality, averageLatencyMs: 1500, errorRate: 0.2 },
+        stats: seedStats,
+        latencies: [1500],
+        events: [],
+      });
+      expect(formatReport(report).split('\n')).toContain('   - 质量警告: 平均延迟过高、错误率过高');
+    });
+
+    it('should say how many notable events there were when it lists only the latest', () => {
+      const events = Array.from({ length: 7 }, (_, i) => ({ ...attempt, timestamp: at(11, 55, i) }));
+      const lines = formatReport(
+        buildReport({
+          at: SEED_AT,
+          periodStart: SEED_AT - 600_000,
+          status: 'Connected',
+          quality: seedQuality,
+          stats: seedStats,
+          latencies: [],
+          events,
+        }),
+      ).split('\n');
+      expect(lines).toContain('   - 重要事件 (7, 显示最近 5 条):');
+      expect(lines.filter((line) => line.startsWith('     11:55:'))).toHaveLength(5);
+    });
+  });
+
+  describe('in en', () => {
+    it('should print the English layout line by line', () => {
+      expect(formatReport(seedReport, { locale: 'en' }).split('\n')).toEqual([
+        '📡 Connection status report:',
+        '   Status: Connected',
+        '   Quality score: 85.2/100',
+        '   Average latency: 45ms',
+        '   Stability: 92.1%',
+        '   Error rate: 2.3%',
+        '',
+        '   Statistics:',
+        '   - Total connections: 15',
+        '   - Total disconnections: 3',
+        '   - Reconnect success rate: 100.0%',
+        '   - Uptime: 98.7%',
+        '   - Total downtime: 2m 15s',
+        '',
+        '   This period (10m, 11:50:00 – 12:00:00):',
+        '   - Latency trend: ▁▁▁▂▃█▄▂ 38–212ms, 8 samples',
+        '   - Notable events (2):',
+        '     11:52:10 [critical] Disconnected: connection lost (connection closed: 1006 abnormal closure)',
+        '     11:52:12 [notice] ReconnectAttempt: reconnect attempt 1/5',
+      ]);
+    });
+  });
+
+  describe('as JSON', () => {
+    it('should print one line of JSON with ISO 8601 timestamps', () => {
+      const text = formatReport(seedReport, { format: 'json' });
+      expect(text).not.toContain('\n');
+      const data = JSON.parse(text);
+      expect(data).toMatchObject({
+        at: '1970-01-01T12:00:00.000Z',
+        periodStart: '1970-01-01T11:50:00.000Z',
+        periodMs: 600_000,
+        status: 'Connected',
+        stats: {
+          totalConnections: 15,
+          totalDisconnections: 3,
+          reconnectSuccessRate: 100,
+          totalDowntimeMs: 135_000,
+          lastDisconnectTime: '1970-01-01T11:50:00.000Z',
+        },
+        latency: { samples: 8, minMs: 38, maxMs: 212, sparkline: '▁▁▁▂▃█▄▂' },
+        notableEventCount: 2,
+      });
+      expect(data.score).toBeCloseTo(85.2, 6);
+      expect(data.notableEvents[0]).toMatchObject({ type: 'Disconnected', timestamp: '1970-01-01T11:52:10.000Z' });
+    });
+  });
+
+  it('should reject an unknown locale or format with a ConfigError naming it', () => {
+    expect(() => formatReport(seedReport, { locale: 'fr' as never })).toThrow(ConfigError);
+    expect(() => formatReport(seedReport, { locale: 'fr' as never })).toThrow(/locale.*"fr".*"zh-CN" or "en"/);
+    expect(() => formatReport(seedReport, { format: 'xml' as never })).toThrow(/format.*"xml"/);
+  });
+
+  it('should never print a secret found in an event', () => {
+    const leaky = { ...disconnected, errorMessage: 'upgrade to wss://x.io/ws?apikey=s3cr3t failed' };
+    const text = formatReport(
+      buildReport({
+        at: SEED_AT,
+        periodStart: SEED_AT - 600_000,
+        status: 'Connected',
+        quality: seedQuality,
+        stats: seedStats,
+        latencies: [],
+        events: [leaky],
+      }),
+    );
+    expect(text).toContain('wss://x.io/ws?apikey=***');
+    expect(text).not.toContain('s3cr3t');
+  });
+});

@@ -1,0 +1,181 @@
+import { map } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { ConfigError, ConnectionEvent, ConnectionStatus, createEvent, initialStats } from '../../src/index';
+import { ConnectionReport } from '../../src/sinks/ConnectionReport';
+import { ReportSource, reports } from '../../src/sinks/reports';
+import { goodQuality, seedQuality } from './fixtures';
+
+const statuses = { a: ConnectionStatus.Connected, b: ConnectionStatus.Reconnecting };
+const latencies = { w: { latencyMs: 10 }, x: { latencyMs: 20 }, y: { latencyMs: 30 }, z: { latencyMs: 40 } };
+const events: Record<string, ConnectionEvent> = {
+  i: createEvent('Connected', 3, 'connected'),
+  e: createEvent('Disconnected', 9, 'connection lost'),
+};
+
+/** The parts of a report a marble can show. */
+const brief = (report: ConnectionReport) => ({
+  at: report.at,
+  from: report.periodStart,
+  status: report.status,
+  samples: report.latency.samples,
+  trend: report.latency.trend,
+  events: report.notableEvents.map((event) => event.type),
+});
+
+describe('reports', () => {
+  let testScheduler: TestScheduler;
+
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  it('should report every period the latest status and what the period collected', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source: ReportSource = {
+        status$: cold('a------------b', statuses),
+        quality$: cold('q', { q: seedQuality }),
+        stats$: cold('s', { s: initialStats(0) }),
+        latency$: cold('--w--x----y-----z', latencies),
+        events$: cold('---i-----e', events),
+      };
+      expectObservable(reports(source, { every: 6 }, testScheduler).pipe(map(brief)), '^ 19ms !').toBe(
+        '------r-----s-----t',
+        {
+          r: { at: 6, from: 0, status: 'Connected', samples: 2, trend: [10, 20], events: [] },
+          s: { at: 12, from: 6, status: 'Connected', samples: 1, trend: [30], events: ['Disconnected'] },
+          t: { at: 18, from: 12, status: 'Reconnecting', samples: 1, trend: [40], events: [] },
+        },
+      );
+    });
+  });
+
+  it('should compute the derived statistics as of each report', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source: ReportSource = {
+        status$: cold('a', statuses),
+        quality$: cold('q', { q: goodQuality }),
+        stats$: cold('s', { s: initialStats(0) }),
+        latency$: cold('-'),
+        events$: cold('-'),
+      };
+      const figures = reports(source, { every: 4 }, testScheduler).pipe(
+        map((r) => [r.stats.totalDowntimeMs, r.stats.uptimePercentage, r.score]),
+      );
+      expectObservable(figures, '^ 9ms !').toBe('----a---b', { a: [4, 0, 100], b: [8, 0, 100] });
+    });
+  });
+
+  it('should wait until status, quality and statistics have each emitted', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source: ReportSource = {
+        status$: cold('a', statuses),
+        quality$: cold('---q', { q: seedQuality }),
+        stats$: cold('s', { s: initialStats(0) }),
+        latency$: cold('-w', latencies),
+        events$: cold('-'),
+      };
+      expectObservable(reports(source, { every: 2 }, testScheduler).pipe(map(brief)), '^ 5ms !').toBe('----r-', {
+        r: { at: 4, from: 0, status: 'Connected', samples: 1, trend: [10], events: [] },
+      });
+    });
+  });
+
+  it('should take an extra report on the trigger and start a new period', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source: ReportSource = {
+        status$: cold('a', statuses),
+        quality$: cold('q', { q: seedQuality }),
+        stats$: cold('s', { s: initialStats(0) }),
+        latency$: cold('-w---x', latencies),
+        events$: cold('-'),
+      };
+      const result = reports(source, { every: 10, trigger$: cold('----t') }, testScheduler).pipe(map(brief));
+      expectObservable(result, '^ 12ms !').toBe('----r-----s', {
+        r: { at: 4, from: 0, status: 'Connected', samples: 1, trend: [10], events: [] },
+        s: { at: 10, from: 4, status: 'Connected', samples: 1, trend: [20], events: [] },
+      });
+    });
+  });
+
+  it('should list only events at or above minSeverity, and count the ones it leaves out', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source: ReportSource = {
+        status$: cold('a', statuses),
+        quality$: cold('q', { q: seedQuality }),
+        stats$: cold('s', { s: initialStats(0) }),
+        latency$: cold('-'),
+        events$: cold('ieeei', events),
+      };
+      const result = reports(source, { every: 6, notableEvents: 2, minSeverity: 4 }, testScheduler).pipe(
+        map((r) => [r.notableEvents.length, r.notableEventCount]),
+      );
+      expectObservable(result, '^ 7ms !').toBe('------a', { a: [2, 3] });
+    });
+  });
+
+  it('should judge the warnings by the source config thresholds', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source: ReportSource = {
+        status$: cold('a', statuses),
+        quality$: cold('q', { q: seedQuality }),
+        stats$: cold('s', { s: initialStats(0) }),
+        latency$: cold('-'),
+        events$: cold('-'),
+        config: { qualityThreshold: 70, latencyWarning: 40, errorRateWarning: 0.02 },
+      };
+      const result = reports(source, { every: 3 }, testScheduler).pipe(map((r) => r.warnings));
+      expectObservable(result, '^ 3ms !').toBe('---a', { a: ['latency', 'errorRate'] });
+    });
+  });
+
+  it('should complete when the status stream completes', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const latency$ = cold<{ latencyMs: number }>('-');
+      const source: ReportSource = {
+        status$: cold('a---|', statuses),
+        quality$: cold('q', { q: seedQuality }),
+        stats$: cold('s', { s: initialStats(0) }),
+        latency$,
+        events$: cold('-'),
+      };
+      expectObservable(reports(source, { every: 3 }, testScheduler).pipe(map((r) => r.at))).toBe('---a|', { a: 3 });
+      expectSubscriptions(latency$.subscriptions).toBe('^---!');
+    });
+  });
+
+  it('should error when a source errors', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source: ReportSource = {
+        status$: cold('a', statuses),
+        quality$: cold('q', { q: seedQuality }),
+        stats$: cold('s', { s: initialStats(0) }),
+        latency$: cold('--#'),
+        events$: cold('-'),
+      };
+      expectObservable(reports(source, { every: 5 }, testScheduler)).toBe('--#');
+    });
+  });
+
+  it('should keep its period per subscription', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source: ReportSource = {
+        status$: cold('a', statuses),
+        quality$: cold('q', { q: seedQuality }),
+        stats$: cold('s', { s: initialStats(0) }),
+        latency$: cold('w', latencies),
+        events$: cold('-'),
+      };
+      const report$ = reports(source, { every: 5 }, testScheduler).pipe(map((r) => [r.periodStart, r.at]));
+      expectObservable(report$, '^ 5ms !').toBe('-----a', { a: [0, 5] });
+      expectObservable(report$, '--^ 5ms !').toBe('-------b', { b: [2, 7] });
+    });
+  });
+
+  it('should reject bad options with a ConfigError naming the option, before subscribing', () => {
+    const source = {} as ReportSource;
+    expect(() => reports(source, { every: 0 })).toThrow(ConfigError);
+    expect(() => reports(source, { every: 'soon' })).toThrow(/Invalid every: "soon"/);
+    expect(() => reports(source, { notableEvents: -1 })).toThrow(/notableEvents/);
+    expect(() => reports(source, { minSeverity: 7 as never })).toThrow(/minSeverity.*1, 2, 3 or 4/);
+  });
+});

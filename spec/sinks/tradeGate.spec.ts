@@ -1,0 +1,363 @@
+import { NEVER, Subscription } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { ConfigError, ConnectionQuality, ConnectionStatus } from '../../src/index';
+import { GateState, NetworkRiskEvent } from '../../src/sinks/GateState';
+import { tradeGate } from '../../src/sinks/tradeGate';
+import { goodQuality, poorQuality, seedQuality } from './fixtures';
+
+const statuses = {
+  c: ConnectionStatus.Connecting,
+  k: ConnectionStatus.Connected,
+  u: ConnectionStatus.Unstable,
+  d: ConnectionStatus.Disconnected,
+  r: ConnectionStatus.Reconnecting,
+  f: ConnectionStatus.Failed,
+};
+const qualities: Record<string, ConnectionQuality> = { g: goodQuality, p: poorQuality };
+const closed = (reason: GateState['reason'], since: number): GateState => ({ open: false, reason, since });
+const open = (since: number): GateState => ({ open: true, reason: 'healthy', since });
+
+describe('tradeGate', () => {
+  let testScheduler: TestScheduler;
+
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  it('should start closed and open once the link has been Connected and good for the settle time', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const { gate$ } = tradeGate(
+        { status$: cold('c-k', statuses), quality$: cold('g', qualities) },
+        { settle: 5 },
+        testScheduler,
+      );
+      expectObservable(gate$, '^ 20ms !').toBe('a-b----c', {
+        a: closed('Connecting', 0),
+        b: closed('settling', 0),
+        c: open(7),
+      });
+    });
+  });
+
+  it('should open at once with a settle time of 0', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const { gate$ } = tradeGate(
+        { status$: cold('--k', statuses), quality$: cold('g', qualities) },
+        { settle: 0 },
+        testScheduler,
+      );
+      expectObservable(gate$, '^ 9ms !').toBe('a-b', { a: closed('Connecting', 0), b: open(2) });
+    });
+  });
+
+  describe('with the default closeOn (Failed only)', () => {
+    it('should stay open while the link drops and reconnects, and close when it fails', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$, riskEvents$ } = tradeGate(
+          { status$: cold('k 9ms drk 5ms drf', statuses), quality$: cold('g', qualities) },
+          { settle: 5 },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c 14ms d', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: open(5),
+          d: closed('Failed', 20),
+        });
+        expectObservable(riskEvents$, '^ 30ms !').toBe('20ms p', {
+          p: {
+            type: 'tradingPaused',
+            at: 20,
+            severity: 4,
+            reason: 'Failed',
+            description: 'trading paused: the link has Failed',
+          },
+        });
+      });
+    });
+  });
+
+  describe('with closeOn Disconnected and Reconnecting', () => {
+    it('should not reopen on a flapping link until it has stayed up for the settle time (hysteresis)', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$, riskEvents$ } = tradeGate(
+          { status$: cold('k 9ms drk-drk-rk', statuses), quality$: cold('g', qualities) },
+          { closeOn: ['Disconnected', 'Reconnecting'], settle: 5 },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c 4ms def 1ms ghi 1ms jk 4ms l', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: open(5),
+          d: closed('Disconnected', 10),
+          e: closed('Reconnecting', 10),
+          f: closed('settling', 10),
+          g: closed('Disconnected', 10),
+          h: closed('Reconnecting', 10),
+          i: closed('settling', 10),
+          j: closed('Reconnecting', 10),
+          k: closed('settling', 10),
+          l: open(24),
+        });
+        expectObservable(riskEvents$, '^ 30ms !').toBe('10ms p 13ms r', {
+          p: expect.objectContaining({ type: 'tradingPaused', at: 10, reason: 'Disconnected', severity: 4 }),
+          r: {
+            type: 'tradingResumed',
+            at: 24,
+            severity: 2,
+            reason: 'healthy',
+            downtimeMs: 14,
+            description: 'trading resumed after 14ms: the link has been Connected with good quality for 5ms',
+          },
+        });
+      });
+    });
+  });
+
+  describe('with closeOn Unstable', () => {
+    it('should close when the link turns Unstable and settle again once it is Connected', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$ } = tradeGate(
+          { status$: cold('k 9ms u 4ms k', statuses), quality$: cold('g', qualities) },
+          { closeOn: ['Unstable'], settle: 5 },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c 4ms d 4ms e 4ms f', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: open(5),
+          d: closed('Unstable', 10),
+          e: closed('settling', 10),
+          f: open(20),
+        });
+      });
+    });
+  });
+
+  it('should stay closed while Connected with poor quality and settle once it is good', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const { gate$ } = tradeGate(
+        { status$: cold('k', statuses), quality$: cold('p 9ms g', qualities) },
+        { settle: 5 },
+        testScheduler,
+      );
+      expectObservable(gate$, '^ 30ms !').toBe('(ab) 6ms c 4ms d', {
+        a: closed('Connecting', 0),
+        b: closed('quality', 0),
+        c: closed('settling', 0),
+        d: open(15),
+      });
+    });
+  });
+
+  it('should restart the settle time when the quality dips while settling', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const { gate$ } = tradeGate(
+        { status$: cold('k', statuses), quality$: cold('g---pg', qualities) },
+        { settle: 5 },
+        testScheduler,
+      );
+      expectObservable(gate$, '^ 30ms !').toBe('(ab)cd 4ms e', {
+        a: closed('Connecting', 0),
+        b: closed('settling', 0),
+        c: closed('quality', 0),
+        d: closed('settling', 0),
+        e: open(10),
+      });
+    });
+  });
+
+  it('should take the quality threshold from the source config', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const { gate$ } = tradeGate(
+        {
+          status$: cold('k', statuses),
+          quality$: cold('s', { s: seedQuality }),
+          config: { qualityThreshold: 90, latencyWarning: 1000, errorRateWarning: 0.1 },
+        },
+        { settle: 5 },
+        testScheduler,
+      );
+      expectObservable(gate$, '^ 30ms !').toBe('(ab)', { a: closed('Connecting', 0), b: closed('quality', 0) });
+    });
+  });
+
+  it('should emit closed and complete when the status stream completes, pausing trading', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const { gate$, riskEvents$ } = tradeGate(
+        { status$: cold('k 9ms |', statuses), quality$: cold('g', qualities) },
+        { settle: 5 },
+        testScheduler,
+      );
+      expectObservable(gate$).toBe('(ab) 1ms c 4ms (d|)', {
+        a: closed('Connecting', 0),
+        b: closed('settling', 0),
+        c: open(5),
+        d: closed('closed', 10),
+      });
+      expectObservable(riskEvents$).toBe('10ms (p|)', {
+        p: expect.objectContaining({ type: 'tradingPaused', reason: 'closed' }),
+      });
+    });
+  });
+
+  it('should not open after completion even while settling', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const { gate$ } = tradeGate(
+        { status$: cold('-k-|', statuses), quality$: cold('g', qualities) },
+        { settle: 5 },
+        testScheduler,
+      );
+      expectObservable(gate$).toBe('ab-(c|)', {
+        a: closed('Connecting', 0),
+        b: closed('settling', 0),
+        c: closed('closed', 0),
+      });
+    });
+  });
+
+  it('should error when the status or the quality stream errors', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const failing = tradeGate(
+        { status$: cold('-k#', statuses), quality$: cold('g', qualities) },
+        { settle: 5 },
+        testScheduler,
+      );
+      expectObservable(failing.gate$).toBe('ab#', { a: closed('Connecting', 0), b: closed('settling', 0) });
+      const poorly = tradeGate(
+        { status$: cold('-k', statuses), quality$: cold('g--#', qualities) },
+        { settle: 5 },
+        testScheduler,
+      );
+      expectObservable(poorly.gate$).toBe('ab-#', { a: closed('Connecting', 0), b: closed('settling', 0) });
+    });
+  });
+
+  it('should be shared and replay the current state to a late subscriber', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const status$ = cold('k', statuses);
+      const { gate$ } = tradeGate({ status$, quality$: cold('g', qualities) }, { settle: 5 }, testScheduler);
+      expectObservable(gate$, '^ 20ms !').toBe('(ab) 1ms c', {
+        a: closed('Connecting', 0),
+        b: closed('settling', 0),
+        c: open(5),
+      });
+      expectObservable(gate$, '7ms ^ 5ms !').toBe('7ms c', { c: open(5) });
+      expectSubscriptions(status$.subscriptions).toBe('^ 20ms !');
+    });
+  });
+
+  it('should run when only the risk events are subscribed', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const { riskEvents$ } = tradeGate(
+        { status$: cold('k 9ms f', statuses), quality$: cold('g', qualities) },
+        { settle: 5 },
+        testScheduler,
+      );
+      expectObservable(riskEvents$, '^ 20ms !').toBe('10ms p', {
+        p: expect.objectContaining({ type: 'tradingPaused', reason: 'Failed', at: 10 }),
+      });
+    });
+  });
+
+  describe('hooks', () => {
+    it('should call onOpen before the gate opens and onClose after it closes, once however many subscribe', () => {
+      const log: string[] = [];
+      const risks: Array<NetworkRiskEvent | undefined> = [];
+      testScheduler.run(({ cold }) => {
+        const { gate$ } = tradeGate(
+          { status$: cold('k 9ms f 4ms k', statuses), quality$: cold('g', qualities) },
+          {
+            settle: 5,
+            onOpen: (state, risk) => {
+              log.push(`onOpen ${state.open} at ${testScheduler.now()}`);
+              risks.push(risk);
+            },
+            onClose: (state, risk) => {
+              log.push(`onClose ${state.reason} at ${testScheduler.now()}`);
+              risks.push(risk);
+            },
+          },
+          testScheduler,
+        );
+        const subscription = new Subscription();
+        subscription.add(gate$.subscribe((state) => log.push(`gate ${state.open ? 'open' : state.reason}`)));
+        subscription.add(gate$.subscribe());
+        testScheduler.schedule(() => subscription.unsubscribe(), 30);
+      });
+      expect(log).toEqual([
+        'gate Connecting',
+        'gate settling',
+        'onOpen true at 5',
+        'gate open',
+        'gate Failed',
+        'onClose Failed at 10',
+        'gate settling',
+        'onOpen true at 20',
+        'gate open',
+      ]);
+      expect(risks).toEqual([
+        undefined,
+        expect.objectContaining({ type: 'tradingPaused', at: 10 }),
+        expect.objectContaining({ type: 'tradingResumed', at: 20, downtimeMs: 10 }),
+      ]);
+    });
+
+    it('should fail closed when onOpen throws: the gate never opens and errors', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const error = new Error('cannot arm the dead-man switch');
+        const { gate$ } = tradeGate(
+          { status$: cold('k', statuses), quality$: cold('g', qualities) },
+          {
+            settle: 5,
+            onOpen: () => {
+              throw error;
+            },
+          },
+          testScheduler,
+        );
+        expectObservable(gate$).toBe('(ab) 1ms #', { a: closed('Connecting', 0), b: closed('settling', 0) }, error);
+      });
+    });
+
+    it('should error after closing when onClose throws', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$ } = tradeGate(
+          { status$: cold('k 9ms f', statuses), quality$: cold('g', qualities) },
+          {
+            settle: 5,
+            onClose: () => {
+              throw new Error('cancel-all failed');
+            },
+          },
+          testScheduler,
+        );
+        expectObservable(gate$).toBe(
+          '(ab) 1ms c 4ms (d#)',
+          { a: closed('Connecting', 0), b: closed('settling', 0), c: open(5), d: closed('Failed', 10) },
+          new Error('cancel-all failed'),
+        );
+      });
+    });
+  });
+
+  describe('config', () => {
+    const source = { status$: NEVER, quality$: NEVER };
+
+    it('should reject Connected or an unknown status in closeOn with a ConfigError naming the statuses allowed', () => {
+      expect(() => tradeGate(source, { closeOn: ['Connected'] })).toThrow(ConfigError);
+      expect(() => tradeGate(source, { closeOn: ['Down' as never] })).toThrow(
+        /closeOn.*"Down".*Unstable, Disconnected, Connecting, Reconnecting, Failed/,
+      );
+    });
+
+    it('should reject a settle time that is not a duration', () => {
+      expect(() => tradeGate(source, { settle: 'soon' })).toThrow(/Invalid settle: "soon"/);
+      expect(() => tradeGate(source, { settle: -1 })).toThrow(ConfigError);
+    });
+
+    it('should reject hooks that are not functions', () => {
+      expect(() => tradeGate(source, { onOpen: 'x' as never })).toThrow(/onOpen/);
+    });
+  });
+});

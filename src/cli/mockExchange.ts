@@ -1,0 +1,254 @@
+import http, { IncomingMessage } from 'node:http';
+import { AddressInfo, Socket } from 'node:net';
+import { Observable, Subject, Subscription, interval, timer } from 'rxjs';
+import WebSocket, { RawData, WebSocketServer } from 'ws';
+
+/** What the mock exchange reports happening, for the demo's narration and for specs. */
+export type MockExchangeEvent =
+  | { readonly type: 'connection'; readonly id: number }
+  | { readonly type: 'subscribe'; readonly id: number; readonly channel: string }
+  | { readonly type: 'order'; readonly id: number; readonly orderId: string }
+  | { readonly type: 'refused'; readonly status: number }
+  | { readonly type: 'closed'; readonly id: number };
+
+export interface MockExchangeOptions {
+  /** Port on 127.0.0.1; `0` picks a free one. Defaults to `0`. */
+  readonly port?: number;
+  /** Milliseconds between ticks on the `ticks` channel. Defaults to `250`. */
+  readonly tickInterval?: number;
+  /** The instrument ticked. Defaults to `'BTC-USD'`. */
+  readonly symbol?: string;
+  /** First price. Defaults to `67000`. */
+  readonly price?: number;
+  /** Random source for the price walk. Defaults to `Math.random`. */
+  readonly random?: () => number;
+}
+
+/** A running mock exchange and its fault switches. */
+export interface MockExchange {
+  /** `ws://127.0.0.1:<port>/ws`. */
+  readonly url: string;
+  /** `http://127.0.0.1:<port>/info`: an account query, like the seed's `InfoClient`. */
+  readonly infoUrl: string;
+  readonly port: number;
+  /** What happens on the exchange. Hot. */
+  readonly events$: Observable<MockExchangeEvent>;
+  /** Connections accepted so far. */
+  readonly connections: number;
+  /** Orders received (and acknowledged) so far. */
+  readonly orders: number;
+  /** The open sockets. */
+  readonly openSockets: number;
+  /** Kills every socket without a close frame: the client sees 1006, as when a NAT drops a flow. */
+  drop(): void;
+  /**
+   * Half-open: the sockets open now go silent (no ticks, no pongs, no acks, protocol pings
+   * unanswered) without closing. Only a heartbeat timeout can tell. New sockets are healthy.
+   */
+  stall(): void;
+  /** Delays everything sent (ticks, pongs, acks, protocol pongs, /info) by `ms`; `0` ends the spike. */
+  latency(ms: number): void;
+  /** While on, every socket is dropped and upgrades and /info answer HTTP 503. */
+  outage(on: boolean): void;
+  /** Ends latency and outage (stalled sockets stay stalled until the client gives up on them). */
+  restore(): void;
+  /** Stops everything; resolves when the port is free. */
+  close(): Promise<void>;
+}
+
+interface Peer {
+  readonly id: number;
+  readonly socket: WebSocket;
+  stalled: boolean;
+  subscribed: boolean;
+}
+
+/**
+ * Starts a mock exchange on 127.0.0.1 for the demo, the example and specs: a `ws` server sending
+ * ticks to subscribers and answering application pings, with switches for the faults a trading bot
+ * meets. It listens on 127.0.0.1 only and contacts nothing.
+ *
+ * Protocol (JSON text frames):
+ * - `{"method":"ping"}` → `{"channel":"pong","ts":…}`; protocol ping frames get pongs too.
+ * - `{"method":"subscribe","channel":"ticks"}` → `{"channel":"subscribed","subscription":"ticks"}`,
+ *   then `{"channel":"ticks","symbol":"BTC-USD","price":67012.5,"seq":1}` every `tickInterval`.
+ * - `{"method":"order","id":"o-1",…}` → `{"channel":"orderAck","id":"o-1","status":"accepted"}`.
+ * - `GET /info` → `{"account":"demo","equity":100000,"serverTime":…}`.
+ *
+ * @example
+ * const exchange = await startMockExchange();
+ * const link = connect({ url: exchange.url, ping: 'app', subscriptions: [{ method: 'subscribe', channel: 'ticks' }] });
+ * exchange.drop();           // the link reconnects and resubscribes
+ * await link.close();
+ * await exchange.close();
+ */
+export async function startMockExchange(options: MockExchangeOptions = {}): Promise<MockExchange> {
+  const {
+    port: wanted = 0,
+    tickInterval = 250,
+    symbol = 'BTC-USD',
+    price: firstPrice = 67_000,
+    random = Math.random,
+  } = options;
+  const peers = new Set<Peer>();
+  const events = new Subject<MockExchangeEvent>();
+  const timers = new Subscription();
+  const rawSockets = new Set<Socket>();
+  let delayMs = 0;
+  let down = false;
+  let connections = 0;
+  let orders = 0;
+  let nextId = 0;
+  let seq = 0;
+  let price = firstPrice;
+
+  const later = (action: () => void): void => {
+    if (delayMs === 0) {
+      action();
+      return;
+    }
+    const pending = timer(delayMs).subscribe(() => {
+      timers.remove(pending);
+      action();
+    });
+    timers.add(pending);
+  };
+  const send = (peer: Peer, message: unknown): void => {
+    if (peer.stalled) return;
+    later(() => {
+      if (!peer.stalled && peer.socket.readyState === WebSocket.OPEN) peer.socket.send(JSON.stringify(message));
+    });
+  };
+
+  const server = http.createServer((request, response) => {
+    if (request.method === 'GET' && request.url?.split('?')[0] === '/info') {
+      if (down) {
+        response
+          .writeHead(503, { 'content-type': 'application/json', connection: 'close' })
+          .end('{"error":"maintenance"}');
+        return;
+      }
+      later(() =>
+        response
+          .writeHead(200, { 'content-type': 'application/json', connection: 'close' })
+          .end(JSON.stringify({ account: 'demo', equity: 100_000, serverTime: Date.now() })),
+      );
+      return;
+    }
+    response.writeHead(404, { connection: 'close' }).end();
+  });
+  server.on('connection', (socket) => {
+    rawSockets.add(socket);
+    socket.on('close', () => rawSockets.delete(socket));
+  });
+  const wss = new WebSocketServer({ noServer: true, autoPong: false });
+  server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (down) {
+      events.next({ type: 'refused', status: 503 });
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => accept(ws));
+  });
+
+  const accept = (socket: WebSocket): void => {
+    const peer: Peer = { id: ++nextId, socket, stalled: false, subscribed: false };
+    connections++;
+    peers.add(peer);
+    events.next({ type: 'connection', id: peer.id });
+    socket.on('ping', (data) => {
+      if (!peer.stalled) later(() => !peer.stalled && socket.readyState === WebSocket.OPEN && socket.pong(data));
+    });
+    socket.on('message', (data: RawData) => {
+      if (peer.stalled) return;
+      let message: { method?: unknown; channel?: unknown; id?: unknown };
+      try {
+        message = JSON.parse(data.toString()) as typeof message;
+      } catch {
+        send(peer, { channel: 'error', error: 'malformed JSON' });
+        return;
+      }
+      switch (message.method) {
+        case 'ping':
+          send(peer, { channel: 'pong', ts: Date.now() });
+          break;
+        case 'subscribe':
+          peer.subscribed = true;
+          events.next({ type: 'subscribe', id: peer.id, channel: String(message.channel) });
+          send(peer, { channel: 'subscribed', subscription: message.channel });
+          break;
+        case 'order':
+          orders++;
+          events.next({ type: 'order', id: peer.id, orderId: String(message.id) });
+          send(peer, { channel: 'orderAck', id: message.id, status: 'accepted' });
+          break;
+        default:
+          send(peer, { channel: 'error', error: `unknown method ${String(message.method)}` });
+      }
+    });
+    socket.on('close', () => {
+      peers.delete(peer);
+      events.next({ type: 'closed', id: peer.id });
+    });
+    socket.on('error', () => socket.terminate());
+  };
+
+  timers.add(
+    interval(tickInterval).subscribe(() => {
+      price = Math.round((price + (random() - 0.5) * 20) * 10) / 10;
+      seq++;
+      for (const peer of peers) {
+        if (peer.subscribed) send(peer, { channel: 'ticks', symbol, price, seq });
+      }
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(wanted, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const dropAll = (): void => {
+    for (const peer of peers) peer.socket.terminate();
+  };
+
+  return {
+    url: `ws://127.0.0.1:${port}/ws`,
+    infoUrl: `http://127.0.0.1:${port}/info`,
+    port,
+    events$: events.asObservable(),
+    get connections() {
+      return connections;
+    },
+    get orders() {
+      return orders;
+    },
+    get openSockets() {
+      return peers.size;
+    },
+    drop: dropAll,
+    stall: () => {
+      for (const peer of peers) peer.stalled = true;
+    },
+    latency: (ms) => {
+      delayMs = Math.max(0, ms);
+    },
+    outage: (on) => {
+      down = on;
+      if (on) dropAll();
+    },
+    restore: () => {
+      delayMs = 0;
+      down = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        timers.unsubscribe();
+        dropAll();
+        for (const socket of rawSockets) socket.destroy();
+        events.complete();
+        wss.close();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,303 @@
+import { format } from 'date-fns';
+import {
+  NEVER,
+  Subject,
+  Subscription,
+  asyncScheduler,
+  distinctUntilChanged,
+  filter,
+  fromEvent,
+  interval,
+  merge,
+  observeOn,
+  take,
+  timer,
+} from 'rxjs';
+import { WireData, rawCodec } from '../model/Codec';
+import { ConfigError } from '../model/ConfigError';
+import { ConnectionQuality, initialQuality, overallScore } from '../model/ConnectionQuality';
+import { ConnectionStatus, statusLabelZh } from '../model/ConnectionStatus';
+import { LifelineConfig, LifelineConfigInput, defaultConfig, resolveConfig } from '../model/LifelineConfig';
+import { LinkState } from '../model/LinkState';
+import { parseDuration } from '../model/parseDuration';
+import { connect } from '../streams/connect';
+import { GateState } from '../sinks/GateState';
+import { ReportLocale, reportLocale } from '../sinks/ReportLocale';
+import { compactDuration } from '../sinks/compactDuration';
+import { describeEvent } from '../sinks/describeEvent';
+import { describeGate } from '../sinks/describeGate';
+import { formatReport } from '../sinks/formatReport';
+import { redactHeaders } from '../sinks/redactHeaders';
+import { redactText } from '../sinks/redactText';
+import { redactUrl } from '../sinks/redactUrl';
+import { ReportSource, reports } from '../sinks/reports';
+import { severityLabel } from '../sinks/severityLabel';
+import { tradeGate } from '../sinks/tradeGate';
+import { ExitCode } from './ExitCode';
+import { OutputStream, Terminal } from './Terminal';
+import { configInput, durationArgument } from './configOptions';
+import { httpProbe } from './httpProbe';
+import { eventRecord, gateRecord, ndjson, reportRecord, riskRecord, statusRecord } from './ndjson';
+import { statusLine } from './statusLine';
+import { usageMessage } from './usageMessage';
+
+/** Where the CLI writes. */
+export interface CliIo {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+}
+
+/** What `lifeline monitor` runs with, validated. */
+export interface MonitorSettings {
+  readonly input: LifelineConfigInput;
+  readonly config: LifelineConfig;
+  /** Sent as given, on every (re)connect. */
+  readonly subscriptions: readonly string[];
+  readonly probe?: string;
+  readonly reportEvery: number;
+  readonly locale: ReportLocale;
+  /** Milliseconds; Infinity runs until SIGINT. */
+  readonly duration: number;
+  readonly json: boolean;
+  readonly closeOn: readonly ConnectionStatus[];
+  readonly settle: number;
+  /** Keep watching after Failed (recovery probes) instead of exiting 3. */
+  readonly recover: boolean;
+}
+
+/**
+ * Reads and checks every monitor option, starting nothing.
+ *
+ * @throws ConfigError naming the first bad option, its value and what is allowed.
+ */
+export function monitorSettings(urls: readonly string[], options: Readonly<Record<string, unknown>>): MonitorSettings {
+  const input: Record<string, unknown> = { ...configInput(urls, options) };
+  // The monitor reads frames as text (rawCodec), so the application ping is sent as text: as typed,
+  // or the default message serialised.
+  input.pingMessage =
+    typeof options.pingMessage === 'string' ? options.pingMessage : JSON.stringify(defaultConfig.pingMessage);
+  const config = resolveConfig(input as unknown as LifelineConfigInput);
+  const subscriptions = ((options.subscribe as string[] | undefined) ?? []).map((text) => {
+    try {
+      JSON.parse(text);
+    } catch {
+      throw new ConfigError('subscribe', text, 'a JSON message, e.g. \'{"method":"subscribe","channel":"trades"}\'');
+    }
+    return text;
+  });
+  const probe = options.probe as string | undefined;
+  if (probe !== undefined) httpProbe(probe);
+  const reportEvery = parseDuration(durationArgument(options.reportEvery ?? '10m'), 'reportEvery', {
+    allowZero: false,
+  });
+  // reports() checks its interval the same way, without subscribing to anything.
+  reports({} as ReportSource, { every: reportEvery });
+  const locale = reportLocale(options.locale ?? 'zh-CN');
+  const duration = parseDuration(durationArgument(options.duration ?? 'Infinity'), 'duration', {
+    allowZero: false,
+    allowInfinity: true,
+  });
+  const closeOn = (String(options.closeOn ?? 'Failed').split(',') as ConnectionStatus[]).map(
+    (s) => s.trim() as ConnectionStatus,
+  );
+  const settle = parseDuration(durationArgument(options.settle ?? '5s'), 'settle');
+  tradeGate({ status$: NEVER, quality$: NEVER }, { closeOn, settle });
+  return {
+    input: input as unknown as LifelineConfigInput,
+    config,
+    subscriptions,
+    ...(probe !== undefined ? { probe } : {}),
+    reportEvery,
+    locale,
+    duration,
+    json: options.json === true,
+    closeOn,
+    settle,
+    recover: options.recover === true,
+  };
+}
+
+/**
+ * `lifeline monitor <url...>`: runs the full machinery against an endpoint and shows it: status
+ * changes, events, gate changes and risk events, reports on the report interval (and a final one),
+ * a live status line on a TTY; or all of it as NDJSON with `--json`.
+ *
+ * @returns The exit code: 0 at the normal end, 2 for bad arguments (nothing started), 3 when the
+ * connection ended Failed (at once unless `--recover`).
+ */
+export async function monitor(
+  urls: readonly string[],
+  options: Readonly<Record<string, unknown>>,
+  io: CliIo,
+): Promise<ExitCode> {
+  let settings: MonitorSettings;
+  try {
+    settings = monitorSettings(urls, options);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr.write(`lifeline monitor: ${usageMessage(error)}\nSee: lifeline monitor --help\n`);
+    return ExitCode.Usage;
+  }
+  return run(settings, io);
+}
+
+type EndReason = 'duration' | 'signal' | 'failed';
+
+function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
+  const { config, locale, json } = settings;
+  const link = connect<WireData, WireData>({
+    ...settings.input,
+    codec: rawCodec,
+    subscriptions: settings.subscriptions,
+    ...(settings.probe !== undefined ? { probe: httpProbe(settings.probe) } : {}),
+  });
+  const liveOn = json ? (io.stdout.isTTY ? undefined : io.stderr) : io.stdout;
+  const terminal = new Terminal(io.stdout, liveOn);
+  const clock = (at: number): string => format(at, 'HH:mm:ss');
+  const line = (tag: string, text: string, at = Date.now()): void =>
+    terminal.print(`${clock(at)} ${tag.padEnd(6)} ${text}`);
+  const emit = (record: Record<string, unknown>): void => terminal.print(ndjson(record));
+
+  let state: LinkState | undefined;
+  let quality: ConnectionQuality = initialQuality;
+  let gate: GateState | undefined;
+  let finalReport = false;
+  const finalTrigger = new Subject<void>();
+  const subscription = new Subscription();
+  const drawLive = (): void => {
+    if (state) terminal.status(statusLine({ state, quality, ...(gate ? { gate } : {}), now: Date.now(), locale }));
+  };
+
+  if (json) {
+    emit({
+      kind: 'start',
+      time: new Date().toISOString(),
+      urls: config.urls.map(redactUrl),
+      headers: redactHeaders(config.headers),
+      subscriptions: settings.subscriptions.length,
+      ping: config.ping,
+      heartbeatInterval: config.heartbeatInterval,
+      heartbeatTimeout: config.heartbeatTimeout,
+      maxAttempts: config.maxAttempts,
+      reportEvery: settings.reportEvery,
+      duration: settings.duration,
+    });
+  } else {
+    terminal.print(
+      `lifeline monitor ${config.urls.map(redactUrl).join(', ')}${Number.isFinite(settings.duration) ? ` for ${compactDuration(settings.duration, 'en')}` : ''} — Ctrl-C to stop`,
+    );
+    terminal.print(
+      `  heartbeat ${config.ping} every ${compactDuration(config.heartbeatInterval, 'en')} (timeout ${compactDuration(config.heartbeatTimeout, 'en')}), ` +
+        `${config.maxAttempts} retries (${compactDuration(config.initialDelay, 'en')} × ${config.factor}, max ${compactDuration(config.maxDelay, 'en')}), ` +
+        `report every ${compactDuration(settings.reportEvery, 'en')}`,
+    );
+  }
+
+  subscription.add(
+    link.quality$.subscribe((value) => {
+      quality = value;
+    }),
+  );
+  subscription.add(
+    link.state$
+      .pipe(
+        distinctUntilChanged(
+          (a, b) => a.status === b.status && a.attempt === b.attempt && a.nextRetryAt === b.nextRetryAt,
+        ),
+      )
+      .subscribe((value) => {
+        const previous = state;
+        state = value;
+        if (json) emit(statusRecord(value, Date.now(), overallScore(quality)));
+        else if (previous?.status !== value.status) line('status', describeStatus(value, locale));
+        drawLive();
+      }),
+  );
+  subscription.add(
+    link.events$.subscribe((event) => {
+      if (json) emit(eventRecord(event));
+      else line('event', describeEvent(event, locale, { time: false }), event.timestamp);
+    }),
+  );
+  const { gate$, riskEvents$ } = tradeGate(link, { closeOn: settings.closeOn, settle: settings.settle });
+  subscription.add(
+    gate$.subscribe((value) => {
+      gate = value;
+      if (json) emit(gateRecord(value, Date.now()));
+      else line('gate', describeGate(value, locale));
+      drawLive();
+    }),
+  );
+  subscription.add(
+    riskEvents$.subscribe((risk) => {
+      if (json) emit(riskRecord(risk));
+      else line('risk', `[${severityLabel(risk.severity, locale)}] ${risk.description}`, risk.at);
+    }),
+  );
+  subscription.add(
+    reports(link, { every: settings.reportEvery, trigger$: finalTrigger }).subscribe((report) => {
+      if (json) emit(reportRecord(report, finalReport));
+      else terminal.print(`\n${formatReport(report, { locale })}\n`);
+    }),
+  );
+  if (terminal.hasLiveLine) subscription.add(interval(1000).subscribe(drawLive));
+
+  return new Promise<ExitCode>((resolve) => {
+    let ending = false;
+    const finish = (reason: EndReason): void => {
+      if (ending) return;
+      ending = true;
+      const failed = state?.status === ConnectionStatus.Failed;
+      const code = failed ? ExitCode.Failed : ExitCode.Ok;
+      finalReport = true;
+      finalTrigger.next();
+      subscription.unsubscribe();
+      terminal.end();
+      void link.close().then(() => {
+        if (json) {
+          emit({ kind: 'end', time: new Date().toISOString(), reason, status: state?.status, exitCode: code });
+        } else {
+          terminal.print(
+            `${clock(Date.now())} end    ${reason === 'duration' ? 'duration elapsed' : reason === 'signal' ? 'stopped' : 'the connection has Failed'}; exit ${code}`,
+          );
+        }
+        resolve(code);
+      });
+    };
+    const ends = new Subscription();
+    subscription.add(ends);
+    if (Number.isFinite(settings.duration)) ends.add(timer(settings.duration).subscribe(() => finish('duration')));
+    ends.add(
+      merge(fromEvent(process, 'SIGINT'), fromEvent(process, 'SIGTERM'))
+        .pipe(take(1))
+        .subscribe(() => finish('signal')),
+    );
+    if (!settings.recover) {
+      ends.add(
+        link.status$
+          .pipe(
+            filter((status) => status === ConnectionStatus.Failed),
+            take(1),
+            // After the rest of this turn, so the event that says why it failed is printed first.
+            observeOn(asyncScheduler),
+          )
+          .subscribe(() => finish('failed')),
+      );
+    }
+  });
+}
+
+function describeStatus(state: LinkState, locale: ReportLocale): string {
+  const label = locale === 'en' ? state.status : `${statusLabelZh(state.status)} (${state.status})`;
+  const error = state.lastError !== undefined ? `: ${redactText(state.lastError)}` : '';
+  switch (state.status) {
+    case ConnectionStatus.Disconnected:
+    case ConnectionStatus.Failed:
+      return label + error;
+    case ConnectionStatus.Connected:
+    case ConnectionStatus.Unstable:
+      return state.endpoint !== undefined ? `${label} to ${redactUrl(state.endpoint)}` : label;
+    default:
+      return label;
+  }
+}

@@ -1,0 +1,71 @@
+import { ConnectionQuality, overallScore } from '../model/ConnectionQuality';
+import { ConnectionStatus, statusLabelZh } from '../model/ConnectionStatus';
+import { LinkState } from '../model/LinkState';
+import { GateState } from '../sinks/GateState';
+import { ReportLocale } from '../sinks/ReportLocale';
+import { compactDuration } from '../sinks/compactDuration';
+
+const MARKS: Readonly<Record<ConnectionStatus, string>> = {
+  Connected: '●',
+  Unstable: '◐',
+  Connecting: '◌',
+  Reconnecting: '◌',
+  Disconnected: '○',
+  Failed: '✖',
+};
+
+const WORDS = {
+  en: {
+    score: 'score',
+    latency: 'latency',
+    attempt: 'attempt',
+    retry: 'next retry in',
+    gate: 'gate',
+    open: 'open',
+    closed: 'closed',
+  },
+  'zh-CN': {
+    score: '评分',
+    latency: '延迟',
+    attempt: '尝试',
+    retry: '下次重试',
+    gate: '交易',
+    open: '开启',
+    closed: '关闭',
+  },
+} as const;
+
+export interface StatusLineInput {
+  readonly state: LinkState;
+  readonly quality: ConnectionQuality;
+  readonly gate?: GateState;
+  /** Time now, ms, for the retry countdown. */
+  readonly now: number;
+  readonly locale?: ReportLocale;
+}
+
+/**
+ * The live one-line status: status, score, latency, attempt n/N, the next retry while one is
+ * scheduled, and the trade gate.
+ *
+ * @example
+ * statusLine({ state, quality, gate, now, locale: 'en' });
+ * // '◌ Reconnecting │ score 71.0 │ latency 3ms │ attempt 2/5 │ next retry in 1s │ gate closed (Reconnecting)'
+ */
+export function statusLine(input: StatusLineInput): string {
+  const { state, quality, gate, now, locale = 'zh-CN' } = input;
+  const w = WORDS[locale];
+  const status = locale === 'en' ? state.status : `${statusLabelZh(state.status)} (${state.status})`;
+  const max = Number.isFinite(state.maxAttempts) ? String(state.maxAttempts) : '∞';
+  const parts = [
+    `${MARKS[state.status]} ${status}`,
+    `${w.score} ${overallScore(quality).toFixed(1)}`,
+    `${w.latency} ${quality.latencySamples > 0 ? `${Math.round(quality.averageLatencyMs)}ms` : '—'}`,
+    `${w.attempt} ${state.attempt}/${max}`,
+  ];
+  if (state.nextRetryAt !== undefined) {
+    parts.push(`${w.retry} ${compactDuration(Math.max(0, state.nextRetryAt - now), locale)}`);
+  }
+  if (gate) parts.push(`${w.gate} ${gate.open ? w.open : `${w.closed} (${gate.reason})`}`);
+  return parts.join(' │ ');
+}
