@@ -64,6 +64,15 @@ export async function main(
     .option(
       '--recover',
       'after Failed, keep watching for the recovery probe (--recovery-interval) instead of exiting 3',
+    )
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics on http://<host>:<port>/metrics and /healthz (200 while the trade gate is open, else 503); needs prom-client',
+    )
+    .option(
+      '--metrics-host <address>',
+      'the address for --metrics-port (0.0.0.0 for a probe from outside a container)',
+      '127.0.0.1',
     );
   addConfigOptions(monitorCommand).action(async (urls: string[], options: Record<string, unknown>) => {
     code = await monitor(urls, options, io);

@@ -19,9 +19,13 @@ import { ConnectionQuality, initialQuality, overallScore } from '../model/Connec
 import { ConnectionStatus, statusLabelZh } from '../model/ConnectionStatus';
 import { LifelineConfig, LifelineConfigInput, defaultConfig, resolveConfig } from '../model/LifelineConfig';
 import { LinkState } from '../model/LinkState';
+import { MissingPeerError } from '../model/MissingPeerError';
+import { errorMessage } from '../model/RetryExhaustedError';
 import { parseDuration } from '../model/parseDuration';
 import { connect } from '../streams/connect';
 import { GateState } from '../sinks/GateState';
+import { loadPromClient } from '../sinks/loadPromClient';
+import { MetricsEndpoint, startMetricsEndpoint } from '../sinks/startMetricsEndpoint';
 import { ReportLocale, reportLocale } from '../sinks/ReportLocale';
 import { compactDuration } from '../sinks/compactDuration';
 import { describeEvent } from '../sinks/describeEvent';
@@ -63,6 +67,9 @@ export interface MonitorSettings {
   readonly settle: number;
   /** Keep watching after Failed (recovery probes) instead of exiting 3. */
   readonly recover: boolean;
+  /** `--metrics-port`: serve /metrics and /healthz there (0: any free port). */
+  readonly metricsPort?: number;
+  readonly metricsHost: string;
 }
 
 /**
@@ -102,6 +109,9 @@ export function monitorSettings(urls: readonly string[], options: Readonly<Recor
   );
   const settle = parseDuration(durationArgument(options.settle ?? '5s'), 'settle');
   tradeGate({ status$: NEVER, quality$: NEVER }, { closeOn, settle });
+  const metricsPort = options.metricsPort === undefined ? undefined : portArgument(options.metricsPort);
+  // Fails before anything starts (exit 2) with "npm install prom-client".
+  if (metricsPort !== undefined) loadPromClient();
   return {
     input: input as unknown as LifelineConfigInput,
     config,
@@ -114,7 +124,15 @@ export function monitorSettings(urls: readonly string[], options: Readonly<Recor
     closeOn,
     settle,
     recover: options.recover === true,
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
+    metricsHost: String(options.metricsHost ?? '127.0.0.1'),
   };
+}
+
+function portArgument(value: unknown): number {
+  const port = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new ConfigError('metricsPort', value, 'a port number from 0 to 65535');
+  return port;
 }
 
 /**
@@ -134,6 +152,10 @@ export async function monitor(
   try {
     settings = monitorSettings(urls, options);
   } catch (error) {
+    if (error instanceof MissingPeerError) {
+      io.stderr.write(`lifeline monitor: ${error.message}\n`);
+      return ExitCode.Usage;
+    }
     if (!(error instanceof ConfigError)) throw error;
     io.stderr.write(`lifeline monitor: ${usageMessage(error)}\nSee: lifeline monitor --help\n`);
     return ExitCode.Usage;
@@ -141,7 +163,7 @@ export async function monitor(
   return run(settings, io);
 }
 
-type EndReason = 'duration' | 'signal' | 'failed';
+type EndReason = 'duration' | 'signal' | 'failed' | 'metrics';
 
 function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
   const { config, locale, json } = settings;
@@ -220,6 +242,16 @@ function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
     }),
   );
   const { gate$, riskEvents$ } = tradeGate(link, { closeOn: settings.closeOn, settle: settings.settle });
+  const metrics: Promise<MetricsEndpoint | undefined> =
+    settings.metricsPort === undefined
+      ? Promise.resolve(undefined)
+      : startMetricsEndpoint(link, { gate$, port: settings.metricsPort, host: settings.metricsHost }).then(
+          (endpoint) => {
+            if (json) emit({ kind: 'metrics', time: new Date().toISOString(), url: endpoint.url });
+            else line('metrics', `${endpoint.url}/metrics  ${endpoint.url}/healthz`);
+            return endpoint;
+          },
+        );
   subscription.add(
     gate$.subscribe((value) => {
       gate = value;
@@ -244,26 +276,34 @@ function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
 
   return new Promise<ExitCode>((resolve) => {
     let ending = false;
-    const finish = (reason: EndReason): void => {
+    const finish = (reason: EndReason, forced?: ExitCode): void => {
       if (ending) return;
       ending = true;
       const failed = state?.status === ConnectionStatus.Failed;
-      const code = failed ? ExitCode.Failed : ExitCode.Ok;
+      const code = forced ?? (failed ? ExitCode.Failed : ExitCode.Ok);
       finalReport = true;
       finalTrigger.next();
       subscription.unsubscribe();
       terminal.end();
-      void link.close().then(() => {
+      const closeMetrics = metrics.then(
+        (endpoint) => endpoint?.close(),
+        () => undefined,
+      );
+      void Promise.all([link.close(), closeMetrics]).then(() => {
         if (json) {
           emit({ kind: 'end', time: new Date().toISOString(), reason, status: state?.status, exitCode: code });
         } else {
-          terminal.print(
-            `${clock(Date.now())} end    ${reason === 'duration' ? 'duration elapsed' : reason === 'signal' ? 'stopped' : 'the connection has Failed'}; exit ${code}`,
-          );
+          terminal.print(`${clock(Date.now())} end    ${endText[reason]}; exit ${code}`);
         }
         resolve(code);
       });
     };
+    metrics.catch((error: unknown) => {
+      io.stderr.write(
+        `lifeline monitor: cannot serve metrics on ${settings.metricsHost}:${settings.metricsPort}: ${errorMessage(error)}\n`,
+      );
+      finish('metrics', ExitCode.Error);
+    });
     const ends = new Subscription();
     subscription.add(ends);
     if (Number.isFinite(settings.duration)) ends.add(timer(settings.duration).subscribe(() => finish('duration')));
@@ -286,6 +326,13 @@ function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
     }
   });
 }
+
+const endText: Readonly<Record<EndReason, string>> = {
+  duration: 'duration elapsed',
+  signal: 'stopped',
+  failed: 'the connection has Failed',
+  metrics: 'the metrics port could not be bound',
+};
 
 function describeStatus(state: LinkState, locale: ReportLocale): string {
   const label = locale === 'en' ? state.status : `${statusLabelZh(state.status)} (${state.status})`;
