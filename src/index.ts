@@ -168,3 +168,7 @@ export { isSecretName } from './sinks/isSecretName';
 export { startMockExchange } from './cli/mockExchange';
 export type { MockExchange, MockExchangeOptions, MockExchangeEvent } from './cli/mockExchange';
 export { httpProbe } from './cli/httpProbe';
+
+// Testing: drive connect() with marbles in virtual time.
+export { MarbleTransport, MarbleConnection } from './streams/MarbleTransport';
+export type { MarbleTransportOptions } from './streams/MarbleTransport';

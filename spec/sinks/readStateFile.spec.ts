@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { TestScheduler } from 'rxjs/testing';
 import { ConnectionEventType as E, PersistedState, connect, serializeState } from '../../src/index';
 import { readStateFile } from '../../src/sinks/readStateFile';
-import { FakeTransport, OPEN } from '../support/fakeTransport';
+import { MarbleTransport } from '../../src/index';
+const { OPEN } = MarbleTransport;
 
 const state: PersistedState = {
   version: 1,
@@ -97,7 +98,7 @@ describe('readStateFile', () => {
       let events: ReturnType<ReturnType<typeof connect>['recentEvents']> = [];
       let totalConnections = -1;
       testScheduler.run(({ cold }) => {
-        const transport = new FakeTransport(testScheduler, [cold('-o', { o: OPEN })], { autoPongMs: 1 });
+        const transport = new MarbleTransport(testScheduler, [cold('-o', { o: OPEN })], { autoPongMs: 1 });
         const link = connect({ url: 'ws://exchange.test', transport, scheduler: testScheduler, restore });
         testScheduler.schedule(() => {
           events = link.recentEvents();

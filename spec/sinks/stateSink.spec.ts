@@ -16,7 +16,8 @@ import {
 } from '../../src/index';
 import { readStateFile } from '../../src/sinks/readStateFile';
 import { StateSource, stateSink } from '../../src/sinks/stateSink';
-import { FakeTransport, OPEN, closedBy } from '../support/fakeTransport';
+import { MarbleTransport } from '../../src/index';
+const { OPEN, closedBy } = MarbleTransport;
 import { TestServer, startTestServer, waitFor } from '../support/testServer';
 
 const frames = { o: OPEN };
@@ -131,7 +132,7 @@ describe('stateSink', () => {
     it('should save the statistics and recent events of a real link, and its close', () => {
       let mid!: PersistedState;
       testScheduler.run(({ cold }) => {
-        const transport = new FakeTransport(
+        const transport = new MarbleTransport(
           testScheduler,
           [cold('-o 999ms #', frames, closedBy(1006)), cold('-o', frames)],
           {

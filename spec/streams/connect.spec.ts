@@ -13,7 +13,8 @@ import {
   connect,
 } from '../../src/index';
 import { ConnectionBudget } from '../../src/model/connectionBudget';
-import { FakeTransport, OPEN, PONG, closedBy } from '../support/fakeTransport';
+import { MarbleTransport } from '../../src/index';
+const { OPEN, PONG, closedBy } = MarbleTransport;
 
 const frames = { o: OPEN, p: PONG, m: '{"channel":"trades","px":1}', n: '{"channel":"trades","px":2}', x: 'not json' };
 
@@ -35,7 +36,7 @@ describe('connect', () => {
 
   /** A link on a fake transport; `closeAt` ends the run (every timer must stop, or run() never returns). */
   function start(
-    transport: FakeTransport,
+    transport: MarbleTransport,
     closeAt: number,
     options: Partial<ConnectOptions> = {},
   ): Connection<unknown, unknown> {
@@ -53,7 +54,7 @@ describe('connect', () => {
   describe('connecting', () => {
     it('should go Connecting then Connected, and Disconnected with completion on close()', () => {
       testScheduler.run(({ cold, expectObservable }) => {
-        const transport = new FakeTransport(testScheduler, [cold('--o', frames)], { autoPongMs: 5 });
+        const transport = new MarbleTransport(testScheduler, [cold('--o', frames)], { autoPongMs: 5 });
         const link = start(transport, 9000);
         expectObservable(link.status$).toBe('a-b 8997ms (c|)', { a: S.Connecting, b: S.Connected, c: S.Disconnected });
         expectObservable(link.events$.pipe()).toBe('--a 8997ms (b|)', {
@@ -66,7 +67,7 @@ describe('connect', () => {
     it('should give a late subscriber the current status at once', () => {
       const seen: Array<[number, S]> = [];
       testScheduler.run(({ cold }) => {
-        const transport = new FakeTransport(testScheduler, [cold('--o', frames)], { autoPongMs: 5 });
+        const transport = new MarbleTransport(testScheduler, [cold('--o', frames)], { autoPongMs: 5 });
         const link = start(transport, 1000);
         at(500, () => link.status$.subscribe((status) => seen.push([testScheduler.now(), status])));
       });
@@ -78,9 +79,9 @@ describe('connect', () => {
 
     it('should reconnect on the backoff schedule after the server closes', () => {
       let events: ConnectionEvent[] = [];
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       testScheduler.run(({ cold, expectObservable }) => {
-        transport = new FakeTransport(
+        transport = new MarbleTransport(
           testScheduler,
           [cold('--o 997ms #', frames, closedBy(1001)), cold('-o', frames)],
           {
@@ -113,7 +114,7 @@ describe('connect', () => {
     it('should show attempt n of N and the next retry time while backing off', () => {
       let states: Array<[number, LinkState]> = [];
       testScheduler.run(({ cold }) => {
-        const transport = new FakeTransport(testScheduler, [cold('#', frames, new TransportError('refused'))]);
+        const transport = new MarbleTransport(testScheduler, [cold('#', frames, new TransportError('refused'))]);
         const link = start(transport, 7000, { maxAttempts: 3 });
         states = record(link.state$);
       });
@@ -130,10 +131,12 @@ describe('connect', () => {
     it('should retry after 2, 4, 8, 16, 32 s, then fail with every attempt recorded', () => {
       let events: ConnectionEvent[] = [];
       let statuses: Array<[number, S]> = [];
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       let link!: Connection;
       testScheduler.run(({ cold }) => {
-        transport = new FakeTransport(testScheduler, [cold('-#', frames, new TransportError('connect ECONNREFUSED'))]);
+        transport = new MarbleTransport(testScheduler, [
+          cold('-#', frames, new TransportError('connect ECONNREFUSED')),
+        ]);
         link = start(transport, 100_000, { recoveryInterval: 'Infinity' });
         statuses = record(link.status$);
         events = [];
@@ -169,11 +172,11 @@ describe('connect', () => {
     });
 
     it('should try once per recoveryInterval after Failed, and give a recovered link its full budget again', () => {
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       let statuses: Array<[number, S]> = [];
       testScheduler.run(({ cold }) => {
         const down = cold('-#', frames, new TransportError('refused'));
-        transport = new FakeTransport(testScheduler, [
+        transport = new MarbleTransport(testScheduler, [
           down,
           down, // retry 1
           down, // retry 2 → Failed
@@ -207,13 +210,13 @@ describe('connect', () => {
     });
 
     it('should not retry an upgrade rejected with HTTP 401, but retry one rejected with 503', () => {
-      let unauthorized!: FakeTransport;
-      let unavailable!: FakeTransport;
+      let unauthorized!: MarbleTransport;
+      let unavailable!: MarbleTransport;
       testScheduler.run(({ cold }) => {
-        unauthorized = new FakeTransport(testScheduler, [
+        unauthorized = new MarbleTransport(testScheduler, [
           cold('-#', frames, new TransportError('upgrade rejected: HTTP 401', { httpStatus: 401 })),
         ]);
-        unavailable = new FakeTransport(testScheduler, [
+        unavailable = new MarbleTransport(testScheduler, [
           cold('-#', frames, new TransportError('upgrade rejected: HTTP 503', { httpStatus: 503 })),
         ]);
         start(unauthorized, 20_000, { recoveryInterval: 'Infinity' });
@@ -224,9 +227,9 @@ describe('connect', () => {
     });
 
     it('should keep backing off on a flapping link whose sessions are shorter than minUptime', () => {
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       testScheduler.run(({ cold }) => {
-        transport = new FakeTransport(testScheduler, [cold('o-#', frames, closedBy(1006))], { autoPongMs: 1 });
+        transport = new MarbleTransport(testScheduler, [cold('o-#', frames, closedBy(1006))], { autoPongMs: 1 });
         start(transport, 200_000, { recoveryInterval: 'Infinity', minUptime: '5s' });
       });
       const gaps = transport.attemptTimes.slice(1).map((t, i) => t - (transport.attemptTimes[i] as number) - 2);
@@ -237,9 +240,9 @@ describe('connect', () => {
   describe('heartbeat', () => {
     it('should find a half-open link by the heartbeat timeout, terminate it and reconnect', () => {
       let events: ConnectionEvent[] = [];
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       testScheduler.run(({ cold }) => {
-        transport = new FakeTransport(testScheduler, [cold('o', frames), cold('o', frames)]);
+        transport = new MarbleTransport(testScheduler, [cold('o', frames), cold('o', frames)]);
         const link = start(transport, 70_000, { adaptiveHeartbeat: false, dynamicTimeout: false });
         events = [];
         link.events$.subscribe((e) => events.push(e));
@@ -263,10 +266,10 @@ describe('connect', () => {
 
     it('should count data as proof of life when pongs are lost, and record the losses', () => {
       let link!: Connection;
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       testScheduler.run(({ cold }) => {
         // A tick every 10 s, never a pong.
-        transport = new FakeTransport(testScheduler, [
+        transport = new MarbleTransport(testScheduler, [
           cold('o 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m', frames),
         ]);
         link = start(transport, 100_000, { adaptiveHeartbeat: false, dynamicTimeout: false });
@@ -279,9 +282,9 @@ describe('connect', () => {
     it('should ping with the application message and take the matching reply as the pong', () => {
       let messages: unknown[] = [];
       let latencies: number[] = [];
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       testScheduler.run(({ cold }) => {
-        transport = new FakeTransport(testScheduler, [cold('o', frames)]);
+        transport = new MarbleTransport(testScheduler, [cold('o', frames)]);
         const link = start(transport, 35_000, {
           ping: 'app',
           pingMessage: { method: 'ping' },
@@ -311,7 +314,7 @@ describe('connect', () => {
       let events: ConnectionEvent[] = [];
       let statuses: Array<[number, S]> = [];
       testScheduler.run(({ cold }) => {
-        const transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1500 });
+        const transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1500 });
         const link = start(transport, 200_000, {
           heartbeatInterval: '10s',
           heartbeatTimeout: '30s',
@@ -333,10 +336,10 @@ describe('connect', () => {
     });
 
     it('should force a reconnect when the link stays Unstable longer than unstableTimeout', () => {
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       let events: ConnectionEvent[] = [];
       testScheduler.run(({ cold }) => {
-        transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1500 });
+        transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1500 });
         const link = start(transport, 80_000, {
           heartbeatInterval: '10s',
           heartbeatTimeout: '30s',
@@ -354,12 +357,16 @@ describe('connect', () => {
 
   describe('sending', () => {
     it('should send the subscriptions first, then the queued messages in order, on every (re)connect', () => {
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       const written: string[] = [];
       testScheduler.run(({ cold }) => {
-        transport = new FakeTransport(testScheduler, [cold('--o 97ms #', frames, closedBy(1006)), cold('-o', frames)], {
-          autoPongMs: 1,
-        });
+        transport = new MarbleTransport(
+          testScheduler,
+          [cold('--o 97ms #', frames, closedBy(1006)), cold('-o', frames)],
+          {
+            autoPongMs: 1,
+          },
+        );
         const link = start(transport, 10_000, { subscriptions: [{ op: 'subscribe', channel: 'trades' }] });
         void link.send({ order: 1 }).then(() => written.push('1'));
         void link.send('{"order":2}').then(() => written.push('2'));
@@ -377,11 +384,11 @@ describe('connect', () => {
     });
 
     it('should reject a queued message when its time-to-live runs out, and never send it', async () => {
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       const outcomes: string[] = [];
       const queued: Array<[number, number]> = [];
       testScheduler.run(({ cold }) => {
-        transport = new FakeTransport(testScheduler, [cold('5s o', frames)], { autoPongMs: 1 });
+        transport = new MarbleTransport(testScheduler, [cold('5s o', frames)], { autoPongMs: 1 });
         const link = start(transport, 10_000);
         link.send({ order: 'stale' }, { ttl: '2s' }).then(
           () => outcomes.push('stale sent'),
@@ -403,7 +410,7 @@ describe('connect', () => {
     it('should reject at once with queue: false while down, and when the queue is full', async () => {
       const outcomes: string[] = [];
       testScheduler.run(({ cold }) => {
-        const transport = new FakeTransport(testScheduler, [cold('-', frames)]);
+        const transport = new MarbleTransport(testScheduler, [cold('-', frames)]);
         const link = start(transport, 1000, { queueSize: 2 });
         const note = (label: string) => (e: SendError) => outcomes.push(`${label}: ${e.reason}`);
         link.send({ a: 1 }, { queue: false }).catch(note('a'));
@@ -417,9 +424,9 @@ describe('connect', () => {
 
     it('should reject a message the codec cannot encode and carry on', async () => {
       const outcomes: string[] = [];
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       testScheduler.run(({ cold }) => {
-        transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+        transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
         const link = start(transport, 1000);
         at(10, () => {
           link.send({ big: BigInt(1) }).catch((e: SendError) => outcomes.push(`${e.reason}: ${e.message}`));
@@ -435,7 +442,7 @@ describe('connect', () => {
     it('should reject with reason write when the socket fails while writing', async () => {
       const outcomes: string[] = [];
       testScheduler.run(({ cold }) => {
-        const transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+        const transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
         const link = start(transport, 1000);
         at(10, () => {
           (transport.connections[0] as { failWrites?: Error }).failWrites = new Error('EPIPE');
@@ -447,9 +454,9 @@ describe('connect', () => {
     });
 
     it('should replay added subscriptions and send the unsubscribe message when removed', () => {
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       testScheduler.run(({ cold }) => {
-        transport = new FakeTransport(
+        transport = new MarbleTransport(
           testScheduler,
           [cold('o 99ms #', frames, closedBy(1006)), cold('o 99ms #', frames, closedBy(1006))],
           {
@@ -474,7 +481,7 @@ describe('connect', () => {
       let messages: unknown[] = [];
       let events: ConnectionEvent[] = [];
       testScheduler.run(({ cold }) => {
-        const transport = new FakeTransport(testScheduler, [cold('o-m-x-n', frames)], { autoPongMs: 1 });
+        const transport = new MarbleTransport(testScheduler, [cold('o-m-x-n', frames)], { autoPongMs: 1 });
         const link = start(transport, 5000);
         messages = [];
         link.messages$.subscribe((m) => messages.push(m));
@@ -493,7 +500,7 @@ describe('connect', () => {
     it('should raise DataReceived for the first data after open and after a long silence only', () => {
       let events: ConnectionEvent[] = [];
       testScheduler.run(({ cold }) => {
-        const transport = new FakeTransport(testScheduler, [cold('o 249ms m 999ms m 39999ms m', frames)], {
+        const transport = new MarbleTransport(testScheduler, [cold('o 249ms m 999ms m 39999ms m', frames)], {
           autoPongMs: 1,
         });
         const link = start(transport, 50_000);
@@ -514,7 +521,7 @@ describe('connect', () => {
       let statuses: S[] = [];
       let latencies: Array<[string, number]> = [];
       testScheduler.run(({ cold }) => {
-        const transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+        const transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
         let runs = 0;
         const probe = () => (runs++ === 0 ? cold('--#', undefined, new Error('account info 502')) : cold('---a|'));
         const link = start(transport, 130_000, { probe, heartbeatInterval: '60s', heartbeatTimeout: '90s' });
@@ -537,10 +544,10 @@ describe('connect', () => {
 
   describe('reconnect()', () => {
     it('should drop a live link and connect again at once, replaying subscriptions', () => {
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       let statuses: Array<[number, S]> = [];
       testScheduler.run(({ cold }) => {
-        transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+        transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
         const link = start(transport, 5000, { subscriptions: ['{"sub":"trades"}'] });
         statuses = record(link.status$);
         at(1000, () => link.reconnect());
@@ -560,9 +567,9 @@ describe('connect', () => {
 
     it('should be the way out of Failed', () => {
       let statuses: S[] = [];
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       testScheduler.run(({ cold }) => {
-        transport = new FakeTransport(
+        transport = new MarbleTransport(
           testScheduler,
           [cold('#', frames, new TransportError('refused')), cold('-o', frames)],
           {
@@ -582,12 +589,12 @@ describe('connect', () => {
   describe('close()', () => {
     it('should release every timer and socket, complete the streams and reject queued messages', async () => {
       let leftover = -1;
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       const completed: string[] = [];
       const outcomes: string[] = [];
       let link!: Connection;
       testScheduler.run(({ cold }) => {
-        transport = new FakeTransport(testScheduler, [cold('#', frames, new TransportError('refused'))]);
+        transport = new MarbleTransport(testScheduler, [cold('#', frames, new TransportError('refused'))]);
         link = connect({ url: 'ws://x', transport, scheduler: testScheduler, probe: () => cold('-a|') });
         for (const [name, stream] of Object.entries({
           status$: link.status$,
@@ -621,7 +628,7 @@ describe('connect', () => {
     it('should count connections, disconnections, attempts and downtime', () => {
       let link!: Connection;
       testScheduler.run(({ cold }) => {
-        const transport = new FakeTransport(
+        const transport = new MarbleTransport(
           testScheduler,
           [
             cold('o 999ms #', frames, closedBy(1006)),
@@ -657,10 +664,10 @@ describe('connect', () => {
       testScheduler.run(({ cold }) => {
         const down = cold('-#', frames, new TransportError('refused'));
         const make = (url: string) => {
-          const transport = new FakeTransport(testScheduler, [down]);
+          const transport = new MarbleTransport(testScheduler, [down]);
           return { connect: () => (tried.push([testScheduler.now(), url]), transport.connect()) };
         };
-        const link = start(new FakeTransport(testScheduler, [down]), 30_000, {
+        const link = start(new MarbleTransport(testScheduler, [down]), 30_000, {
           url: ['ws://a.test/ws', 'ws://b.test/ws?token=secret'],
           transport: make,
           maxAttempts: 1,
@@ -687,9 +694,9 @@ describe('connect', () => {
     it('should go back to the preferred endpoint once it answers again', () => {
       const tried: string[] = [];
       let events: ConnectionEvent[] = [];
-      let fallback!: FakeTransport;
+      let fallback!: MarbleTransport;
       testScheduler.run(({ cold }) => {
-        const preferred = new FakeTransport(
+        const preferred = new MarbleTransport(
           testScheduler,
           [
             cold('-#', frames, new TransportError('refused')),
@@ -700,11 +707,11 @@ describe('connect', () => {
           ],
           { autoPongMs: 1 },
         );
-        fallback = new FakeTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 1 });
-        const byUrl: Record<string, FakeTransport> = { 'ws://a.test/': preferred, 'ws://b.test/': fallback };
+        fallback = new MarbleTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 1 });
+        const byUrl: Record<string, MarbleTransport> = { 'ws://a.test/': preferred, 'ws://b.test/': fallback };
         const link = start(preferred, 200_000, {
           url: ['ws://a.test/', 'ws://b.test/'],
-          transport: (url: string) => ({ connect: () => (tried.push(url), (byUrl[url] as FakeTransport).connect()) }),
+          transport: (url: string) => ({ connect: () => (tried.push(url), (byUrl[url] as MarbleTransport).connect()) }),
           maxAttempts: 1,
           initialDelay: 1000,
           failbackAfter: '60s',
@@ -730,10 +737,10 @@ describe('connect', () => {
 
   describe('connection budget', () => {
     it('should hold attempts back once the budget is spent, and say until when', () => {
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       let waits: Array<[number, number | undefined]> = [];
       testScheduler.run(({ cold }) => {
-        transport = new FakeTransport(testScheduler, [cold('#', frames, new TransportError('refused'))]);
+        transport = new MarbleTransport(testScheduler, [cold('#', frames, new TransportError('refused'))]);
         const link = start(transport, 20_000, {
           connectLimit: 3,
           connectLimitWindow: '6s',
@@ -750,11 +757,11 @@ describe('connect', () => {
     });
 
     it('should share one budget between handles', () => {
-      const transports: FakeTransport[] = [];
+      const transports: MarbleTransport[] = [];
       testScheduler.run(({ cold }) => {
         const budget = new ConnectionBudget({ limit: 2, windowMs: 10_000 });
         for (let i = 0; i < 3; i++) {
-          const transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+          const transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
           transports.push(transport);
           start(transport, 8000, { budget } as Partial<ConnectOptions>);
         }
@@ -765,11 +772,11 @@ describe('connect', () => {
 
   describe('feed watchdogs', () => {
     it('should raise a stale feed while the socket stays alive, resubscribe, and note when it resumes', () => {
-      let transport!: FakeTransport;
+      let transport!: MarbleTransport;
       let events: ConnectionEvent[] = [];
       testScheduler.run(({ cold }) => {
         // Trades flow for 3 s, stop (pongs keep the socket alive), and come back at 20 s.
-        transport = new FakeTransport(testScheduler, [cold('o 999ms m 999ms m 999ms m 16999ms m', frames)], {
+        transport = new MarbleTransport(testScheduler, [cold('o 999ms m 999ms m 999ms m 16999ms m', frames)], {
           autoPongMs: 1,
         });
         const link = start(transport, 30_000, {
@@ -805,7 +812,7 @@ describe('connect', () => {
     it('should raise a predicted QualityDegraded while latency climbs, before the warning is reached', () => {
       let events: ConnectionEvent[] = [];
       testScheduler.run(({ cold }) => {
-        const transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 10 });
+        const transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 10 });
         const link = start(transport, 130_000, {
           heartbeatInterval: '5s',
           heartbeatTimeout: '20s',
@@ -828,7 +835,7 @@ describe('connect', () => {
     it('should stay quiet on noisy but flat latency', () => {
       let events: ConnectionEvent[] = [];
       testScheduler.run(({ cold }) => {
-        const transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 10 });
+        const transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 10 });
         const link = start(transport, 200_000, {
           heartbeatInterval: '5s',
           heartbeatTimeout: '20s',
@@ -864,7 +871,7 @@ describe('connect', () => {
       testScheduler.run(({ cold }) => {
         // The process comes back at 2000, a second after it saved; the socket opens at 7000.
         at(2000, () => {
-          const transport = new FakeTransport(testScheduler, [cold('5s o', frames)], { autoPongMs: 1 });
+          const transport = new MarbleTransport(testScheduler, [cold('5s o', frames)], { autoPongMs: 1 });
           link = start(transport, 8000, { restore: { state: saved } } as Partial<ConnectOptions>);
         });
         at(9000, () => {
@@ -884,7 +891,7 @@ describe('connect', () => {
     it('should start fresh with a warning event when the state could not be read', () => {
       let link!: Connection;
       testScheduler.run(({ cold }) => {
-        const transport = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+        const transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
         link = start(transport, 1000, {
           restore: { warning: 'state.json: not JSON (half-written or corrupt)' },
         } as Partial<ConnectOptions>);

@@ -11,7 +11,8 @@ import {
 import { ConnectionBudget } from '../../src/model/connectionBudget';
 import { tradeGate } from '../../src/sinks/tradeGate';
 import { ConnectionPool, PoolEvent, PoolLinks, PoolQuality, connectPool } from '../../src/streams/connectPool';
-import { FakeTransport, OPEN, closedBy } from '../support/fakeTransport';
+import { MarbleTransport } from '../../src/index';
+const { OPEN, closedBy } = MarbleTransport;
 
 const frames = { o: OPEN };
 const refused = new TransportError('connect ECONNREFUSED');
@@ -33,7 +34,7 @@ describe('connectPool', () => {
   }
 
   /** Link options on a fake transport in virtual time. */
-  function link(transport: FakeTransport, options: Partial<ConnectOptions> = {}): ConnectOptions {
+  function link(transport: MarbleTransport, options: Partial<ConnectOptions> = {}): ConnectOptions {
     return { url: 'ws://exchange.test/ws', transport, scheduler: testScheduler, jitter: 'none', ...options };
   }
 
@@ -47,8 +48,8 @@ describe('connectPool', () => {
   describe('status$', () => {
     it('should be Connecting until every link is up, then Connected, and Disconnected with completion on close()', () => {
       testScheduler.run(({ cold, expectObservable }) => {
-        const market = new FakeTransport(testScheduler, [cold('--o', frames)], { autoPongMs: 5 });
-        const user = new FakeTransport(testScheduler, [cold('----o', frames)], { autoPongMs: 5 });
+        const market = new MarbleTransport(testScheduler, [cold('--o', frames)], { autoPongMs: 5 });
+        const user = new MarbleTransport(testScheduler, [cold('----o', frames)], { autoPongMs: 5 });
         const pool = start({ market: link(market), user: link(user) }, 1000);
         expectObservable(pool.status$).toBe('a---b 995ms (c|)', { a: S.Connecting, b: S.Connected, c: S.Disconnected });
       });
@@ -57,12 +58,12 @@ describe('connectPool', () => {
     it('should follow the worst link through a drop and a reconnect', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         // market: open at 2, closed by the server at 1000, retried after 2 s, open at 3001.
-        const market = new FakeTransport(
+        const market = new MarbleTransport(
           testScheduler,
           [cold('--o 997ms #', frames, closedBy(1001)), cold('-o', frames)],
           { autoPongMs: 5 },
         );
-        const user = new FakeTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
+        const user = new MarbleTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
         const pool = start({ market: link(market), user: link(user) }, 9000);
         expectObservable(pool.status$).toBe('a-b 997ms (cd) 1997ms b 5998ms (c|)', {
           a: S.Connecting,
@@ -76,8 +77,8 @@ describe('connectPool', () => {
     it('should be Failed while one link has failed, whatever the others do', () => {
       let statuses: Array<[number, S]> = [];
       testScheduler.run(({ cold }) => {
-        const market = new FakeTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
-        const user = new FakeTransport(testScheduler, [cold('-#', frames, refused)]);
+        const market = new MarbleTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
+        const user = new MarbleTransport(testScheduler, [cold('-#', frames, refused)]);
         const pool = start(
           {
             market: link(market),
@@ -99,8 +100,8 @@ describe('connectPool', () => {
     it('should give a late subscriber the current status at once', () => {
       let seen: Array<[number, S]> = [];
       testScheduler.run(({ cold }) => {
-        const market = new FakeTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
-        const user = new FakeTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
+        const market = new MarbleTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
+        const user = new MarbleTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
         const pool = start({ market: link(market), user: link(user) }, 1000);
         at(500, () => (seen = record(pool.status$)));
       });
@@ -113,8 +114,8 @@ describe('connectPool', () => {
     it('should stay Disconnected while one link is closed on its own', () => {
       let statuses: Array<[number, S]> = [];
       testScheduler.run(({ cold }) => {
-        const market = new FakeTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
-        const user = new FakeTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
+        const market = new MarbleTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
+        const user = new MarbleTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
         const pool = start({ market: link(market), user: link(user) }, 2000);
         statuses = record(pool.status$);
         at(1000, () => void pool.connections.user.close());
@@ -133,8 +134,8 @@ describe('connectPool', () => {
       let pool!: ConnectionPool<PoolLinks>;
       testScheduler.run(({ cold }) => {
         const fast = { heartbeatInterval: '1s', heartbeatTimeout: '5s', adaptiveHeartbeat: false };
-        const market = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 10 });
-        const user = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 900 });
+        const market = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 10 });
+        const user = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 900 });
         pool = start({ market: link(market, fast), user: link(user, fast) }, 10_000);
         qualities = record(pool.quality$);
         at(9000, () => {
@@ -154,8 +155,8 @@ describe('connectPool', () => {
 
     it('should give a late subscriber the current quality, and complete when every link is closed', () => {
       testScheduler.run(({ cold, expectObservable }) => {
-        const market = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
-        const user = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
+        const market = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
+        const user = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
         const pool = start({ market: link(market), user: link(user) }, 1000);
         const names = pool.quality$.pipe(map((q) => `${q.name}:${q.score}`));
         expectObservable(names, '500ms ^').toBe('500ms a 499ms |', { a: 'market:100' });
@@ -165,8 +166,8 @@ describe('connectPool', () => {
     it('should not repeat a quality whose figures did not change', () => {
       let count = 0;
       testScheduler.run(({ cold }) => {
-        const market = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
-        const user = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
+        const market = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
+        const user = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
         const pool = start({ market: link(market), user: link(user) }, 10_000);
         pool.quality$.subscribe(() => count++);
       });
@@ -180,10 +181,14 @@ describe('connectPool', () => {
       let events: Array<[number, string, string]> = [];
       let completed = -1;
       testScheduler.run(({ cold }) => {
-        const market = new FakeTransport(testScheduler, [cold('--o', frames)], { autoPongMs: 5 });
-        const user = new FakeTransport(testScheduler, [cold('-o 99ms #', frames, closedBy(1006)), cold('-o', frames)], {
-          autoPongMs: 5,
-        });
+        const market = new MarbleTransport(testScheduler, [cold('--o', frames)], { autoPongMs: 5 });
+        const user = new MarbleTransport(
+          testScheduler,
+          [cold('-o 99ms #', frames, closedBy(1006)), cold('-o', frames)],
+          {
+            autoPongMs: 5,
+          },
+        );
         const pool = start({ market: link(market), user: link(user) }, 5000);
         events = [];
         pool.events$.subscribe({
@@ -209,10 +214,10 @@ describe('connectPool', () => {
       let reasons: Array<[number, string]> = [];
       let risks: Array<[number, string]> = [];
       testScheduler.run(({ cold }) => {
-        const market = new FakeTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
+        const market = new MarbleTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
         // user: open at 1, dropped at 2000; the retry at 3000 is refused: Failed at 3001;
         // the recovery try at 13001 opens at 13002.
-        const user = new FakeTransport(
+        const user = new MarbleTransport(
           testScheduler,
           [cold('-o 1998ms #', frames, closedBy(1006)), cold('-#', frames, refused), cold('-o', frames)],
           { autoPongMs: 5 },
@@ -249,8 +254,8 @@ describe('connectPool', () => {
     it('should judge the worst link by the strictest thresholds of the pool', () => {
       let pool!: ConnectionPool<PoolLinks>;
       testScheduler.run(({ cold }) => {
-        const market = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
-        const user = new FakeTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
+        const market = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
+        const user = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
         pool = start(
           {
             market: link(market, { qualityThreshold: 80, latencyWarning: '800ms' }),
@@ -273,11 +278,11 @@ describe('connectPool', () => {
     });
 
     it('should share one budget between the links by default', () => {
-      let market!: FakeTransport;
-      let user!: FakeTransport;
+      let market!: MarbleTransport;
+      let user!: MarbleTransport;
       testScheduler.run(({ cold }) => {
-        market = new FakeTransport(testScheduler, [cold('#', frames, refused)]);
-        user = new FakeTransport(testScheduler, [cold('#', frames, refused)]);
+        market = new MarbleTransport(testScheduler, [cold('#', frames, refused)]);
+        user = new MarbleTransport(testScheduler, [cold('#', frames, refused)]);
         start({ market: link(market, storm(4)), user: link(user, storm(4)) }, 120_000);
       });
       // 4 per minute for both together: four at once, then one every 15 s, in turn.
@@ -287,11 +292,11 @@ describe('connectPool', () => {
     });
 
     it('should take the strictest limit of the links for the shared budget', () => {
-      let market!: FakeTransport;
-      let user!: FakeTransport;
+      let market!: MarbleTransport;
+      let user!: MarbleTransport;
       testScheduler.run(({ cold }) => {
-        market = new FakeTransport(testScheduler, [cold('#', frames, refused)]);
-        user = new FakeTransport(testScheduler, [cold('#', frames, refused)]);
+        market = new MarbleTransport(testScheduler, [cold('#', frames, refused)]);
+        user = new MarbleTransport(testScheduler, [cold('#', frames, refused)]);
         start({ market: link(market, storm(30)), user: link(user, storm(2)) }, 120_000);
       });
       expect([...market.attemptTimes, ...user.attemptTimes].sort((a, b) => a - b).slice(0, 4)).toEqual([
@@ -300,11 +305,11 @@ describe('connectPool', () => {
     });
 
     it("should give each link its own budget with 'separate'", () => {
-      let market!: FakeTransport;
-      let user!: FakeTransport;
+      let market!: MarbleTransport;
+      let user!: MarbleTransport;
       testScheduler.run(({ cold }) => {
-        market = new FakeTransport(testScheduler, [cold('#', frames, refused)]);
-        user = new FakeTransport(testScheduler, [cold('#', frames, refused)]);
+        market = new MarbleTransport(testScheduler, [cold('#', frames, refused)]);
+        user = new MarbleTransport(testScheduler, [cold('#', frames, refused)]);
         start({ market: link(market, storm(4)), user: link(user, storm(4)) }, 120_000, { budget: 'separate' });
       });
       expect(market.attemptTimes).toEqual([0, 0, 0, 0]);
@@ -312,13 +317,13 @@ describe('connectPool', () => {
     });
 
     it('should use a given budget, and leave a link its own budget option', () => {
-      let market!: FakeTransport;
-      let user!: FakeTransport;
+      let market!: MarbleTransport;
+      let user!: MarbleTransport;
       testScheduler.run(({ cold }) => {
         const budget = new ConnectionBudget({ limit: 1, windowMs: 10_000 });
         budget.take(0); // spent by another handle
-        market = new FakeTransport(testScheduler, [cold('#', frames, refused)]);
-        user = new FakeTransport(testScheduler, [cold('#', frames, refused)]);
+        market = new MarbleTransport(testScheduler, [cold('#', frames, refused)]);
+        user = new MarbleTransport(testScheduler, [cold('#', frames, refused)]);
         const own = new ConnectionBudget({ limit: 100, windowMs: 10_000 });
         start({ market: link(market, storm(4)), user: link(user, { ...storm(4), budget: own }) }, 60_000, { budget });
       });
@@ -331,8 +336,8 @@ describe('connectPool', () => {
     it('should give the aggregate and each link’s snapshot', () => {
       let pool!: ConnectionPool<PoolLinks>;
       testScheduler.run(({ cold }) => {
-        const market = new FakeTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
-        const user = new FakeTransport(testScheduler, [cold('-#', frames, refused)]);
+        const market = new MarbleTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
+        const user = new MarbleTransport(testScheduler, [cold('-#', frames, refused)]);
         pool = start({ market: link(market), user: link(user) }, 1000);
         at(500, () => {
           const snapshot = pool.snapshot();
@@ -350,10 +355,10 @@ describe('connectPool', () => {
     it('should close every link once, however often it is called', async () => {
       let pool!: ConnectionPool<PoolLinks>;
       let first!: Promise<void>;
-      let market!: FakeTransport;
+      let market!: MarbleTransport;
       testScheduler.run(({ cold }) => {
-        market = new FakeTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
-        const user = new FakeTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
+        market = new MarbleTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
+        const user = new MarbleTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
         pool = connectPool({ market: link(market), user: link(user) });
         at(100, () => {
           first = pool.close();
@@ -386,9 +391,9 @@ describe('connectPool', () => {
 
     it('should name the link in the error, and close the links already opened', () => {
       let caught: unknown;
-      let market!: FakeTransport;
+      let market!: MarbleTransport;
       testScheduler.run(({ cold }) => {
-        market = new FakeTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
+        market = new MarbleTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
         try {
           connectPool({
             market: link(market),

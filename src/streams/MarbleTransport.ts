@@ -1,20 +1,10 @@
 import { Observable, SchedulerLike, Subject } from 'rxjs';
-import { WireData } from '../../src/model/Codec';
-import { TransportError } from '../../src/model/TransportError';
-import { Transport, TransportConnection } from '../../src/streams/Transport';
-
-/** Script frame: the socket opens. */
-export const OPEN = '<open>';
-/** Script frame: a protocol pong arrives. */
-export const PONG = '<pong>';
-
-/** A closed-by-peer error for scripts: `cold('--o--#', frames, closedBy(1001))`. */
-export function closedBy(code: number, reason = ''): TransportError {
-  return new TransportError(`connection closed: ${code}`, { closeCode: code, closeReason: reason });
-}
+import { WireData } from '../model/Codec';
+import { TransportError } from '../model/TransportError';
+import { Transport, TransportConnection } from './Transport';
 
 /** An open socket in a marble spec: records what was sent and pinged, takes scripted frames. */
-export class FakeConnection implements TransportConnection {
+export class MarbleConnection implements TransportConnection {
   readonly inbound = new Subject<WireData>();
   readonly pongs = new Subject<number | undefined>();
   readonly messages$ = this.inbound.asObservable();
@@ -57,18 +47,43 @@ export class FakeConnection implements TransportConnection {
   }
 }
 
-export interface FakeTransportOptions {
+export interface MarbleTransportOptions {
   /** Answer every protocol ping after this many ms. */
   readonly autoPongMs?: number;
 }
 
 /**
- * A transport driven by marbles: attempt n plays `scripts[n]` (the last one repeats). In a script,
- * `OPEN` opens the socket, `PONG` is a protocol pong, any other string is an inbound text frame;
+ * A transport driven by marbles, for testing strategies against `connect()` in virtual time: attempt
+ * n plays `scripts[n]` (the last one repeats). In a script, `MarbleTransport.OPEN` opens the socket,
+ * `MarbleTransport.PONG` is a protocol pong without an id, any other string is an inbound text frame;
  * the script's error closes the socket with that error, and its completion closes it cleanly (1000).
+ *
+ * ```
+ * script 1:  --o----m--#      (open at 2, a message at 7, closed by the peer at 10)
+ * script 2:  -o               (the reconnect opens at once)
+ * ```
+ *
+ * @example
+ * testScheduler.run(({ cold }) => {
+ *   const frames = { o: MarbleTransport.OPEN, m: '{"channel":"trades","px":"67000.5"}' };
+ *   const transport = new MarbleTransport(testScheduler, [cold('--o----m--#', frames, MarbleTransport.closedBy(1006)), cold('-o', frames)], { autoPongMs: 5 });
+ *   const link = connect({ url: 'ws://exchange.test', transport, scheduler: testScheduler, jitter: 'none' });
+ *   // … expectObservable(link.status$) …, and close the link before the run ends (heartbeats never stop):
+ *   testScheduler.schedule(() => void link.close(), 10_000);
+ * });
  */
-export class FakeTransport implements Transport {
-  readonly connections: FakeConnection[] = [];
+export class MarbleTransport implements Transport {
+  /** Script frame: the socket opens. */
+  static readonly OPEN = '<open>';
+  /** Script frame: a protocol pong (without a ping id) arrives. */
+  static readonly PONG = '<pong>';
+
+  /** A closed-by-peer error for scripts: `cold('--o--#', frames, MarbleTransport.closedBy(1001))`. */
+  static closedBy(code: number, reason = ''): TransportError {
+    return new TransportError(`connection closed: ${code}`, { closeCode: code, closeReason: reason });
+  }
+
+  readonly connections: MarbleConnection[] = [];
   attempts = 0;
   /** Scheduler times at which each attempt started. */
   readonly attemptTimes: number[] = [];
@@ -79,7 +94,7 @@ export class FakeTransport implements Transport {
   constructor(
     private readonly scheduler: SchedulerLike,
     private readonly scripts: ReadonlyArray<Observable<string>>,
-    options: FakeTransportOptions = {},
+    options: MarbleTransportOptions = {},
   ) {
     this.autoPongMs = options.autoPongMs;
   }
@@ -90,17 +105,17 @@ export class FakeTransport implements Transport {
     return new Observable<TransportConnection>((subscriber) => {
       this.attemptTimes.push(this.scheduler.now());
       this.active++;
-      const connection = new FakeConnection(this.scheduler, () => this.autoPongMs);
+      const connection = new MarbleConnection(this.scheduler, () => this.autoPongMs);
       const subscription = script.subscribe({
         next: (frame) => {
-          if (frame === OPEN) {
+          if (frame === MarbleTransport.OPEN) {
             this.connections.push(connection);
             subscriber.next(connection);
-          } else if (frame === PONG) connection.pongs.next(undefined);
+          } else if (frame === MarbleTransport.PONG) connection.pongs.next(undefined);
           else connection.inbound.next(frame);
         },
         error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.error(closedBy(1000)),
+        complete: () => subscriber.error(MarbleTransport.closedBy(1000)),
       });
       return () => {
         this.active--;
