@@ -162,12 +162,14 @@ describe('lifeline monitor (the built binary, against a real local server)', () 
     ]);
     expect(await run.exited).toBe(3);
     const lines = records(run);
+    // Three failed attempts push the error rate past 10 %: quality is degraded before the link fails.
     expect(lines.filter((line) => line.kind === 'event').map((line) => line.type)).toEqual([
       'ErrorOccurred',
       'ReconnectAttempt',
       'ReconnectFailed',
       'ReconnectAttempt',
       'ReconnectFailed',
+      'QualityDegraded',
       'ErrorOccurred',
     ]);
     expect(lines.find((line) => line.kind === 'gate' && line.reason === 'Failed')).toBeDefined();
