@@ -13,7 +13,7 @@ describe('dataReceived', () => {
 
   /** Feeds the meter one message of `size` per value of `messages$`, as the transport's tap does. */
   function feed(meter: DataMeter, messages$: Observable<unknown>, size = 10): void {
-    messages$.subscribe(() => meter.record(size, testScheduler.now()));
+    messages$.subscribe(() => meter.record(size));
   }
 
   const sample = (fields: Partial<DataSample>): DataSample => ({
@@ -28,25 +28,26 @@ describe('dataReceived', () => {
 
   it('should match the marble diagram in its doc comment', () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      const meter = new DataMeter(1000, 0);
+      const meter = new DataMeter(1000, () => testScheduler.now());
       const messages = cold('-mm-m------mmm-');
       const unsub = '        ^---------------!';
       const expected = '     -----a----b----c';
       feed(meter, messages);
       expectObservable(dataReceived(meter, { sampleInterval: 5 }, testScheduler), unsub).toBe(expected, {
         // 5 ms ticks: rates are × 200 per second.
-        a: sample({ messages: 3, bytes: 30, messagesPerSecond: 600, bytesPerSecond: 6000, lastDataAt: 4 }),
-        b: sample({ lastDataAt: 4 }),
-        c: sample({ messages: 3, bytes: 30, messagesPerSecond: 600, bytesPerSecond: 6000, lastDataAt: 13 }),
+        // lastDataAt: when the tick noticed the data (the hot path reads no clock).
+        a: sample({ messages: 3, bytes: 30, messagesPerSecond: 600, bytesPerSecond: 6000, lastDataAt: 5 }),
+        b: sample({ lastDataAt: 5 }),
+        c: sample({ messages: 3, bytes: 30, messagesPerSecond: 600, bytesPerSecond: 6000, lastDataAt: 15 }),
       });
     });
   });
 
   it('should emit once per tick however many messages arrive', () => {
     testScheduler.run(({ expectObservable }) => {
-      const meter = new DataMeter(1000, 0);
+      const meter = new DataMeter(1000, () => testScheduler.now());
       testScheduler.schedule(() => {
-        for (let i = 0; i < 100_000; i++) meter.record(1, testScheduler.now());
+        for (let i = 0; i < 100_000; i++) meter.record(1);
       }, 3);
       expectObservable(dataReceived(meter, { sampleInterval: 10 }, testScheduler), '^ 25ms !').toBe('10ms a 9ms b', {
         a: sample({
@@ -54,25 +55,25 @@ describe('dataReceived', () => {
           bytes: 100_000,
           messagesPerSecond: 10_000_000,
           bytesPerSecond: 10_000_000,
-          lastDataAt: 3,
+          lastDataAt: 10,
         }),
-        b: sample({ lastDataAt: 3 }),
+        b: sample({ lastDataAt: 10 }),
       });
     });
   });
 
   it('should count each tick afresh and give per-second rates', () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      const meter = new DataMeter(1000, 0);
+      const meter = new DataMeter(1000, () => testScheduler.now());
       // 250 ms ticks; 2 messages of 100 bytes in the first, 1 of 40 in the second.
       feed(meter, cold('100ms m 99ms m'), 100);
       feed(meter, cold('300ms m'), 40);
       expectObservable(dataReceived(meter, { sampleInterval: 250 }, testScheduler), '^ 760ms !').toBe(
         '250ms a 249ms b 249ms c',
         {
-          a: sample({ messages: 2, bytes: 200, messagesPerSecond: 8, bytesPerSecond: 800, lastDataAt: 200 }),
-          b: sample({ messages: 1, bytes: 40, messagesPerSecond: 4, bytesPerSecond: 160, lastDataAt: 300 }),
-          c: sample({ lastDataAt: 300 }),
+          a: sample({ messages: 2, bytes: 200, messagesPerSecond: 8, bytesPerSecond: 800, lastDataAt: 250 }),
+          b: sample({ messages: 1, bytes: 40, messagesPerSecond: 4, bytesPerSecond: 160, lastDataAt: 500 }),
+          c: sample({ lastDataAt: 500 }),
         },
       );
     });
@@ -80,11 +81,11 @@ describe('dataReceived', () => {
 
   it('should sample every second by default', () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      const meter = new DataMeter(1000, 0);
+      const meter = new DataMeter(1000, () => testScheduler.now());
       feed(meter, cold('10ms mmm'), 5);
       expectObservable(dataReceived(meter, {}, testScheduler), '^ 2500ms !').toBe('1s a 999ms b', {
-        a: sample({ messages: 3, bytes: 15, messagesPerSecond: 3, bytesPerSecond: 15, lastDataAt: 12 }),
-        b: sample({ lastDataAt: 12 }),
+        a: sample({ messages: 3, bytes: 15, messagesPerSecond: 3, bytesPerSecond: 15, lastDataAt: 1000 }),
+        b: sample({ lastDataAt: 1000 }),
       });
     });
   });
@@ -92,8 +93,8 @@ describe('dataReceived', () => {
   describe('resumption', () => {
     it('should mark the first data after an open, in that tick only', () => {
       testScheduler.run(({ cold, expectObservable }) => {
-        const meter = new DataMeter(silence, 0);
-        testScheduler.schedule(() => meter.markOpen(testScheduler.now()), 2);
+        const meter = new DataMeter(silence, () => testScheduler.now());
+        testScheduler.schedule(() => meter.markOpen(), 2);
         feed(meter, cold('7ms m 5ms m'));
         expectObservable(dataReceived(meter, { sampleInterval: 10 }, testScheduler), '^ 25ms !').toBe('10ms a 9ms b', {
           a: sample({
@@ -104,41 +105,42 @@ describe('dataReceived', () => {
             lastDataAt: 7,
             resumption: { silentMs: 5, afterOpen: true },
           }),
-          b: sample({ messages: 1, bytes: 10, messagesPerSecond: 100, bytesPerSecond: 1000, lastDataAt: 13 }),
+          b: sample({ messages: 1, bytes: 10, messagesPerSecond: 100, bytesPerSecond: 1000, lastDataAt: 20 }),
         });
       });
     });
 
     it('should mark data after a silence of at least silenceMs, and not after a shorter one', () => {
       testScheduler.run(({ cold, expectObservable }) => {
-        const meter = new DataMeter(silence, 0);
-        // Gaps: 1 → 21 is exactly 20 (resumed); 21 → 39 is 18 (not); 39 → 75 is 36 (resumed).
+        const meter = new DataMeter(silence, () => testScheduler.now());
+        // Messages at 1, 21, 39, 75, noticed by the ticks at 10, 30, 40, 80: silence is measured between
+        // the ticks that noticed data, to within the sampling interval: 20 (resumed), 10 (not), 40 (resumed).
         feed(meter, cold('1ms m 19ms m 17ms m 35ms m'));
         const one = { messages: 1, bytes: 10, messagesPerSecond: 100, bytesPerSecond: 1000 };
         expectObservable(dataReceived(meter, { sampleInterval: 10 }, testScheduler), '^ 85ms !').toBe(
           '10ms a 9ms b 9ms c 9ms d 9ms e 9ms f 9ms g 9ms h',
           {
-            a: sample({ ...one, lastDataAt: 1 }),
-            b: sample({ lastDataAt: 1 }),
-            c: sample({ ...one, lastDataAt: 21, resumption: { silentMs: 20, afterOpen: false } }),
-            d: sample({ ...one, lastDataAt: 39 }),
-            e: sample({ lastDataAt: 39 }),
-            f: sample({ lastDataAt: 39 }),
-            g: sample({ lastDataAt: 39 }),
-            h: sample({ ...one, lastDataAt: 75, resumption: { silentMs: 36, afterOpen: false } }),
+            a: sample({ ...one, lastDataAt: 10 }),
+            b: sample({ lastDataAt: 10 }),
+            c: sample({ ...one, lastDataAt: 30, resumption: { silentMs: 20, afterOpen: false } }),
+            d: sample({ ...one, lastDataAt: 40 }),
+            e: sample({ lastDataAt: 40 }),
+            f: sample({ lastDataAt: 40 }),
+            g: sample({ lastDataAt: 40 }),
+            h: sample({ ...one, lastDataAt: 80, resumption: { silentMs: 40, afterOpen: false } }),
           },
         );
       });
     });
   });
 
-  it('should report lastDataAt as undefined before any data, then the time of the last message', () => {
+  it('should report lastDataAt as undefined before any data, then when a tick noticed it', () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      const meter = new DataMeter(silence, 0);
+      const meter = new DataMeter(silence, () => testScheduler.now());
       feed(meter, cold('12ms mm'));
       expectObservable(dataReceived(meter, { sampleInterval: 10 }, testScheduler), '^ 25ms !').toBe('10ms a 9ms b', {
         a: sample({}),
-        b: sample({ messages: 2, bytes: 20, messagesPerSecond: 200, bytesPerSecond: 2000, lastDataAt: 13 }),
+        b: sample({ messages: 2, bytes: 20, messagesPerSecond: 200, bytesPerSecond: 2000, lastDataAt: 20 }),
       });
     });
   });
@@ -149,7 +151,7 @@ describe('dataReceived', () => {
 
     it('should stop ticking when the consumer unsubscribes, leaving the counts for the next reader', () => {
       let pending = -1;
-      const meter = new DataMeter(silence, 0);
+      const meter = new DataMeter(silence, () => testScheduler.now());
       testScheduler.run(({ cold, expectObservable }) => {
         feed(meter, cold('12ms m 5ms m'));
         expectObservable(dataReceived(meter, { sampleInterval: 10 }, testScheduler), '^ 14ms !').toBe('10ms a', {
@@ -169,7 +171,7 @@ describe('dataReceived', () => {
       }
       testScheduler.run(({ expectObservable }) => {
         expectObservable(
-          dataReceived(new BrokenMeter(silence, 0), { sampleInterval: 5 }, testScheduler),
+          dataReceived(new BrokenMeter(silence, () => testScheduler.now()), { sampleInterval: 5 }, testScheduler),
           '^ 20ms !',
         ).toBe('5ms #', undefined, new Error('meter broke'));
       });
@@ -177,7 +179,11 @@ describe('dataReceived', () => {
 
     it('should keep its own ticks per subscription', () => {
       testScheduler.run(({ expectObservable }) => {
-        const data$ = dataReceived(new DataMeter(silence, 0), { sampleInterval: 10 }, testScheduler);
+        const data$ = dataReceived(
+          new DataMeter(silence, () => testScheduler.now()),
+          { sampleInterval: 10 },
+          testScheduler,
+        );
         expectObservable(data$, '^ 15ms !').toBe('10ms a', { a: sample({}) });
         expectObservable(data$, '5ms ^ 15ms !').toBe('15ms a', { a: sample({}) });
       });

@@ -213,7 +213,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
 
   // The open link, once its subscriptions and queue are flushed; undefined while down.
   let current: TransportConnection | undefined;
-  const meter = new DataMeter(config.dataSilence, start);
+  const meter = new DataMeter(config.dataSilence, now);
   const pingFrame = config.ping === 'app' ? encodePing(config.pingMessage, codec) : undefined;
   const pongMatch = config.pongMatch;
   const isPong =
@@ -245,7 +245,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
   const openSession = (connection: TransportConnection, attempt: number, reconnect: boolean): Observable<void> =>
     new Observable<void>((subscriber) => {
       const openedAt = now();
-      meter.markOpen(openedAt);
+      meter.markOpen();
       feedWatch?.reset(openedAt);
       samples.next({ kind: 'sessionStart' });
       recovering = false;
@@ -263,9 +263,9 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
         appPongs.complete();
       });
       session.add(
+        // The hot path: no clock read and no allocation of ours (the meter stamps time when it is read).
         connection.messages$.subscribe((data) => {
-          const at = now();
-          meter.record(typeof data === 'string' ? data.length : data.byteLength, at);
+          meter.record(typeof data === 'string' ? data.length : data.byteLength);
           if (appPingsInFlight > 0 && isPong(data)) {
             appPingsInFlight--;
             appPongs.next(undefined);
@@ -275,10 +275,10 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
           try {
             message = codec.decode(data);
           } catch (error) {
-            emit({ type: 'error', at, message: `malformed inbound message: ${errorMessage(error)}` });
+            emit({ type: 'error', at: now(), message: `malformed inbound message: ${errorMessage(error)}` });
             return;
           }
-          feedWatch?.record(message, at);
+          if (feedWatch) feedWatch.record(message, now());
           messages.next(message);
         }),
       );
@@ -288,18 +288,18 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
               ping: (id) => connection.ping(id),
               // Every pong is proof of life; only those echoing one of our ids are round trips.
               pongs$: connection.pongs$.pipe(
-                tap(() => meter.recordPong(now())),
+                tap(() => meter.recordPong()),
                 filter((id) => id !== undefined),
               ),
-              lastActivityAt: () => meter.lastActivityAt,
+              lastActivityAt: () => meter.lastActivityAt(),
             }
           : {
               ping: () => {
                 appPingsInFlight++;
                 connection.send(pingFrame, ignoreWrite);
               },
-              pongs$: appPongs,
-              lastActivityAt: () => meter.lastActivityAt,
+              pongs$: appPongs.pipe(tap(() => meter.recordPong())),
+              lastActivityAt: () => meter.lastActivityAt(),
             };
       session.add(
         heartbeat(

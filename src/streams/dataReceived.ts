@@ -14,7 +14,7 @@ export interface DataSample {
   readonly bytes: number;
   readonly messagesPerSecond: number;
   readonly bytesPerSecond: number;
-  /** Scheduler time of the last message, if any has arrived. */
+  /** When data was last noticed (to within the sampling interval), if any has arrived. */
   readonly lastDataAt: number | undefined;
   /** Set when data started after an open, or resumed after a silence, during the tick. */
   readonly resumption: DataResumption | undefined;
@@ -28,8 +28,10 @@ export interface DataSample {
  * result:    -----a----b----c   (sampleInterval 5: ticks at 5, 10, 15; a = 3 messages, b = 0, c = 3)
  * ```
  *
- * The meter does the counting (`DataMeter.record`, O(1), allocation-free); this stream only reads
- * and resets it on the tick, so a 100 000 msg/s feed costs the pipeline one emission a second.
+ * The meter does the counting (`DataMeter.record`, O(1), no clock read, allocation-free); this stream
+ * only reads and resets it on the tick, so a 100 000 msg/s feed costs the pipeline one emission a
+ * second. Times (`lastDataAt`, silences) are those of the looks that noticed the data: exact to
+ * within the sampling interval.
  *
  * @example
  * dataReceived(meter, { sampleInterval: 1000 })
@@ -54,7 +56,7 @@ export function dataReceived(
         bytes,
         messagesPerSecond: messages * perSecond,
         bytesPerSecond: bytes * perSecond,
-        lastDataAt: meter.lastDataAt,
+        lastDataAt: meter.lastDataAt(),
         resumption,
       };
     }),

@@ -16,7 +16,7 @@ export interface HeartbeatTarget {
    * or `undefined`, matched to the oldest ping in flight (application pongs).
    */
   readonly pongs$: Observable<number | undefined>;
-  /** Scheduler time of the last sign of life: any inbound data or pong. */
+  /** Scheduler time of the last sign of life, any inbound data or pong, as known when asked. */
   lastActivityAt(): number;
 }
 
@@ -55,9 +55,11 @@ const MAX_IN_FLIGHT = 64;
  * Liveness is any sign of life: a pong or any inbound data (`lastActivityAt`). A link whose pongs
  * are lost while data still flows is alive (losses count against quality); a link whose data has
  * gone quiet while pongs flow is alive too. Only total silence for the timeout ends it: that is how
- * a half-open TCP connection, which never closes by itself, is found. The deadline is checked
- * lazily, one timer at a time, so the per-message path only stores a timestamp. A changed interval
- * or timeout applies from the next ping or check already scheduled.
+ * a half-open TCP connection, which never closes by itself, is found. The deadline is checked by
+ * one timer at a time, at least every tenth of the timeout: the target may only know when it last
+ * saw life as of when it is asked (connect()'s message path counts, it does not read the clock), so
+ * a timeout is declared within 10 % of its exact time. A changed interval or timeout applies from
+ * the next ping or check already scheduled.
  *
  * @example
  * heartbeat(target, { heartbeatInterval: 30000, heartbeatTimeout: 60000, adaptiveHeartbeat: true,
@@ -143,7 +145,9 @@ export function heartbeat(
           subscriber.next({ kind: 'timeout', silentMs, timeoutMs: timing.timeoutMs });
           subscriber.complete();
         } else {
-          this.schedule(undefined, timing.timeoutMs - silentMs);
+          // Look again at the deadline, or within a tenth of the timeout if that is sooner: a target
+          // may stamp activity when it is asked (see DataMeter), so looking often bounds the error.
+          this.schedule(undefined, Math.min(timing.timeoutMs - silentMs, timing.timeoutMs / 10));
         }
       }, timing.timeoutMs),
     );
