@@ -38,7 +38,7 @@ describe('DataMeter', () => {
   });
 
   it('should stamp data that arrived since the last look with the time of the look', () => {
-    const { meter, at } = meterAt(20);
+    const { at } = meterAt(20);
     at(5).record(10);
     at(9).record(32);
     expect(at(12).lastDataAt()).toBe(12);

@@ -129,7 +129,11 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
     ...settings
   } = options;
   const config = resolveConfig(settings);
+  for (const field of TIMER_SETTINGS) {
+    timerDelay(config[field], field, (settings as unknown as Record<string, unknown>)[field]);
+  }
   checkParts({
+    tls,
     probe,
     codec,
     initialSubscriptions,
@@ -207,8 +211,18 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
       throw new SendError('encode', `cannot encode message: ${errorMessage(error)}`, error);
     }
   };
-  for (const message of initialSubscriptions) replayed.add({ data: encode(message) });
-  const resubscriptions = watchdogs.map((watchdog) => (watchdog.resubscribe ?? []).map(encode));
+  // Known up front, so a message the codec cannot encode is a configuration error, not a send error.
+  const encodeOption = (message: Out, field: string): WireData => {
+    try {
+      return codec.encode(message);
+    } catch (error) {
+      throw new ConfigError(field, message, `a message the codec can encode (${errorMessage(error)})`);
+    }
+  };
+  initialSubscriptions.forEach((message, i) => replayed.add({ data: encodeOption(message, `subscriptions[${i}]`) }));
+  const resubscriptions = watchdogs.map((watchdog, w) =>
+    (watchdog.resubscribe ?? []).map((message, i) => encodeOption(message, `watchdogs[${w}].resubscribe[${i}]`)),
+  );
   const ignoreWrite = (): void => undefined;
 
   // The open link, once its subscriptions and queue are flushed; undefined while down.
@@ -598,7 +612,11 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
         ttl =
           sendOptions.ttl === undefined
             ? config.queueTtl
-            : parseDuration(sendOptions.ttl, 'ttl', { allowZero: false, allowInfinity: true });
+            : timerDelay(
+                parseDuration(sendOptions.ttl, 'ttl', { allowZero: false, allowInfinity: true }),
+                'ttl',
+                sendOptions.ttl,
+              );
       } catch (error) {
         return Promise.reject(error);
       }
@@ -700,7 +718,11 @@ function resolveWatchdog<In, Out>(
   if (watchdog.resubscribe !== undefined && !Array.isArray(watchdog.resubscribe)) {
     throw new ConfigError(`${field}.resubscribe`, watchdog.resubscribe, 'an array of messages');
   }
-  const staleAfter = parseDuration(watchdog.staleAfter, `${field}.staleAfter`, { allowZero: false });
+  const staleAfter = timerDelay(
+    parseDuration(watchdog.staleAfter, `${field}.staleAfter`, { allowZero: false }),
+    `${field}.staleAfter`,
+    watchdog.staleAfter,
+  );
   return { name: watchdog.name, match: watchdog.match, staleAfter };
 }
 
@@ -713,8 +735,46 @@ function encodePing<In, Out>(pingMessage: unknown, codec: Codec<In, Out>): WireD
   }
 }
 
+/** Node's longest timer delay, 2^31 − 1 ms (24.8 days): it runs a longer one after 1 ms, with only a warning. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The settings that become timer delays (directly, or as the cap of one). */
+const TIMER_SETTINGS = [
+  'failbackAfter',
+  'connectLimitWindow',
+  'handshakeTimeout',
+  'closeTimeout',
+  'heartbeatInterval',
+  'heartbeatTimeout',
+  'checkInterval',
+  'probeTimeout',
+  'initialDelay',
+  'maxDelay',
+  'recoveryInterval',
+  'unstableTimeout',
+  'sampleInterval',
+  'queueTtl',
+] as const satisfies readonly (keyof LifelineConfig)[];
+
+/**
+ * `ms` if Node can wait that long, else a ConfigError naming `field`: a 30-day checkInterval would
+ * otherwise run the probe every millisecond, and a 30-day recoveryInterval retry as fast as the
+ * connection budget lets it.
+ */
+function timerDelay(ms: number, field: string, given: unknown): number {
+  if (Number.isFinite(ms) && ms > MAX_TIMER_MS) {
+    throw new ConfigError(
+      field,
+      given,
+      `a duration up to 24.8 days (${MAX_TIMER_MS} ms), Node's longest timer; Infinity where "never" is allowed`,
+    );
+  }
+  return ms;
+}
+
 function checkParts(parts: Record<string, unknown>): void {
   const {
+    tls,
     probe,
     codec,
     initialSubscriptions,
@@ -725,6 +785,9 @@ function checkParts(parts: Record<string, unknown>): void {
     sharedBudget,
     watchdogs,
   } = parts as Record<string, never>;
+  if (tls !== undefined && (typeof tls !== 'object' || tls === null || Array.isArray(tls))) {
+    throw new ConfigError('tls', tls, 'an object of TLS options, e.g. { ca }');
+  }
   if (probe !== undefined && typeof probe !== 'function') {
     throw new ConfigError('probe', probe, 'a function returning a Promise or an Observable');
   }
