@@ -34,7 +34,9 @@ const validDuration = (allowZero: boolean, allowInfinity = false): fc.Arbitrary<
     fc.integer({ min: allowZero ? 0 : 1, max: 1e9 }).map((ms): Valid => [ms, ms]),
     fc
       .tuple(fc.integer({ min: allowZero ? 0 : 1, max: 10_000 }), fc.constantFrom(...units))
-      .map(([count, [unit, ms]]): Valid => [`${count}${unit}`, count * ms]),
+      .map(([count, [unit, ms]]): Valid => [`${count}${unit}`, count * ms])
+      // Node's longest timer: 2^31 − 1 ms.
+      .filter(([, ms]) => (ms as number) <= 2 ** 31 - 1),
     ...(allowInfinity ? [fc.constantFrom<Valid>([Infinity, Infinity], ['Infinity', Infinity])] : []),
   );
 const same = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<Valid> => arb.map((v): Valid => [v, v]);
@@ -133,6 +135,8 @@ const invalidDuration = (allowZero: boolean, allowInfinity = false): fc.Arbitrar
     junk,
     ...(allowZero ? [] : [fc.constantFrom<unknown>(0, -0, '0s', '0ms', '0.0h')]),
     ...(allowInfinity ? [] : [fc.constantFrom<unknown>(Infinity, 'Infinity')]),
+    // Past Node's longest timer, 24.8 days.
+    fc.constantFrom<unknown>(2 ** 31, '597h', '36000m', 1e12),
   );
 const notInteger = (min: number): fc.Arbitrary<unknown> =>
   fc.oneof(

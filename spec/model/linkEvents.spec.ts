@@ -146,7 +146,7 @@ describe('linkEvents', () => {
           type: 'ErrorOccurred',
           severity: 4,
           timestamp: 30,
-          description: 'initial connection failed; retrying',
+          description: 'initial connection failed',
           errorMessage: 'ECONNREFUSED',
           retryCount: 0,
         },
@@ -217,11 +217,21 @@ describe('linkEvents', () => {
         type: 'ErrorOccurred',
         severity: 4,
         timestamp: 70_000,
-        description: 'connection failed after 5 retries; waiting for reconnect() or the recovery probe',
+        description: 'connection failed after 5 retries; waiting for reconnect()',
         errorMessage: 'ECONNREFUSED',
         retryCount: 5,
       },
     ]);
+    const [withRecovery] = eventsOf(reconnecting(), {
+      type: 'failed',
+      at: 70_000,
+      attempts: 5,
+      error: 'ECONNREFUSED',
+      recoveryInMs: 300_000,
+    });
+    expect(withRecovery?.description).toBe(
+      'connection failed after 5 retries; waiting for reconnect() or the recovery attempt in 300s',
+    );
     const [single] = eventsOf(reconnecting(), { type: 'failed', at: 70_000, attempts: 1, error: 'x' });
     expect(single?.description).toContain('after 1 retry;');
   });

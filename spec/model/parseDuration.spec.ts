@@ -41,8 +41,20 @@ describe('parseDuration', () => {
     ];
     fc.assert(
       fc.property(fc.nat({ max: 1_000_000 }), fc.constantFrom(...units), (count, [unit, ms]) => {
-        expect(parseDuration(`${count}${unit}`, 'x')).toBe(count * ms);
+        if (count * ms <= 2 ** 31 - 1) expect(parseDuration(`${count}${unit}`, 'x')).toBe(count * ms);
+        else expect(() => parseDuration(`${count}${unit}`, 'x')).toThrow(ConfigError);
       }),
+    );
+  });
+
+  it("should refuse anything past Node's longest timer, 2^31 − 1 ms (24.8 days), and accept it exactly", () => {
+    expect(parseDuration(2 ** 31 - 1, 'x')).toBe(2 ** 31 - 1);
+    expect(errorOf(() => parseDuration(2 ** 31, 'checkInterval'))).toMatchObject({
+      field: 'checkInterval',
+      value: 2 ** 31,
+    });
+    expect(errorOf(() => parseDuration('597h', 'recoveryInterval', { allowInfinity: true })).allowed).toContain(
+      'up to 24.8 days',
     );
   });
 
@@ -110,12 +122,14 @@ describe('parseDuration', () => {
 
   describe('durationAllowed', () => {
     it('should say >= 0 by default', () => {
-      expect(durationAllowed()).toBe('a duration >= 0: milliseconds or a string like "1500ms", "30s", "10m"');
+      expect(durationAllowed()).toBe(
+        'a duration >= 0 and up to 24.8 days: milliseconds or a string like "1500ms", "30s", "10m"',
+      );
     });
 
     it('should say > 0 when zero is not allowed and mention Infinity when it is allowed', () => {
       expect(durationAllowed({ allowZero: false, allowInfinity: true })).toBe(
-        'a duration > 0: milliseconds or a string like "1500ms", "30s", "10m", or Infinity',
+        'a duration > 0 and up to 24.8 days: milliseconds or a string like "1500ms", "30s", "10m", or Infinity',
       );
     });
   });

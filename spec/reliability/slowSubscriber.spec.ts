@@ -67,35 +67,33 @@ describe('reliability 12: a slow subscriber', () => {
     expect(result.leaked).toBe(0);
   });
 
-  it('b: one message handled for 450 ms (more than the 300 ms timeout): should end the link as dead and reconnect', async () => {
+  it('b: one message handled for 450 ms (more than the 300 ms timeout): should ping afresh after the stall and keep the link', async () => {
     c = new ReliabilityCase('12b-slow-subscriber-450ms', '12b slow subscriber, one 450 ms block');
     const server = c.own(await startRecordingServer());
     const link = c.connect({ url: server.url });
-    link.messages$.subscribe(() => block(450));
+    let handled = 0;
+    link.messages$.subscribe(() => {
+      handled++;
+      block(450);
+    });
     await c.status(S.Connected);
 
     c.mark('fault');
     (server.log.latest?.socket as WebSocket).send('{"channel":"trades","n":1}');
-    const detectedAt = await c.event(E.HeartbeatTimeout, 'fault');
-    const recoveredAt = await c.status(S.Connected, 'fault');
+    await waitFor(() => handled === 1, 3000, 'the message handled');
+    // The heartbeat's deadline look runs ~150 ms late: a stall, not silence. It pings afresh and the
+    // pong arrives; give it well over a timeout to go wrong.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
 
-    // DataReceived (the first data after connect) may come before or after the timeout: left out.
-    expect(c.eventSequence().filter((type) => type !== E.DataReceived)).toEqual([
-      E.Connected,
-      E.HeartbeatTimeout,
-      E.Disconnected,
-      E.ReconnectAttempt,
-      E.ReconnectSuccess,
-    ]);
-    expect(c.since('fault', detectedAt)).toBeGreaterThanOrEqual(450);
+    expect(c.eventSequence()).not.toContain(E.HeartbeatTimeout);
+    expect(link.snapshot().status).toBe(S.Connected);
+    expect(server.log.connections.length).toBe(1);
     const result = await c.finish({
-      detectMs: c.since('fault', detectedAt),
-      recoverMs: c.since('fault', recoveredAt),
       sent: 0,
       delivered: 0,
       rejected: {},
       lost: 0,
-      notes: 'a false positive by construction: the process itself was unresponsive for longer than the timeout',
+      notes: 'the late deadline look sent a fresh ping instead of declaring the link dead: no reconnect',
     });
     expect(result.leaked).toBe(0);
   });

@@ -1,4 +1,4 @@
-import { EMPTY, NEVER, Observable, Subject, map, take, tap } from 'rxjs';
+import { EMPTY, NEVER, Observable, SchedulerLike, Subject, map, take, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { HeartbeatOptions, HeartbeatSample, HeartbeatTarget, HeartbeatTiming, heartbeat } from '../../src/index';
 
@@ -266,6 +266,60 @@ describe('heartbeat', () => {
         pending = pendingActionsAt(26);
       });
       expect(pending.count).toBe(0);
+    });
+  });
+
+  describe('a stalled process', () => {
+    /** The test scheduler, with a clock that can jump ahead as a process stalled for `lag` ms sees it. */
+    function laggy(): { scheduler: SchedulerLike; lag: (ms: number) => void } {
+      let lag = 0;
+      return {
+        scheduler: {
+          now: () => testScheduler.now() + lag,
+          schedule: testScheduler.schedule.bind(testScheduler) as SchedulerLike['schedule'],
+        },
+        lag: (ms) => (lag += ms),
+      };
+    }
+
+    it('should ping afresh and wait an interval before declaring a late-checked link dead', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { scheduler, lag } = laggy();
+        // The pong for the fresh ping (sent at the late look, frame 30) comes back at 32.
+        const target = fakeTarget(cold('32ms p', { p: 1 }));
+        target.pongs$ = target.pongs$.pipe(tap(() => (target.lastActivity = scheduler.now())));
+        testScheduler.schedule(() => lag(40), 20);
+        const options = { ...fixed, heartbeatInterval: 1000, heartbeatTimeout: 30 };
+        expectObservable(heartbeat(target, options, scheduler), '^ 60ms !').toBe('32ms r', {
+          r: { kind: 'rtt', rttMs: 2, timing: expect.objectContaining({ timeoutMs: 30 }) },
+        });
+        testScheduler.schedule(() => expect(target.pingTimes).toEqual([30]), 59);
+      });
+    });
+
+    it('should still time out one interval after the fresh ping when the link is really silent', () => {
+      testScheduler.run(({ expectObservable }) => {
+        const { scheduler, lag } = laggy();
+        const target = fakeTarget(NEVER);
+        testScheduler.schedule(() => lag(40), 20);
+        const options = { ...fixed, heartbeatInterval: 10, heartbeatTimeout: 30, adaptiveHeartbeat: false };
+        // The stall also makes the ping from 10 look lost at 20. Due at 30, the look runs "at 70": late,
+        // so a fresh ping and one more look at 40 ("80"), still silent.
+        expectObservable(heartbeat(target, options, scheduler), guard).toBe('20ms l 19ms (t|)', {
+          l: lost(),
+          t: timeout(80, 30),
+        });
+      });
+    });
+
+    it('should not wait when the look is only a little late', () => {
+      testScheduler.run(({ expectObservable }) => {
+        const { scheduler, lag } = laggy();
+        const target = fakeTarget(NEVER);
+        testScheduler.schedule(() => lag(5), 20);
+        const options = { ...fixed, heartbeatInterval: 1000, heartbeatTimeout: 30 };
+        expectObservable(heartbeat(target, options, scheduler), guard).toBe('30ms (t|)', { t: timeout(35, 30) });
+      });
     });
   });
 

@@ -12,7 +12,7 @@ export interface FaultProxy {
   readonly connections: number;
   /** Stop forwarding in both directions, discarding bytes, without closing anything (no FIN, no RST). */
   blackhole(): void;
-  /** Delay every chunk by `ms` in both directions (order kept). */
+  /** Delay every chunk by `ms` in both directions (order kept, also when the delay is lowered). */
   delay(ms: number): void;
   /** Forward normally again. */
   restore(): void;
@@ -32,16 +32,22 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
   const timers = new Set<NodeJS.Timeout>();
 
   const forward = (from: net.Socket, to: net.Socket): void => {
+    // When each chunk goes out, per direction: lowering the delay must never let a chunk overtake
+    // one still held back, or the proxy itself would reorder a TCP stream.
+    let lastRelease = 0;
     from.on('data', (chunk) => {
       if (mode === 'blackhole') return;
-      if (delayMs === 0) {
+      const now = Date.now();
+      const release = Math.max(now + delayMs, lastRelease);
+      lastRelease = release;
+      if (release <= now) {
         to.write(chunk);
         return;
       }
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (!to.destroyed) to.write(chunk);
-      }, delayMs);
+      }, release - now);
       timers.add(timer);
     });
   };

@@ -69,7 +69,14 @@ export type ConnectionSignal =
       readonly delayMs: number;
     }
   /** The retry budget is spent (or the error is not retryable): the link has failed. */
-  | { readonly type: 'failed'; readonly at: number; readonly attempts: number; readonly error: string }
+  | {
+      readonly type: 'failed';
+      readonly at: number;
+      readonly attempts: number;
+      readonly error: string;
+      /** Milliseconds until the recovery attempt, when one is scheduled. */
+      readonly recoveryInMs?: number;
+    }
   /** Neither a pong nor any data arrived within the heartbeat timeout. */
   | { readonly type: 'heartbeatTimeout'; readonly at: number; readonly silentMs: number; readonly timeoutMs: number }
   /** A non-fatal error: a malformed inbound message, a failed check, a message that could not be encoded. */

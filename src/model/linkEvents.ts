@@ -72,7 +72,7 @@ export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: 
             ),
           ]
         : [
-            createEvent(ConnectionEventType.ErrorOccurred, at, 'initial connection failed; retrying', {
+            createEvent(ConnectionEventType.ErrorOccurred, at, 'initial connection failed', {
               errorMessage: signal.error,
             }),
           ];
@@ -85,7 +85,9 @@ export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: 
             signal.attempts === 0
               ? 'without a retry'
               : `after ${signal.attempts} ${signal.attempts === 1 ? 'retry' : 'retries'}`
-          }; waiting for reconnect() or the recovery probe`,
+          }; waiting for reconnect()${
+            signal.recoveryInMs === undefined ? '' : ` or the recovery attempt in ${seconds(signal.recoveryInMs)}`
+          }`,
           { errorMessage: signal.error, retryCount: signal.attempts },
         ),
       ];

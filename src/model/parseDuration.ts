@@ -4,6 +4,12 @@ import { ConfigError } from './ConfigError';
 export type Duration = number | string;
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * Node's longest timer delay, 2^31 − 1 ms (24.8 days). A longer one runs after 1 ms with only a
+ * warning, so a 30-day check interval would probe every millisecond: every duration stays under it.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
 const PATTERN = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/;
 
 export interface DurationRules {
@@ -16,7 +22,7 @@ export interface DurationRules {
 /** What `parseDuration` accepts, for error messages. */
 export function durationAllowed({ allowZero = true, allowInfinity = false }: DurationRules = {}): string {
   return (
-    `a duration ${allowZero ? '>= 0' : '> 0'}: milliseconds or a string like "1500ms", "30s", "10m"` +
+    `a duration ${allowZero ? '>= 0' : '> 0'} and up to 24.8 days: milliseconds or a string like "1500ms", "30s", "10m"` +
     (allowInfinity ? ', or Infinity' : '')
   );
 }
@@ -40,7 +46,11 @@ export function parseDuration(value: unknown, field: string, rules: DurationRule
     }
   }
   const ok =
-    ms !== undefined && !Number.isNaN(ms) && ms >= 0 && (allowZero || ms > 0) && (Number.isFinite(ms) || allowInfinity);
+    ms !== undefined &&
+    !Number.isNaN(ms) &&
+    ms >= 0 &&
+    (allowZero || ms > 0) &&
+    (Number.isFinite(ms) ? ms <= MAX_DURATION_MS : allowInfinity);
   if (!ok) throw new ConfigError(field, value, durationAllowed(rules));
   return ms as number;
 }

@@ -129,9 +129,6 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
     ...settings
   } = options;
   const config = resolveConfig(settings);
-  for (const field of TIMER_SETTINGS) {
-    timerDelay(config[field], field, (settings as unknown as Record<string, unknown>)[field]);
-  }
   checkParts({
     tls,
     probe,
@@ -501,7 +498,13 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
           emit({ type: 'failover', at: now(), from, to: config.urls[endpoint] as string, reason });
           return cycle();
         }
-        emit({ type: 'failed', at: now(), attempts: exhausted ? error.attempts : nextAttempt, error: reason });
+        emit({
+          type: 'failed',
+          at: now(),
+          attempts: exhausted ? error.attempts : nextAttempt,
+          error: reason,
+          ...(Number.isFinite(config.recoveryInterval) ? { recoveryInMs: config.recoveryInterval } : {}),
+        });
         if (!Number.isFinite(config.recoveryInterval)) return NEVER;
         return timer(config.recoveryInterval, scheduler).pipe(
           switchMap(() => {
@@ -612,11 +615,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
         ttl =
           sendOptions.ttl === undefined
             ? config.queueTtl
-            : timerDelay(
-                parseDuration(sendOptions.ttl, 'ttl', { allowZero: false, allowInfinity: true }),
-                'ttl',
-                sendOptions.ttl,
-              );
+            : parseDuration(sendOptions.ttl, 'ttl', { allowZero: false, allowInfinity: true });
       } catch (error) {
         return Promise.reject(error);
       }
@@ -718,11 +717,7 @@ function resolveWatchdog<In, Out>(
   if (watchdog.resubscribe !== undefined && !Array.isArray(watchdog.resubscribe)) {
     throw new ConfigError(`${field}.resubscribe`, watchdog.resubscribe, 'an array of messages');
   }
-  const staleAfter = timerDelay(
-    parseDuration(watchdog.staleAfter, `${field}.staleAfter`, { allowZero: false }),
-    `${field}.staleAfter`,
-    watchdog.staleAfter,
-  );
+  const staleAfter = parseDuration(watchdog.staleAfter, `${field}.staleAfter`, { allowZero: false });
   return { name: watchdog.name, match: watchdog.match, staleAfter };
 }
 
@@ -733,43 +728,6 @@ function encodePing<In, Out>(pingMessage: unknown, codec: Codec<In, Out>): WireD
   } catch (error) {
     throw new ConfigError('pingMessage', pingMessage, `a value the codec can encode (${errorMessage(error)})`);
   }
-}
-
-/** Node's longest timer delay, 2^31 − 1 ms (24.8 days): it runs a longer one after 1 ms, with only a warning. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** The settings that become timer delays (directly, or as the cap of one). */
-const TIMER_SETTINGS = [
-  'failbackAfter',
-  'connectLimitWindow',
-  'handshakeTimeout',
-  'closeTimeout',
-  'heartbeatInterval',
-  'heartbeatTimeout',
-  'checkInterval',
-  'probeTimeout',
-  'initialDelay',
-  'maxDelay',
-  'recoveryInterval',
-  'unstableTimeout',
-  'sampleInterval',
-  'queueTtl',
-] as const satisfies readonly (keyof LifelineConfig)[];
-
-/**
- * `ms` if Node can wait that long, else a ConfigError naming `field`: a 30-day checkInterval would
- * otherwise run the probe every millisecond, and a 30-day recoveryInterval retry as fast as the
- * connection budget lets it.
- */
-function timerDelay(ms: number, field: string, given: unknown): number {
-  if (Number.isFinite(ms) && ms > MAX_TIMER_MS) {
-    throw new ConfigError(
-      field,
-      given,
-      `a duration up to 24.8 days (${MAX_TIMER_MS} ms), Node's longest timer; Infinity where "never" is allowed`,
-    );
-  }
-  return ms;
 }
 
 function checkParts(parts: Record<string, unknown>): void {

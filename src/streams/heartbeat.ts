@@ -58,8 +58,11 @@ const MAX_IN_FLIGHT = 64;
  * a half-open TCP connection, which never closes by itself, is found. The deadline is checked by
  * one timer at a time, at least every tenth of the timeout: the target may only know when it last
  * saw life as of when it is asked (connect()'s message path counts, it does not read the clock), so
- * a timeout is declared within 10 % of its exact time. A changed interval or timeout applies from
- * the next ping or check already scheduled.
+ * a timeout is declared within 10 % of its exact time. A look that runs more than a quarter of the
+ * timeout late (the process itself was stalled, and sent no pings meanwhile) sends a fresh ping and
+ * looks again one interval later before declaring the link dead: a long handler or a GC pause must
+ * not tear down a healthy link. A changed interval or timeout applies from the next ping or check
+ * already scheduled.
  *
  * @example
  * heartbeat(target, { heartbeatInterval: 30000, heartbeatTimeout: 60000, adaptiveHeartbeat: true,
@@ -124,30 +127,53 @@ export function heartbeat(
             // The consumer may have unsubscribed on that sample: then no more pings.
             if (subscriber.closed) return;
           }
-          const id = ++lastId;
-          inFlight.push({ id, sentAt: now });
-          target.ping(id);
+          sendPing(now);
         } catch (error) {
           return fail(error);
         }
         this.schedule(undefined, timing.intervalMs);
       }, timing.intervalMs),
     );
+    const sendPing = (now: number): void => {
+      const id = ++lastId;
+      inFlight.push({ id, sentAt: now });
+      target.ping(id);
+    };
+    // When the next deadline look is due, and whether the current silence already had a second look.
+    let lookDueAt = scheduler.now() + timing.timeoutMs;
+    let graced = false;
     subscription.add(
       scheduler.schedule(function (this: SchedulerAction<void>) {
         let silentMs: number;
+        const now = scheduler.now();
         try {
-          silentMs = scheduler.now() - target.lastActivityAt();
+          silentMs = now - target.lastActivityAt();
         } catch (error) {
           return fail(error);
         }
         if (silentMs >= timing.timeoutMs) {
+          // A look that runs late means this process was stalled (a long handler, a GC pause): it sent
+          // no pings meanwhile, so its silence proves nothing. Ping now and give the pong an interval.
+          if (!graced && now - lookDueAt > timing.timeoutMs / 4) {
+            graced = true;
+            lookDueAt = now + timing.intervalMs;
+            try {
+              sendPing(now);
+            } catch (error) {
+              return fail(error);
+            }
+            this.schedule(undefined, timing.intervalMs);
+            return;
+          }
           subscriber.next({ kind: 'timeout', silentMs, timeoutMs: timing.timeoutMs });
           subscriber.complete();
         } else {
           // Look again at the deadline, or within a tenth of the timeout if that is sooner: a target
           // may stamp activity when it is asked (see DataMeter), so looking often bounds the error.
-          this.schedule(undefined, Math.min(timing.timeoutMs - silentMs, timing.timeoutMs / 10));
+          const delay = Math.min(timing.timeoutMs - silentMs, timing.timeoutMs / 10);
+          graced = false;
+          lookDueAt = now + delay;
+          this.schedule(undefined, delay);
         }
       }, timing.timeoutMs),
     );
