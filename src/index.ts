@@ -78,7 +78,8 @@ export { DataMeter } from './model/DataMeter';
 export type { DataResumption } from './model/DataMeter';
 
 // Streams.
-export { connect, defaultShouldRetry } from './streams/connect';
+export { connect } from './streams/connect';
+export { defaultShouldRetry } from './streams/defaultShouldRetry';
 export type { Connection, ConnectOptions, ConnectionSnapshot, SendOptions, LatencySample } from './streams/Connection';
 export type { Transport, TransportConnection } from './streams/Transport';
 export { webSocketTransport } from './streams/webSocketTransport';

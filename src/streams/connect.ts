@@ -5,13 +5,9 @@ import {
   Observable,
   Subject,
   Subscription,
-  asyncScheduler,
   catchError,
   defer,
   distinctUntilChanged,
-  exhaustMap,
-  filter,
-  interval,
   map,
   of,
   shareReplay,
@@ -19,13 +15,10 @@ import {
   startWith,
   switchMap,
   take,
-  tap,
   throwError,
   timer,
 } from 'rxjs';
-import { Codec, WireData, jsonCodec } from '../model/Codec';
-import { ConfigError } from '../model/ConfigError';
-import { ConnectionBudget } from '../model/connectionBudget';
+import { WireData } from '../model/Codec';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { ConnectionQuality, initialQuality, isPoor, overallScore, qualityWarnings } from '../model/ConnectionQuality';
 import { ConnectionSignal } from '../model/ConnectionSignal';
@@ -36,11 +29,8 @@ import {
   totalDowntime,
   uptimePercentage,
 } from '../model/ConnectionStats';
-import { ConnectionStatus } from '../model/ConnectionStatus';
 import { DataMeter } from '../model/DataMeter';
 import { EventLog } from '../model/EventLog';
-import { HeartbeatTimeoutError } from '../model/HeartbeatTimeoutError';
-import { LifelineConfig, resolveConfig } from '../model/LifelineConfig';
 import { LinkState, initialLinkState } from '../model/LinkState';
 import { parseDuration } from '../model/parseDuration';
 import { PersistedState } from '../model/PersistedState';
@@ -48,40 +38,19 @@ import { QualitySample } from '../model/QualitySample';
 import { RetryExhaustedError, errorMessage } from '../model/RetryExhaustedError';
 import { SendError } from '../model/SendError';
 import { TransportError } from '../model/TransportError';
-import { UnstableLinkError } from '../model/UnstableLinkError';
-import { forecastDegradation } from '../operators/forecastDegradation';
 import { retryBackoff } from '../operators/retryBackoff';
-import {
-  Connection,
-  ConnectionSnapshot,
-  ConnectOptions,
-  LatencySample,
-  SendOptions,
-  WatchdogOptions,
-} from './Connection';
+import { Connection, ConnectionSnapshot, ConnectOptions, LatencySample, SendOptions } from './Connection';
 import { dataReceived } from './dataReceived';
 import { eventsFrom } from './eventsFrom';
 import { FeedWatch } from './feedWatch';
-import { HeartbeatTarget, heartbeat } from './heartbeat';
 import { latencyProbe } from './latencyProbe';
+import { linkSession } from './linkSession';
 import { linkStateFrom } from './linkStateFrom';
 import { OutboundQueue } from './OutboundQueue';
 import { qualityFrom } from './qualityFrom';
+import { resolveConnectOptions } from './resolveConnectOptions';
 import { statsFrom } from './statsFrom';
 import { Transport, TransportConnection } from './Transport';
-import { webSocketTransport } from './webSocketTransport';
-
-const NOT_RETRYABLE_HTTP = new Set([400, 401, 403, 404]);
-
-/**
- * The default retry policy: retry everything except an upgrade the server rejected as a client
- * error (HTTP 400, 401, 403, 404): bad credentials do not fix themselves, and hammering a server
- * with them is how API keys get banned. 5xx (e.g. 503 during maintenance) is retried.
- */
-export function defaultShouldRetry(error: unknown): boolean {
-  const status = error instanceof TransportError ? error.details.httpStatus : undefined;
-  return status === undefined || !NOT_RETRYABLE_HTTP.has(status);
-}
 
 /**
  * Opens a managed connection and keeps it alive and honest: heartbeats, latency probes, data-flow
@@ -112,40 +81,21 @@ export function defaultShouldRetry(error: unknown): boolean {
  * @returns The handle: streams, `send`, `snapshot`, `reconnect`, `close`.
  */
 export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In, Out>): Connection<In, Out> {
-  if (typeof options !== 'object' || options === null)
-    throw new ConfigError('options', options, 'an object with a url');
   const {
-    probe,
-    codec = jsonCodec as unknown as Codec<In, Out>,
-    subscriptions: initialSubscriptions = [],
-    shouldRetry = defaultShouldRetry,
-    tls,
-    transport: givenTransport,
-    budget: sharedBudget,
-    watchdogs = [],
-    restore,
-    scheduler = asyncScheduler,
-    random = Math.random,
-    ...settings
-  } = options;
-  const config = resolveConfig(settings);
-  checkParts({
-    tls,
-    probe,
+    config,
     codec,
-    initialSubscriptions,
+    probe,
     shouldRetry,
-    random,
     scheduler,
-    givenTransport,
-    sharedBudget,
+    random,
+    transports,
+    budget,
+    subscriptions,
     watchdogs,
-  });
-  const transports = config.urls.map((url) => transportFor(url, givenTransport, config, tls));
-  const budget =
-    sharedBudget ?? new ConnectionBudget({ limit: config.connectLimit, windowMs: config.connectLimitWindow });
-  const feedWatch =
-    watchdogs.length > 0 ? new FeedWatch<In, Out>(watchdogs.map(resolveWatchdog), scheduler.now()) : undefined;
+    pingFrame,
+    isPong,
+    restore,
+  } = resolveConnectOptions(options);
   const thresholds = {
     qualityThreshold: config.qualityThreshold,
     latencyWarningMs: config.latencyWarning,
@@ -199,7 +149,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
   );
 
   // Outbound: subscriptions replayed on every open, then the queue, then live sends.
-  const replayed = new Set<{ readonly data: WireData }>();
+  const replayed = new Set<{ readonly data: WireData }>(subscriptions.map((data) => ({ data })));
   const queue = new OutboundQueue(config.queueSize, scheduler);
   const encode = (message: Out): WireData => {
     try {
@@ -208,33 +158,12 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
       throw new SendError('encode', `cannot encode message: ${errorMessage(error)}`, error);
     }
   };
-  // Known up front, so a message the codec cannot encode is a configuration error, not a send error.
-  const encodeOption = (message: Out, field: string): WireData => {
-    try {
-      return codec.encode(message);
-    } catch (error) {
-      throw new ConfigError(field, message, `a message the codec can encode (${errorMessage(error)})`);
-    }
-  };
-  initialSubscriptions.forEach((message, i) => replayed.add({ data: encodeOption(message, `subscriptions[${i}]`) }));
-  const resubscriptions = watchdogs.map((watchdog, w) =>
-    (watchdog.resubscribe ?? []).map((message, i) => encodeOption(message, `watchdogs[${w}].resubscribe[${i}]`)),
-  );
   const ignoreWrite = (): void => undefined;
 
   // The open link, once its subscriptions and queue are flushed; undefined while down.
   let current: TransportConnection | undefined;
   const meter = new DataMeter(config.dataSilence, now);
-  const pingFrame = config.ping === 'app' ? encodePing(config.pingMessage, codec) : undefined;
-  const pongMatch = config.pongMatch;
-  const isPong =
-    typeof pongMatch === 'string'
-      ? (data: WireData) => typeof data === 'string' && data.includes(pongMatch)
-      : (data: WireData) => typeof data === 'string' && pongMatch(data);
-  const poor$ = linkState.pipe(
-    map((state) => state.poor),
-    distinctUntilChanged(),
-  );
+  const feedWatch = watchdogs.length > 0 ? new FeedWatch<In, WireData>(watchdogs, start) : undefined;
 
   let endpoint = 0;
   let nextAttempt = 0;
@@ -252,163 +181,46 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
     reconnectRequests.next();
   };
 
-  /** One open socket: flush, then watch it until it dies. Emits once when up, for retryBackoff's minimum uptime. */
-  const openSession = (connection: TransportConnection, attempt: number, reconnect: boolean): Observable<void> =>
-    new Observable<void>((subscriber) => {
-      const openedAt = now();
-      meter.markOpen();
-      feedWatch?.reset(openedAt);
-      samples.next({ kind: 'sessionStart' });
-      recovering = false;
-      for (const { data } of replayed) connection.send(data, ignoreWrite);
-      queue.flush((data, done) => connection.send(data, done));
+  const session = {
+    config,
+    scheduler,
+    decode: (data: WireData) => codec.decode(data),
+    meter,
+    feedWatch,
+    pingFrame,
+    isPong,
+    subscriptions: {
+      *[Symbol.iterator]() {
+        for (const { data } of replayed) yield data;
+      },
+    },
+    queue,
+    linkState$: linkState.asObservable(),
+    latency,
+    samples,
+    messages,
+    emit,
+    onLive: (connection: TransportConnection) => {
       current = connection;
-      emit({ type: 'open', at: openedAt, attempt, reconnect });
-      subscriber.next();
-
-      const appPongs = new Subject<undefined>();
-      // Pong matching runs on the hot path only while application pings are unanswered.
-      let appPingsInFlight = 0;
-      const session = new Subscription(() => {
-        if (current === connection) current = undefined;
-        appPongs.complete();
-      });
-      session.add(
-        // The hot path: no clock read and no allocation of ours (the meter stamps time when it is read).
-        connection.messages$.subscribe((data) => {
-          meter.record(typeof data === 'string' ? data.length : data.byteLength);
-          if (appPingsInFlight > 0 && isPong(data)) {
-            appPingsInFlight--;
-            appPongs.next(undefined);
-            return;
-          }
-          let message: In;
-          try {
-            message = codec.decode(data);
-          } catch (error) {
-            emit({ type: 'error', at: now(), message: `malformed inbound message: ${errorMessage(error)}` });
-            return;
-          }
-          if (feedWatch) feedWatch.record(message, now());
-          messages.next(message);
-        }),
-      );
-      const target: HeartbeatTarget =
-        pingFrame === undefined
-          ? {
-              ping: (id) => connection.ping(id),
-              // Every pong is proof of life; only those echoing one of our ids are round trips.
-              pongs$: connection.pongs$.pipe(
-                tap(() => meter.recordPong()),
-                filter((id) => id !== undefined),
-              ),
-              lastActivityAt: () => meter.lastActivityAt(),
-            }
-          : {
-              ping: () => {
-                appPingsInFlight++;
-                connection.send(pingFrame, ignoreWrite);
-              },
-              pongs$: appPongs.pipe(tap(() => meter.recordPong())),
-              lastActivityAt: () => meter.lastActivityAt(),
-            };
-      session.add(
-        heartbeat(
-          target,
-          {
-            heartbeatInterval: config.heartbeatInterval,
-            heartbeatTimeout: config.heartbeatTimeout,
-            adaptiveHeartbeat: config.adaptiveHeartbeat,
-            dynamicTimeout: config.dynamicTimeout,
-            latencyWarningMs: config.latencyWarning,
-            poor$,
+      recovering = false;
+    },
+    onGone: (connection: TransportConnection) => {
+      if (current === connection) current = undefined;
+    },
+  };
+  /** On a fallback endpoint, the session also watches for the preferred one coming back. */
+  const failback = () =>
+    endpoint === 0
+      ? {}
+      : {
+          preferredAnswers$,
+          onPreferredBack: () => {
+            const from = config.urls[endpoint] as string;
+            endpoint = 0;
+            emit({ type: 'failover', at: now(), from, to: config.url, reason: 'the preferred endpoint answers again' });
+            restart('moving back to the preferred endpoint');
           },
-          scheduler,
-        ).subscribe((sample) => {
-          switch (sample.kind) {
-            case 'rtt':
-              samples.next({ kind: 'heartbeat', rttMs: sample.rttMs });
-              latency.next({ source: 'heartbeat', latencyMs: sample.rttMs, at: now() });
-              return;
-            case 'lost':
-              samples.next({ kind: 'lost' });
-              return;
-            case 'timeout':
-              emit({ type: 'heartbeatTimeout', at: now(), silentMs: sample.silentMs, timeoutMs: sample.timeoutMs });
-              connection.terminate();
-              subscriber.error(new HeartbeatTimeoutError(sample.silentMs, sample.timeoutMs));
-          }
-        }),
-      );
-      if (Number.isFinite(config.unstableTimeout)) {
-        session.add(
-          linkState
-            .pipe(
-              map((state) => state.status === ConnectionStatus.Unstable),
-              distinctUntilChanged(),
-              switchMap((unstable) => (unstable ? timer(config.unstableTimeout, scheduler) : EMPTY)),
-            )
-            .subscribe(() => subscriber.error(new UnstableLinkError(config.unstableTimeout))),
-        );
-      }
-      if (feedWatch) {
-        session.add(
-          feedWatch.signals(scheduler).subscribe((signal) => {
-            if (signal.kind === 'resumed') {
-              emit({ type: 'feedResumed', at: signal.at, feed: signal.feed, silentMs: signal.silentMs });
-              return;
-            }
-            const index = watchdogs.findIndex((watchdog) => watchdog.name === signal.feed);
-            const resend = resubscriptions[index] ?? [];
-            for (const data of resend) connection.send(data, ignoreWrite);
-            emit({ type: 'feedStale', ...signal, resubscribed: resend.length > 0 });
-          }),
-        );
-      }
-      if (config.prediction) {
-        session.add(
-          latency
-            .pipe(
-              map(({ at, latencyMs }) => ({ at, latencyMs })),
-              forecastDegradation({
-                thresholdMs: config.latencyWarning,
-                horizonMs: config.predictionHorizon,
-                window: config.predictionWindow,
-              }),
-            )
-            .subscribe((forecast) =>
-              emit({
-                type: 'forecast',
-                at: forecast.at,
-                currentMs: forecast.currentMs,
-                projectedMs: forecast.projectedMs,
-                slopeMsPerSecond: forecast.slopeMsPerSecond,
-                horizonMs: forecast.horizonMs,
-              }),
-            ),
-        );
-      }
-      if (endpoint > 0 && Number.isFinite(config.failbackAfter)) {
-        // On a fallback: now and then, see whether the preferred endpoint answers, and go back if so.
-        session.add(
-          interval(config.failbackAfter, scheduler)
-            .pipe(exhaustMap(() => preferredAnswers$))
-            .subscribe(() => {
-              const from = config.urls[endpoint] as string;
-              endpoint = 0;
-              emit({
-                type: 'failover',
-                at: now(),
-                from,
-                to: config.url,
-                reason: 'the preferred endpoint answers again',
-              });
-              restart('moving back to the preferred endpoint');
-            }),
-        );
-      }
-      return session;
-    });
+        };
 
   /** Opens (and at once closes) a socket to the preferred endpoint; emits if it opened. */
   const preferredAnswers$ = defer(() => {
@@ -442,7 +254,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
       return (transports[endpoint] as Transport).connect().pipe(
         switchMap((connection) => {
           opened = true;
-          return openSession(connection, attempt, reconnect);
+          return linkSession({ ...session, ...failback() }, connection, attempt, reconnect);
         }),
         catchError((error: unknown) => {
           dropCurrent();
@@ -681,98 +493,4 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
 function restoredStats(state: PersistedState, now: number): ConnectionStats {
   const { stats } = state;
   return { ...stats, downSince: stats.downSince ?? Math.min(state.savedAt, now) };
-}
-
-function transportFor(
-  url: string,
-  given: Transport | ((url: string) => Transport) | undefined,
-  config: LifelineConfig,
-  tls: ConnectOptions['tls'],
-): Transport {
-  if (typeof given === 'function') return given(url);
-  if (given !== undefined) return given;
-  return webSocketTransport({
-    url,
-    protocols: config.protocols,
-    headers: config.headers,
-    handshakeTimeout: config.handshakeTimeout,
-    maxPayload: config.maxPayload,
-    closeTimeout: config.closeTimeout,
-    ...(tls ? { tls } : {}),
-  });
-}
-
-function resolveWatchdog<In, Out>(
-  watchdog: WatchdogOptions<In, Out>,
-  index: number,
-): { name: string; match: (message: In) => boolean; staleAfter: number } {
-  const field = `watchdogs[${index}]`;
-  if (typeof watchdog !== 'object' || watchdog === null) throw new ConfigError(field, watchdog, 'a watchdog object');
-  if (typeof watchdog.name !== 'string' || watchdog.name.length === 0) {
-    throw new ConfigError(`${field}.name`, watchdog.name, 'a non-empty name');
-  }
-  if (typeof watchdog.match !== 'function') {
-    throw new ConfigError(`${field}.match`, watchdog.match, 'a function (message) => boolean');
-  }
-  if (watchdog.resubscribe !== undefined && !Array.isArray(watchdog.resubscribe)) {
-    throw new ConfigError(`${field}.resubscribe`, watchdog.resubscribe, 'an array of messages');
-  }
-  const staleAfter = parseDuration(watchdog.staleAfter, `${field}.staleAfter`, { allowZero: false });
-  return { name: watchdog.name, match: watchdog.match, staleAfter };
-}
-
-function encodePing<In, Out>(pingMessage: unknown, codec: Codec<In, Out>): WireData {
-  if (typeof pingMessage === 'string') return pingMessage;
-  try {
-    return codec.encode(pingMessage as Out);
-  } catch (error) {
-    throw new ConfigError('pingMessage', pingMessage, `a value the codec can encode (${errorMessage(error)})`);
-  }
-}
-
-function checkParts(parts: Record<string, unknown>): void {
-  const {
-    tls,
-    probe,
-    codec,
-    initialSubscriptions,
-    shouldRetry,
-    random,
-    scheduler,
-    givenTransport,
-    sharedBudget,
-    watchdogs,
-  } = parts as Record<string, never>;
-  if (tls !== undefined && (typeof tls !== 'object' || tls === null || Array.isArray(tls))) {
-    throw new ConfigError('tls', tls, 'an object of TLS options, e.g. { ca }');
-  }
-  if (probe !== undefined && typeof probe !== 'function') {
-    throw new ConfigError('probe', probe, 'a function returning a Promise or an Observable');
-  }
-  const c = codec as { encode?: unknown; decode?: unknown } | null;
-  if (typeof c !== 'object' || c === null || typeof c.encode !== 'function' || typeof c.decode !== 'function') {
-    throw new ConfigError('codec', codec, 'an object with encode(message) and decode(data) functions');
-  }
-  if (!Array.isArray(initialSubscriptions))
-    throw new ConfigError('subscriptions', initialSubscriptions, 'an array of messages');
-  if (typeof shouldRetry !== 'function')
-    throw new ConfigError('shouldRetry', shouldRetry, 'a function (error, attempt) => boolean');
-  if (typeof random !== 'function') throw new ConfigError('random', random, 'a function returning a number in [0, 1)');
-  const s = scheduler as { now?: unknown; schedule?: unknown } | null;
-  if (typeof s !== 'object' || s === null || typeof s.now !== 'function' || typeof s.schedule !== 'function') {
-    throw new ConfigError('scheduler', scheduler, 'an RxJS SchedulerLike');
-  }
-  const t = givenTransport as { connect?: unknown } | undefined;
-  if (
-    t !== undefined &&
-    typeof t !== 'function' &&
-    (typeof t !== 'object' || t === null || typeof t.connect !== 'function')
-  ) {
-    throw new ConfigError('transport', givenTransport, 'a Transport ({ connect() }) or a function (url) => Transport');
-  }
-  const b = sharedBudget as { take?: unknown } | undefined;
-  if (b !== undefined && (typeof b !== 'object' || b === null || typeof b.take !== 'function')) {
-    throw new ConfigError('budget', sharedBudget, 'a ConnectionBudget');
-  }
-  if (!Array.isArray(watchdogs)) throw new ConfigError('watchdogs', watchdogs, 'an array of watchdogs');
 }

@@ -1,0 +1,166 @@
+import { ObservableInput, SchedulerLike, asyncScheduler } from 'rxjs';
+import { Codec, WireData, jsonCodec } from '../model/Codec';
+import { ConfigError } from '../model/ConfigError';
+import { ConnectionBudget } from '../model/connectionBudget';
+import { LifelineConfig, resolveConfig } from '../model/LifelineConfig';
+import { parseDuration } from '../model/parseDuration';
+import { errorMessage } from '../model/RetryExhaustedError';
+import { ConnectOptions, RestoredState, WatchdogOptions } from './Connection';
+import { defaultShouldRetry } from './defaultShouldRetry';
+import { FeedWatchdog } from './feedWatch';
+import { Transport } from './Transport';
+import { webSocketTransport } from './webSocketTransport';
+
+/** `connect()`'s options, checked and ready to run: nothing here has started anything. */
+export interface ResolvedConnectOptions<In, Out> {
+  readonly config: LifelineConfig;
+  readonly codec: Codec<In, Out>;
+  readonly probe: (() => ObservableInput<unknown>) | undefined;
+  readonly shouldRetry: (error: unknown, attempt: number) => boolean;
+  readonly scheduler: SchedulerLike;
+  readonly random: () => number;
+  /** One per endpoint, in the order of `config.urls`. */
+  readonly transports: readonly Transport[];
+  readonly budget: ConnectionBudget;
+  /** The subscriptions, encoded once. */
+  readonly subscriptions: readonly WireData[];
+  /** The watchdogs, with their durations in ms and their resubscribe messages encoded. */
+  readonly watchdogs: readonly FeedWatchdog<In, WireData>[];
+  /** The application ping, encoded; undefined for protocol pings. */
+  readonly pingFrame: WireData | undefined;
+  /** Whether an inbound text frame answers the application ping. */
+  readonly isPong: (data: WireData) => boolean;
+  readonly restore: RestoredState | undefined;
+}
+
+/**
+ * Checks every option of `connect()` and prepares what it needs, throwing a `ConfigError` that
+ * names the first bad field, its value and what is allowed, before anything starts. Messages known
+ * up front (subscriptions, resubscriptions, the application ping) are encoded here, so one the
+ * codec cannot encode is a configuration error, not a send failure later.
+ */
+export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>): ResolvedConnectOptions<In, Out> {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError('options', options, 'an object with a url');
+  }
+  const {
+    probe,
+    codec = jsonCodec as unknown as Codec<In, Out>,
+    subscriptions = [],
+    shouldRetry = defaultShouldRetry,
+    tls,
+    transport,
+    budget,
+    watchdogs = [],
+    restore,
+    scheduler = asyncScheduler,
+    random = Math.random,
+    ...settings
+  } = options;
+  const config = resolveConfig(settings);
+  if (tls !== undefined && (typeof tls !== 'object' || tls === null || Array.isArray(tls))) {
+    throw new ConfigError('tls', tls, 'an object of TLS options, e.g. { ca }');
+  }
+  if (probe !== undefined && typeof probe !== 'function') {
+    throw new ConfigError('probe', probe, 'a function returning a Promise or an Observable');
+  }
+  if (!hasFunctions(codec, 'encode', 'decode')) {
+    throw new ConfigError('codec', codec, 'an object with encode(message) and decode(data) functions');
+  }
+  if (!Array.isArray(subscriptions)) throw new ConfigError('subscriptions', subscriptions, 'an array of messages');
+  if (typeof shouldRetry !== 'function') {
+    throw new ConfigError('shouldRetry', shouldRetry, 'a function (error, attempt) => boolean');
+  }
+  if (typeof random !== 'function') throw new ConfigError('random', random, 'a function returning a number in [0, 1)');
+  if (!hasFunctions(scheduler, 'now', 'schedule'))
+    throw new ConfigError('scheduler', scheduler, 'an RxJS SchedulerLike');
+  if (transport !== undefined && typeof transport !== 'function' && !hasFunctions(transport, 'connect')) {
+    throw new ConfigError('transport', transport, 'a Transport ({ connect() }) or a function (url) => Transport');
+  }
+  if (budget !== undefined && !hasFunctions(budget, 'take'))
+    throw new ConfigError('budget', budget, 'a ConnectionBudget');
+  if (!Array.isArray(watchdogs)) throw new ConfigError('watchdogs', watchdogs, 'an array of watchdogs');
+
+  const encode = (message: unknown, field: string): WireData => {
+    try {
+      return codec.encode(message as Out);
+    } catch (error) {
+      throw new ConfigError(field, message, `a message the codec can encode (${errorMessage(error)})`);
+    }
+  };
+  const pongMatch = config.pongMatch;
+  return {
+    config,
+    codec,
+    probe,
+    shouldRetry,
+    scheduler,
+    random,
+    transports: config.urls.map((url) => transportFor(url, transport, config, tls)),
+    budget: budget ?? new ConnectionBudget({ limit: config.connectLimit, windowMs: config.connectLimitWindow }),
+    subscriptions: subscriptions.map((message, i) => encode(message, `subscriptions[${i}]`)),
+    watchdogs: watchdogs.map((watchdog, i) => resolveWatchdog(watchdog, i, encode)),
+    pingFrame:
+      config.ping !== 'app'
+        ? undefined
+        : typeof config.pingMessage === 'string'
+          ? config.pingMessage
+          : encode(config.pingMessage, 'pingMessage'),
+    isPong:
+      typeof pongMatch === 'string'
+        ? (data) => typeof data === 'string' && data.includes(pongMatch)
+        : (data) => typeof data === 'string' && pongMatch(data),
+    restore,
+  };
+}
+
+function hasFunctions(value: unknown, ...names: string[]): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
+  );
+}
+
+function transportFor(
+  url: string,
+  given: Transport | ((url: string) => Transport) | undefined,
+  config: LifelineConfig,
+  tls: ConnectOptions['tls'],
+): Transport {
+  if (typeof given === 'function') return given(url);
+  if (given !== undefined) return given;
+  return webSocketTransport({
+    url,
+    protocols: config.protocols,
+    headers: config.headers,
+    handshakeTimeout: config.handshakeTimeout,
+    maxPayload: config.maxPayload,
+    closeTimeout: config.closeTimeout,
+    ...(tls ? { tls } : {}),
+  });
+}
+
+function resolveWatchdog<In, Out>(
+  watchdog: WatchdogOptions<In, Out>,
+  index: number,
+  encode: (message: unknown, field: string) => WireData,
+): FeedWatchdog<In, WireData> {
+  const field = `watchdogs[${index}]`;
+  if (typeof watchdog !== 'object' || watchdog === null) throw new ConfigError(field, watchdog, 'a watchdog object');
+  if (typeof watchdog.name !== 'string' || watchdog.name.length === 0) {
+    throw new ConfigError(`${field}.name`, watchdog.name, 'a non-empty name');
+  }
+  if (typeof watchdog.match !== 'function') {
+    throw new ConfigError(`${field}.match`, watchdog.match, 'a function (message) => boolean');
+  }
+  if (watchdog.resubscribe !== undefined && !Array.isArray(watchdog.resubscribe)) {
+    throw new ConfigError(`${field}.resubscribe`, watchdog.resubscribe, 'an array of messages');
+  }
+  return {
+    name: watchdog.name,
+    match: watchdog.match,
+    staleAfter: parseDuration(watchdog.staleAfter, `${field}.staleAfter`, { allowZero: false }),
+    resubscribe: (watchdog.resubscribe ?? []).map((message, i) => encode(message, `${field}.resubscribe[${i}]`)),
+  };
+}
