@@ -18,6 +18,7 @@ export { EventLog } from './model/EventLog';
 export {
   initialQuality,
   defaultQualityThresholds,
+  qualityThresholdsOf,
   updateLatency,
   recordError,
   recordSuccess,
@@ -33,7 +34,12 @@ export {
   isGood,
   isPoor,
 } from './model/ConnectionQuality';
-export type { ConnectionQuality, QualityThresholds, QualityWarning } from './model/ConnectionQuality';
+export type {
+  ConnectionQuality,
+  QualityThresholds,
+  QualityThresholdSettings,
+  QualityWarning,
+} from './model/ConnectionQuality';
 export type { QualitySample } from './model/QualitySample';
 export { updateQuality } from './model/updateQuality';
 export {

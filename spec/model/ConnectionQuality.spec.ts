@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import {
   ConnectionQuality,
   defaultQualityThresholds,
+  qualityThresholdsOf,
   initialQuality,
   isGood,
   isPoor,
@@ -309,5 +310,16 @@ describe('ConnectionQuality', () => {
     updateUptime(before, 50);
     resetLatency(before);
     expect(before).toEqual(copy);
+  });
+});
+
+describe('qualityThresholdsOf', () => {
+  it('should take the thresholds from a config, and the defaults without one', () => {
+    expect(qualityThresholdsOf({ qualityThreshold: 80, latencyWarning: 250, errorRateWarning: 0.05 })).toEqual({
+      qualityThreshold: 80,
+      latencyWarningMs: 250,
+      errorRateWarning: 0.05,
+    });
+    expect(qualityThresholdsOf(undefined)).toBe(defaultQualityThresholds);
   });
 });

@@ -206,6 +206,18 @@ function splitHeader(field: string, header: string): [string, string] {
   return [match[1] as string, match[2] as string];
 }
 
+/** The repeatable `--subscribe <json>` messages, each checked to be JSON and kept as typed. */
+export function subscribeArguments(raw: unknown): string[] {
+  return ((raw as string[] | undefined) ?? []).map((text) => {
+    try {
+      JSON.parse(text);
+    } catch {
+      throw new ConfigError('subscribe', text, 'a JSON message, e.g. \'{"method":"subscribe","channel":"trades"}\'');
+    }
+    return text;
+  });
+}
+
 /** JSON when it parses (`{"method":"ping"}`), else the text as it is (`ping`). */
 export function parseMessage(text: string): unknown {
   try {

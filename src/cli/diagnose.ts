@@ -13,7 +13,7 @@ import { redactHeaders } from '../sinks/redactHeaders';
 import { redactText } from '../sinks/redactText';
 import { redactUrl } from '../sinks/redactUrl';
 import { ExitCode } from './ExitCode';
-import { configInput, durationArgument, numberArgument } from './configOptions';
+import { configInput, durationArgument, numberArgument, subscribeArguments } from './configOptions';
 import { CliIo } from './monitor';
 import { usageMessage } from './usageMessage';
 
@@ -71,14 +71,7 @@ function settingsOf(url: string, options: Readonly<Record<string, unknown>>): Di
   const count = integer('count', numberArgument(options.count ?? '5'), 1);
   const timeout = parseDuration(durationArgument(options.timeout ?? '5s'), 'timeout', { allowZero: false });
   const ping = oneOf('ping', options.ping ?? 'ws', ['ws', 'app'] as const);
-  const subscriptions = ((options.subscribe as string[] | undefined) ?? []).map((text) => {
-    try {
-      JSON.parse(text);
-    } catch {
-      throw new ConfigError('subscribe', text, 'a JSON message, e.g. \'{"method":"subscribe","channel":"trades"}\'');
-    }
-    return text;
-  });
+  const subscriptions = subscribeArguments(options.subscribe);
   return {
     url: config.url,
     count,

@@ -39,7 +39,7 @@ import { severityLabel } from '../sinks/severityLabel';
 import { tradeGate } from '../sinks/tradeGate';
 import { ExitCode } from './ExitCode';
 import { OutputStream, Terminal } from './Terminal';
-import { configInput, durationArgument } from './configOptions';
+import { configInput, durationArgument, subscribeArguments } from './configOptions';
 import { httpProbe } from './httpProbe';
 import { eventRecord, gateRecord, ndjson, reportRecord, riskRecord, statusRecord } from './ndjson';
 import { statusLine } from './statusLine';
@@ -84,14 +84,7 @@ export function monitorSettings(urls: readonly string[], options: Readonly<Recor
   input.pingMessage =
     typeof options.pingMessage === 'string' ? options.pingMessage : JSON.stringify(defaultConfig.pingMessage);
   const config = resolveConfig(input as unknown as LifelineConfigInput);
-  const subscriptions = ((options.subscribe as string[] | undefined) ?? []).map((text) => {
-    try {
-      JSON.parse(text);
-    } catch {
-      throw new ConfigError('subscribe', text, 'a JSON message, e.g. \'{"method":"subscribe","channel":"trades"}\'');
-    }
-    return text;
-  });
+  const subscriptions = subscribeArguments(options.subscribe);
   const probe = options.probe as string | undefined;
   if (probe !== undefined) httpProbe(probe);
   const reportEvery = parseDuration(durationArgument(options.reportEvery ?? '10m'), 'reportEvery', {

@@ -41,6 +41,23 @@ export const defaultQualityThresholds: QualityThresholds = {
 
 export type QualityWarning = 'latency' | 'errorRate';
 
+/** The config fields the thresholds come from (a `LifelineConfig`, or a pool's strictest of them). */
+export interface QualityThresholdSettings {
+  readonly qualityThreshold: number;
+  readonly latencyWarning: number;
+  readonly errorRateWarning: number;
+}
+
+/** The thresholds a config sets; the defaults when there is none. */
+export function qualityThresholdsOf(settings: QualityThresholdSettings | undefined): QualityThresholds {
+  if (!settings) return defaultQualityThresholds;
+  return {
+    qualityThreshold: settings.qualityThreshold,
+    latencyWarningMs: settings.latencyWarning,
+    errorRateWarning: settings.errorRateWarning,
+  };
+}
+
 const LATENCY_ALPHA = 0.3;
 const RATE_ALPHA = 0.05;
 const THROUGHPUT_ALPHA = 0.3;

@@ -11,7 +11,7 @@ import {
 } from 'rxjs';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { Severity } from '../model/ConnectionEventType';
-import { ConnectionQuality, QualityThresholds, defaultQualityThresholds } from '../model/ConnectionQuality';
+import { ConnectionQuality, QualityThresholds, qualityThresholdsOf } from '../model/ConnectionQuality';
 import { ConnectionStats } from '../model/ConnectionStats';
 import { ConnectionStatus } from '../model/ConnectionStatus';
 import { EventLog } from '../model/EventLog';
@@ -86,7 +86,7 @@ export function reports(
 ): Observable<ConnectionReport> {
   const {
     every = '10m',
-    thresholds = thresholdsOf(source),
+    thresholds = qualityThresholdsOf(source.config),
     notableEvents = 5,
     minSeverity = 2,
     sparklineWidth = 32,
@@ -156,14 +156,4 @@ export function reports(
     subscription.add(merge(interval(period, scheduler), from(trigger$)).subscribe({ next: report, error: fail }));
     return subscription;
   });
-}
-
-function thresholdsOf(source: ReportSource): QualityThresholds {
-  const config = source.config;
-  if (!config) return defaultQualityThresholds;
-  return {
-    qualityThreshold: config.qualityThreshold,
-    latencyWarningMs: config.latencyWarning,
-    errorRateWarning: config.errorRateWarning,
-  };
 }

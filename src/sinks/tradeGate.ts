@@ -1,6 +1,6 @@
 import { Observable, SchedulerLike, Subject, Subscription, asyncScheduler, shareReplay } from 'rxjs';
 import { ConfigError } from '../model/ConfigError';
-import { ConnectionQuality, QualityThresholds, defaultQualityThresholds, isGood } from '../model/ConnectionQuality';
+import { ConnectionQuality, QualityThresholds, isGood, qualityThresholdsOf } from '../model/ConnectionQuality';
 import { ConnectionStatus, connectionStatuses } from '../model/ConnectionStatus';
 import { LifelineConfig } from '../model/LifelineConfig';
 import { Duration, parseDuration } from '../model/parseDuration';
@@ -95,7 +95,7 @@ export function tradeGate(
   const {
     closeOn = [ConnectionStatus.Failed],
     settle = '5s',
-    thresholds = thresholdsOf(source),
+    thresholds = qualityThresholdsOf(source.config),
     onOpen,
     onClose,
   } = config;
@@ -240,14 +240,4 @@ export function tradeGate(
     return subscription;
   });
   return { gate$, riskEvents$ };
-}
-
-function thresholdsOf(source: GateSource): QualityThresholds {
-  const config = source.config;
-  if (!config) return defaultQualityThresholds;
-  return {
-    qualityThreshold: config.qualityThreshold,
-    latencyWarningMs: config.latencyWarning,
-    errorRateWarning: config.errorRateWarning,
-  };
 }

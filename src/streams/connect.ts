@@ -20,7 +20,14 @@ import {
 } from 'rxjs';
 import { WireData } from '../model/Codec';
 import { ConnectionEvent } from '../model/ConnectionEvent';
-import { ConnectionQuality, initialQuality, isPoor, overallScore, qualityWarnings } from '../model/ConnectionQuality';
+import {
+  ConnectionQuality,
+  initialQuality,
+  isPoor,
+  overallScore,
+  qualityThresholdsOf,
+  qualityWarnings,
+} from '../model/ConnectionQuality';
 import { ConnectionSignal } from '../model/ConnectionSignal';
 import {
   ConnectionStats,
@@ -96,11 +103,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
     isPong,
     restore,
   } = resolveConnectOptions(options);
-  const thresholds = {
-    qualityThreshold: config.qualityThreshold,
-    latencyWarningMs: config.latencyWarning,
-    errorRateWarning: config.errorRateWarning,
-  };
+  const thresholds = qualityThresholdsOf(config);
   const now = (): number => scheduler.now();
   const start = now();
 
