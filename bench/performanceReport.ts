@@ -85,14 +85,14 @@ function sections(results: BenchResults): Section[] {
         row(
           '(b) `rxjs-websockets` + `JSON.parse`',
           'rxjs-websockets',
-          fixed(throughput.ratio.rxjsWebsocketsToWs, 2),
-          fixed(throughput.cpuRatio.rxjsWebsocketsToWs, 2),
+          fixed(throughput.ratio.rxjsWebsocketsToWs, 3),
+          fixed(throughput.cpuRatio.rxjsWebsocketsToWs, 3),
         ),
         row(
           '(c) lifeline `connect()`, every monitor on',
           'lifeline',
-          `${fixed(throughput.ratio.lifelineToWs, 2)} (target ≥ ${fixed(throughput.target.lifelineToWs, 2)} ${verdict(throughput.target.met)})`,
-          fixed(throughput.cpuRatio.lifelineToWs, 2),
+          `${fixed(throughput.ratio.lifelineToWs, 3)} (target ≥ ${fixed(throughput.target.lifelineToWs, 3)} ${verdict(throughput.target.met)})`,
+          fixed(throughput.cpuRatio.lifelineToWs, 3),
         ),
         row('server ceiling: TCP bytes, no parsing', 'wire', '—', '—'),
       ],

@@ -32,23 +32,33 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
   const timers = new Set<NodeJS.Timeout>();
 
   const forward = (from: net.Socket, to: net.Socket): void => {
-    // When each chunk goes out, per direction: lowering the delay must never let a chunk overtake
-    // one still held back, or the proxy itself would reorder a TCP stream.
-    let lastRelease = 0;
-    from.on('data', (chunk) => {
-      if (mode === 'blackhole') return;
+    // One FIFO and at most one timer per direction: chunks leave in arrival order whatever the
+    // delay does meanwhile (two timers due in the same millisecond need not fire in order).
+    const held: Array<{ chunk: Buffer; at: number }> = [];
+    let timer: NodeJS.Timeout | undefined;
+    const release = (): void => {
+      if (timer !== undefined) timers.delete(timer);
+      timer = undefined;
       const now = Date.now();
-      const release = Math.max(now + delayMs, lastRelease);
-      lastRelease = release;
-      if (release <= now) {
+      while (held.length > 0 && (held[0] as { at: number }).at <= now) {
+        const { chunk } = held.shift() as { chunk: Buffer };
+        if (!to.destroyed) to.write(chunk);
+      }
+      if (held.length > 0) arm();
+    };
+    const arm = (): void => {
+      if (timer !== undefined) return;
+      timer = setTimeout(release, Math.max(0, (held[0] as { at: number }).at - Date.now()));
+      timers.add(timer);
+    };
+    from.on('data', (chunk: Buffer) => {
+      if (mode === 'blackhole') return;
+      if (delayMs === 0 && held.length === 0) {
         to.write(chunk);
         return;
       }
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        if (!to.destroyed) to.write(chunk);
-      }, release - now);
-      timers.add(timer);
+      held.push({ chunk, at: Date.now() + delayMs });
+      arm();
     });
   };
 

@@ -47,6 +47,7 @@ import { SendError } from '../model/SendError';
 import { TransportError } from '../model/TransportError';
 import { retryBackoff } from '../operators/retryBackoff';
 import { Connection, ConnectionSnapshot, ConnectOptions, LatencySample, SendOptions } from './Connection';
+import { Broadcast } from './Broadcast';
 import { dataReceived } from './dataReceived';
 import { eventsFrom } from './eventsFrom';
 import { FeedWatch } from './feedWatch';
@@ -122,7 +123,8 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
   const stats = new BehaviorSubject(restore?.state ? restoredStats(restore.state, start) : initialStats(start));
   const events = new Subject<ConnectionEvent>();
   const latency = new Subject<LatencySample>();
-  const messages = new Subject<In>();
+  // Not a Subject: this is the per-message path (see Broadcast).
+  const messages = new Broadcast<In>();
   const eventLog = new EventLog<ConnectionEvent>(config.maxEvents);
   for (const event of restore?.state?.recentEvents ?? []) eventLog.append(event);
   const derived = new Subscription();

@@ -51,7 +51,7 @@ export interface LinkSessionContext<In> {
   /** Round trips are pushed here; the latency forecast reads them back. */
   readonly latency: Subject<LatencySample>;
   readonly samples: Observer<QualitySample>;
-  readonly messages: Observer<In>;
+  readonly messages: { next(message: In): void };
   readonly emit: (signal: ConnectionSignal) => void;
   /** The socket is flushed and takes live sends from now on. */
   readonly onLive: (connection: TransportConnection) => void;
