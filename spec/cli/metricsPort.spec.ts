@@ -9,18 +9,7 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, wha
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
-import { assertBuilt, reapCliRuns, runCli } from './runCli';
-
-const FAST = [
-  '--heartbeat-interval',
-  '200ms',
-  '--heartbeat-timeout',
-  '1s',
-  '--initial-delay',
-  '100ms',
-  '--jitter',
-  'none',
-];
+import { FAST, assertBuilt, reapCliRuns, runCli } from './runCli';
 
 describe('lifeline monitor --metrics-port (the built binary)', () => {
   let server: TestServer | undefined;

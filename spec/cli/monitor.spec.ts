@@ -1,17 +1,7 @@
 import { TestServer, startTestServer, waitFor } from '../support/testServer';
-import { assertBuilt, reapCliRuns, records, runCli } from './runCli';
+import { FAST, assertBuilt, reapCliRuns, records, runCli } from './runCli';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:\d{2})$/;
-const FAST = [
-  '--heartbeat-interval',
-  '200ms',
-  '--heartbeat-timeout',
-  '1s',
-  '--initial-delay',
-  '100ms',
-  '--jitter',
-  'none',
-];
 
 describe('lifeline monitor (the built binary, against a real local server)', () => {
   let server: TestServer | undefined;

@@ -2,6 +2,18 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
+/** Monitor options that make faults play out in about a second. */
+export const FAST = [
+  '--heartbeat-interval',
+  '200ms',
+  '--heartbeat-timeout',
+  '1s',
+  '--initial-delay',
+  '100ms',
+  '--jitter',
+  'none',
+];
+
 /** The built binary: `npm test` builds before jest runs. */
 export const BIN = path.join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
 

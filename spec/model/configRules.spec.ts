@@ -1,16 +1,5 @@
-import { ConfigError } from '../../src/index';
 import { attempts, boolean, factor, integer, jitter, oneOf, range } from '../../src/model/configRules';
-
-/** Runs a rule expecting a ConfigError and returns it. */
-function rejected(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
+import { configErrorOf } from '../support/configErrorOf';
 
 describe('configRules', () => {
   describe('boolean', () => {
@@ -20,7 +9,7 @@ describe('configRules', () => {
     });
 
     it.each([0, 1, 'true', null, undefined])('should reject %p', (value) => {
-      const error = rejected(() => boolean('adaptiveHeartbeat', value));
+      const error = configErrorOf(() => boolean('adaptiveHeartbeat', value));
       expect(error).toMatchObject({ field: 'adaptiveHeartbeat', value, allowed: 'true or false' });
     });
   });
@@ -31,7 +20,7 @@ describe('configRules', () => {
     });
 
     it.each(['WS', '', 'http', 1, null])('should reject %p and list the options', (value) => {
-      const error = rejected(() => oneOf('ping', value, ['ws', 'app']));
+      const error = configErrorOf(() => oneOf('ping', value, ['ws', 'app']));
       expect(error).toMatchObject({ field: 'ping', value, allowed: '"ws" or "app"' });
     });
   });
@@ -44,7 +33,7 @@ describe('configRules', () => {
     });
 
     it.each([0, -1, 1.5, NaN, Infinity, '10', null])('should reject %p with minimum 1', (value) => {
-      const error = rejected(() => integer('maxEvents', value, 1));
+      const error = configErrorOf(() => integer('maxEvents', value, 1));
       expect(error).toMatchObject({ field: 'maxEvents', allowed: 'a whole number >= 1' });
       expect(Object.is(error.value, value)).toBe(true);
     });
@@ -56,7 +45,7 @@ describe('configRules', () => {
     });
 
     it.each([-1, 2.5, NaN, -Infinity, '5', null])('should reject %p', (value) => {
-      const error = rejected(() => attempts('maxAttempts', value));
+      const error = configErrorOf(() => attempts('maxAttempts', value));
       expect(error).toMatchObject({ field: 'maxAttempts', allowed: 'a whole number >= 0, or Infinity' });
     });
   });
@@ -67,7 +56,7 @@ describe('configRules', () => {
     });
 
     it.each([0.99, 0, -2, NaN, Infinity, '2'])('should reject %p', (value) => {
-      expect(rejected(() => factor('factor', value))).toMatchObject({
+      expect(configErrorOf(() => factor('factor', value))).toMatchObject({
         field: 'factor',
         allowed: 'a finite number >= 1',
       });
@@ -87,7 +76,7 @@ describe('configRules', () => {
     });
 
     it.each([-0.1, 1.01, NaN, Infinity, 'half', '', null])('should reject %p', (value) => {
-      expect(rejected(() => jitter('jitter', value)).field).toBe('jitter');
+      expect(configErrorOf(() => jitter('jitter', value)).field).toBe('jitter');
     });
   });
 
@@ -97,7 +86,7 @@ describe('configRules', () => {
     });
 
     it.each([-0.01, 100.01, NaN, Infinity, '70', null])('should reject %p', (value) => {
-      expect(rejected(() => range('qualityThreshold', value, 0, 100))).toMatchObject({
+      expect(configErrorOf(() => range('qualityThreshold', value, 0, 100))).toMatchObject({
         field: 'qualityThreshold',
         allowed: 'a number from 0 to 100',
       });

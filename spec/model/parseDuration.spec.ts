@@ -1,16 +1,7 @@
 import * as fc from 'fast-check';
 import { ConfigError, parseDuration } from '../../src/index';
 import { durationAllowed } from '../../src/model/parseDuration';
-
-function errorOf(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
+import { configErrorOf } from '../support/configErrorOf';
 
 describe('parseDuration', () => {
   it.each([
@@ -49,11 +40,11 @@ describe('parseDuration', () => {
 
   it("should refuse anything past Node's longest timer, 2^31 − 1 ms (24.8 days), and accept it exactly", () => {
     expect(parseDuration(2 ** 31 - 1, 'x')).toBe(2 ** 31 - 1);
-    expect(errorOf(() => parseDuration(2 ** 31, 'checkInterval'))).toMatchObject({
+    expect(configErrorOf(() => parseDuration(2 ** 31, 'checkInterval'))).toMatchObject({
       field: 'checkInterval',
       value: 2 ** 31,
     });
-    expect(errorOf(() => parseDuration('597h', 'recoveryInterval', { allowInfinity: true })).allowed).toContain(
+    expect(configErrorOf(() => parseDuration('597h', 'recoveryInterval', { allowInfinity: true })).allowed).toContain(
       'up to 24.8 days',
     );
   });
@@ -106,7 +97,7 @@ describe('parseDuration', () => {
   });
 
   it('should name the field, the value and what is allowed in the error', () => {
-    const error = errorOf(() => parseDuration('5x', 'heartbeatInterval', { allowZero: false }));
+    const error = configErrorOf(() => parseDuration('5x', 'heartbeatInterval', { allowZero: false }));
     expect(error.field).toBe('heartbeatInterval');
     expect(error.value).toBe('5x');
     expect(error.allowed).toBe(durationAllowed({ allowZero: false }));
@@ -115,7 +106,7 @@ describe('parseDuration', () => {
   });
 
   it('should name a numeric value in the message', () => {
-    const error = errorOf(() => parseDuration(-1, 'initialDelay'));
+    const error = configErrorOf(() => parseDuration(-1, 'initialDelay'));
     expect(error.message).toMatch(/initialDelay.*-1/);
     expect(error.value).toBe(-1);
   });
