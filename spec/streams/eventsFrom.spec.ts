@@ -59,7 +59,7 @@ describe('eventsFrom', () => {
           type: E.ReconnectAttempt,
           severity: 2,
           timestamp: 9,
-          description: 'reconnect immediate attempt',
+          description: 'reconnect attempt (immediate)',
           retryCount: 0,
         },
         S: {

@@ -7,7 +7,7 @@ import { LinkState, isReconnect } from './LinkState';
 const seconds = (ms: number): string => `${+(ms / 1000).toFixed(3)}s`;
 /** "attempt 2/5" for a retry; attempt 0 is the immediate try of a manual reconnect or a recovery probe. */
 const attemptOf = (attempt: number, max: number): string =>
-  attempt === 0 ? 'immediate attempt' : `attempt ${attempt}/${Number.isFinite(max) ? max : '∞'}`;
+  attempt === 0 ? 'attempt (immediate)' : `attempt ${attempt}/${Number.isFinite(max) ? max : '∞'}`;
 /** An endpoint by its host only: never a token in a query string or a password in the userinfo. */
 const hostOf = (url: string): string => {
   try {
