@@ -1,21 +1,7 @@
-import { PersistedState, parseState, serializeState } from '../../src/model/PersistedState';
+import { parseState, serializeState } from '../../src/model/PersistedState';
+import { savedState } from '../support/savedState';
 
-const state: PersistedState = {
-  version: 1,
-  savedAt: 1_700_000_000_000,
-  stats: {
-    totalConnections: 3,
-    totalDisconnections: 2,
-    totalReconnectAttempts: 4,
-    successfulReconnects: 2,
-    connectionStartTime: 1_699_999_000_000,
-    closedDowntime: 12_000,
-    lastDisconnectTime: 1_699_999_900_000,
-  },
-  recentEvents: [
-    { type: 'Connected', severity: 1, timestamp: 1_699_999_000_100, description: 'connected', retryCount: 0 },
-  ],
-};
+const state = savedState;
 
 describe('PersistedState', () => {
   it('should read back what it writes', () => {

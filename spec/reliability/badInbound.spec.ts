@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { ConnectionEventType as E, ConnectionStatus as S } from '../../src/index';
 import { waitFor } from '../support/testServer';
 import { startRecordingServer } from './support/recordingServer';
-import { ReliabilityCase } from './support/reliabilityCase';
+import { ReliabilityCase, outboundOf } from './support/reliabilityCase';
 
 // Case 10: bad inbound data.
 //
@@ -51,10 +51,7 @@ describe('reliability 10: bad inbound data', () => {
 
     const result = await c.finish({
       detectMs: c.since('fault', detectedAt),
-      sent: account.sent,
-      delivered: account.delivered,
-      rejected: account.rejected,
-      lost: account.missing.length,
+      ...outboundOf(account),
       outbound: '1 sent after the bad frames: delivered on the same connection',
       subscriptions: 'untouched (no reconnect)',
       notes: `2 malformed frames → 2 ErrorOccurred ("${errors[0]?.errorMessage}"), no crash, no reconnect`,
@@ -91,10 +88,7 @@ describe('reliability 10: bad inbound data', () => {
     const result = await c.finish({
       detectMs: c.since('fault', detectedAt),
       recoverMs: c.since('fault', recoveredAt),
-      sent: account.sent,
-      delivered: account.delivered,
-      rejected: account.rejected,
-      lost: account.missing.length,
+      ...outboundOf(account),
       outbound: '1 sent while down: delivered once after the replayed subscription',
       subscriptions: 'replayed first on the new connection',
       notes: `server saw close 1009; event: "${disconnected?.errorMessage}"`,

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { ConnectionEventType as E, ConnectionStatus as S, TransportError, defaultShouldRetry } from '../../src/index';
 import { waitFor } from '../support/testServer';
 import { startRecordingServer } from './support/recordingServer';
-import { ReliabilityCase } from './support/reliabilityCase';
+import { ReliabilityCase, outboundOf } from './support/reliabilityCase';
 import { selfSignedCert } from './support/selfSignedCert';
 import { startUpgradeServer } from './support/upgradeServer';
 
@@ -66,10 +66,7 @@ describe('reliability 7: the first connection cannot be made', () => {
     const result = await c.finish({
       detectMs: c.since('fault', detectedAt),
       recoverMs: c.since('restored', recoveredAt),
-      sent: account.sent,
-      delivered: account.delivered,
-      rejected: account.rejected,
-      lost: account.missing.length,
+      ...outboundOf(account),
       outbound: '2 sent before the first open: delivered once, in order, after the subscription',
       subscriptions: 'sent first on the first connection',
       notes: 'detect = connect() → ErrorOccurred (ECONNREFUSED); recover = server up → Connected',
@@ -144,10 +141,7 @@ describe('reliability 7: the first connection cannot be made', () => {
       const result = await c.finish({
         detectMs: c.since('fault', detectedAt),
         recoverMs: c.since('restored', recoveredAt),
-        sent: account.sent,
-        delivered: account.delivered,
-        rejected: account.rejected,
-        lost: account.missing.length,
+        ...outboundOf(account),
         subscriptions: '—',
         notes:
           `certificate from ${pair.source}; without ca: ${failedStatuses.join(' → ')} (errno DEPTH_ZERO_SELF_SIGNED_CERT, retried); ` +

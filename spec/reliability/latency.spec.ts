@@ -2,7 +2,7 @@ import { ConnectionEventType as E, ConnectionStatus as S } from '../../src/index
 import { startFaultProxy } from '../support/faultProxy';
 import { waitFor } from '../support/testServer';
 import { startRecordingServer } from './support/recordingServer';
-import { ReliabilityCase } from './support/reliabilityCase';
+import { ReliabilityCase, outboundOf } from './support/reliabilityCase';
 
 // Case 6: latency above the warning threshold. The proxy delays every chunk by 100 ms each way, so
 // a round trip takes about 200 ms against a latencyWarning of 150 ms. The heartbeat timeout is 1 s
@@ -57,10 +57,7 @@ describe('reliability 6: latency above the warning threshold', () => {
     const result = await c.finish({
       detectMs: c.since('fault', detectedAt),
       recoverMs: c.since('restored', recoveredAt),
-      sent: account.sent,
-      delivered: account.delivered,
-      rejected: account.rejected,
-      lost: account.missing.length,
+      ...outboundOf(account),
       outbound: '1 sent while Unstable: delivered at once (Unstable is up), late by the injected delay',
       subscriptions: 'none needed: the socket never closed',
       notes: `average latency ${Math.round(averageLatencyMs)} ms while degraded; detect = delay on → Unstable, recover = delay off → Connected`,

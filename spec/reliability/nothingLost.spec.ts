@@ -2,7 +2,7 @@ import { ConnectionStatus as S } from '../../src/index';
 import { startFaultProxy } from '../support/faultProxy';
 import { waitFor } from '../support/testServer';
 import { startRecordingServer } from './support/recordingServer';
-import { ReliabilityCase } from './support/reliabilityCase';
+import { ReliabilityCase, outboundOf } from './support/reliabilityCase';
 
 // Nothing lost: every message given to send() while the link is down is either delivered exactly
 // once, in order, after the reconnect (checked on the server), or rejected with a SendError whose
@@ -71,10 +71,7 @@ describe('reliability: nothing lost', () => {
     const result = await c.finish({
       detectMs: Math.max(...detects),
       recoverMs: Math.max(...recovers),
-      sent: account.sent,
-      delivered: account.delivered,
-      rejected: account.rejected,
-      lost: account.missing.length,
+      ...outboundOf(account),
       outbound: '3 outages × 10 messages: all 30 delivered once, in order, each batch on the next connection',
       subscriptions: 'initial + added replayed first on all 3 reconnects; the removed one not',
       notes: 'detect / recover: the worst of the 3 outages',
@@ -129,10 +126,7 @@ describe('reliability: nothing lost', () => {
     });
 
     const result = await c.finish({
-      sent: account.sent,
-      delivered: account.delivered,
-      rejected: account.rejected,
-      lost: account.missing.length,
+      ...outboundOf(account),
       outbound: '3 delivered in order; each of the other 6 rejected with its reason and never delivered',
     });
     expect(result.leaked).toBe(0);

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { ConnectionEventType as E, ConnectionStatus as S } from '../../src/index';
 import { waitFor } from '../support/testServer';
 import { startRecordingServer } from './support/recordingServer';
-import { ReliabilityCase } from './support/reliabilityCase';
+import { ReliabilityCase, outboundOf } from './support/reliabilityCase';
 
 // Case 1: the server closes the link cleanly (1000), going away (1001), or abnormally (socket
 // destroyed, the client sees 1006). spec/integration/connect.spec.ts already pins the event types
@@ -61,10 +61,7 @@ describe('reliability 1: the server closes the link', () => {
       const result = await c.finish({
         detectMs,
         recoverMs,
-        sent: account.sent,
-        delivered: account.delivered,
-        rejected: account.rejected,
-        lost: account.missing.length,
+        ...outboundOf(account),
         outbound: '3 sent while down: queued, then delivered once, in order, after the replayed subscription',
         subscriptions: 'replayed first on the new connection',
       });

@@ -7,7 +7,7 @@ import {
 } from '../../src/index';
 import { waitFor } from '../support/testServer';
 import { RecordingServer, startRecordingServer } from './support/recordingServer';
-import { ReliabilityCase } from './support/reliabilityCase';
+import { ReliabilityCase, outboundOf } from './support/reliabilityCase';
 
 // Cases 2 and 3: the server goes away (stops listening; every attempt is refused) for less, then for
 // longer, than the retry budget. The retry budget with the fast settings: maxAttempts 5 after delays
@@ -79,10 +79,7 @@ describe('reliability 2: the server is down for less than the retry budget', () 
     const result = await c.finish({
       detectMs: c.since('fault', detectedAt),
       recoverMs,
-      sent: account.sent,
-      delivered: account.delivered,
-      rejected: account.rejected,
-      lost: account.missing.length,
+      ...outboundOf(account),
       outbound: '5 queued while down: delivered once, in order; 1 with { queue: false }: rejected (disconnected)',
       subscriptions: 'replayed first on the new connection',
     });
@@ -156,10 +153,7 @@ describe('reliability 3: the server is down for longer than the retry budget', (
       const result = await c.finish({
         detectMs: c.since('fault', detectedAt),
         recoverMs,
-        sent: account.sent,
-        delivered: account.delivered,
-        rejected: account.rejected,
-        lost: account.missing.length,
+        ...outboundOf(account),
         outbound: '3 queued while Failed: delivered once, in order, after recovery',
         subscriptions: 'replayed first on the new connection',
         notes: `Failed ${c.since('fault', failedAt)} ms after the fault; gate closed (Failed) then reopened, one tradingPaused and one tradingResumed`,

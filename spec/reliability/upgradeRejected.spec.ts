@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ConnectionEventType as E, ConnectionStatus as S, TransportError } from '../../src/index';
 import { waitFor } from '../support/testServer';
-import { ReliabilityCase } from './support/reliabilityCase';
+import { ReliabilityCase, outboundOf } from './support/reliabilityCase';
 import { startUpgradeServer } from './support/upgradeServer';
 
 // Case 8: the server answers the upgrade with an HTTP error instead of 101. The default policy
@@ -115,10 +115,7 @@ describe('reliability 8: the upgrade is rejected', () => {
     const result = await c.finish({
       detectMs: c.since('fault', detectedAt),
       recoverMs: c.since('restored', recoveredAt),
-      sent: account.sent,
-      delivered: account.delivered,
-      rejected: account.rejected,
-      lost: account.missing.length,
+      ...outboundOf(account),
       outbound: '2 sent before the first open: delivered once, in order, after the subscription',
       subscriptions: 'sent first on the first connection',
       notes: `${server.requests} upgrade requests; recover = server accepts again → Connected`,

@@ -2,28 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestScheduler } from 'rxjs/testing';
-import { ConnectionEventType as E, PersistedState, connect, serializeState } from '../../src/index';
+import { ConnectionEventType as E, connect, serializeState } from '../../src/index';
 import { readStateFile } from '../../src/sinks/readStateFile';
 import { MarbleTransport } from '../../src/index';
+import { savedState } from '../support/savedState';
 const { OPEN } = MarbleTransport;
 
-const state: PersistedState = {
-  version: 1,
-  savedAt: 1_700_000_000_000,
-  stats: {
-    totalConnections: 3,
-    totalDisconnections: 2,
-    totalReconnectAttempts: 4,
-    successfulReconnects: 2,
-    connectionStartTime: 1_699_999_000_000,
-    closedDowntime: 12_000,
-    lastDisconnectTime: 1_699_999_900_000,
-    downSince: 1_699_999_990_000,
-  },
-  recentEvents: [
-    { type: 'Connected', severity: 1, timestamp: 1_699_999_000_100, description: 'connected', retryCount: 0 },
-  ],
-};
+const state = savedState;
 
 describe('readStateFile', () => {
   let dir: string;

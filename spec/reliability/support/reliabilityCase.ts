@@ -20,6 +20,16 @@ export interface Timed<T> {
   readonly at: number;
 }
 
+/** The outbound figures of a case's result: sent, delivered, rejected by reason, lost. */
+export function outboundOf(account: SendAccount): {
+  sent: number;
+  delivered: number;
+  rejected: Readonly<Record<string, number>>;
+  lost: number;
+} {
+  return { sent: account.sent, delivered: account.delivered, rejected: account.rejected, lost: account.missing.length };
+}
+
 /** One `send()` and how it ended. */
 export interface TrackedSend {
   /** The frame the JSON codec writes for it: what the server must see. */
