@@ -116,14 +116,14 @@ async function lifelineClient(url: string, kind: MemoryInput['kind']): Promise<C
   };
   if (kind === 'reconnects') {
     const wait = counter(() => opened);
-    return { next: (n) => wait(n), close, recentEvents: () => link.recentEvents().length };
+    return { next: (n) => wait(n), close, recentEvents: () => link.snapshot().recentEvents.length };
   }
   await firstValueFrom(link.status$.pipe(filter((status) => status === ConnectionStatus.Connected)));
   const wait = counter(() => received);
   return {
     next: (n) => wait(n, () => void link.send(blast(n))),
     close,
-    recentEvents: () => link.recentEvents().length,
+    recentEvents: () => link.snapshot().recentEvents.length,
   };
 }
 

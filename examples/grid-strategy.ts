@@ -14,8 +14,9 @@
  *                   npx tsx examples/grid-strategy.ts wss://api.example.com/ws https://api.example.com/info
  */
 import { EMPTY, Subject, Subscription, filter, firstValueFrom, map, mergeMap, switchMap, timer } from 'rxjs';
-import { Connection, Duration, connect, parseDuration } from '../src/index';
-import { httpProbe } from '../src/cli/httpProbe';
+import { Connection, Duration, connect } from '../src/index';
+import { parseDuration } from '../src/model/parseDuration';
+import { httpProbe } from '../src/streams/httpProbe';
 import { startMockExchange } from '../src/cli/mockExchange';
 import { ConnectionReport } from '../src/sinks/ConnectionReport';
 import { NetworkRiskEvent } from '../src/sinks/GateState';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { configFieldNames, resolveConfig } from '../../src/index';
+import { configFieldNames, resolveConfig } from '../../src/model/LifelineConfig';
 import {
   addConfigOptions,
   configInput,

@@ -1,4 +1,5 @@
-import { createEvent, initialLinkState } from '../../src/index';
+import { initialConnectionState } from '../../src/model/ConnectionState';
+import { createEvent } from '../../src/model/ConnectionEvent';
 import { eventRecord, gateRecord, ndjson, riskRecord, statusRecord } from '../../src/cli/ndjson';
 import { inUtc } from '../sinks/fixtures';
 
@@ -29,7 +30,7 @@ describe('ndjson', () => {
 
   it('should write status lines with the attempt and the next retry', () => {
     const state = {
-      ...initialLinkState(0),
+      ...initialConnectionState(0, 5),
       status: 'Reconnecting' as const,
       attempt: 1,
       nextRetryAt: 2000,

@@ -1,18 +1,19 @@
-import { initialLinkState, initialQuality } from '../../src/index';
+import { initialConnectionState } from '../../src/model/ConnectionState';
+import { initialQuality } from '../../src/model/ConnectionQuality';
 import { statusLine } from '../../src/cli/statusLine';
 
 describe('statusLine', () => {
   const quality = { ...initialQuality, averageLatencyMs: 42.4, latencySamples: 3 };
 
   it('should show status, score, latency, attempt n/N and the gate', () => {
-    const state = { ...initialLinkState(0), status: 'Connected' as const };
+    const state = { ...initialConnectionState(0, 5), status: 'Connected' as const };
     expect(
       statusLine({ state, quality, gate: { open: true, reason: 'healthy', since: 0 }, now: 0, locale: 'en' }),
     ).toBe('● Connected │ score 100.0 │ latency 42ms │ attempt 0/5 │ gate open');
   });
 
   it('should count down to the next retry and say why the gate is closed, in zh-CN by default', () => {
-    const state = { ...initialLinkState(0), status: 'Reconnecting' as const, attempt: 2, nextRetryAt: 5000 };
+    const state = { ...initialConnectionState(0, 5), status: 'Reconnecting' as const, attempt: 2, nextRetryAt: 5000 };
     expect(
       statusLine({
         state,
@@ -24,7 +25,7 @@ describe('statusLine', () => {
   });
 
   it('should show an unlimited budget as ∞', () => {
-    const state = { ...initialLinkState(0, Infinity), status: 'Failed' as const };
+    const state = { ...initialConnectionState(0, Infinity), status: 'Failed' as const };
     expect(statusLine({ state, quality, now: 0, locale: 'en' })).toBe(
       '✖ Failed │ score 100.0 │ latency 42ms │ attempt 0/∞',
     );

@@ -1,13 +1,5 @@
-import {
-  ConnectionEvent,
-  ConnectionEventType,
-  ageSeconds,
-  createEvent,
-  isRecent,
-  withError,
-  withLatency,
-  withRetryCount,
-} from '../../src/index';
+import { ConnectionEvent, ConnectionEventType } from '../../src/index';
+import { ageSeconds, createEvent, isRecent, withError, withLatency, withRetryCount } from '../../src/model/ConnectionEvent';
 
 describe('ConnectionEvent', () => {
   describe('createEvent', () => {

@@ -1,4 +1,5 @@
-import { ConnectionEventType, Severity, connectionEventTypes, eventLabelZh, eventSeverity } from '../../src/index';
+import { ConnectionEventType, Severity, eventLabelZh, eventSeverity } from '../../src/index';
+import { connectionEventTypes } from '../../src/model/ConnectionEventType';
 
 // DESIGN.md: Connected 1 · Disconnected 4 · ReconnectAttempt 2 · ReconnectSuccess 1 · ReconnectFailed 3 ·
 // HeartbeatTimeout 3 · DataReceived 1 · ErrorOccurred 4 · QualityDegraded 2 · QualityImproved 1.

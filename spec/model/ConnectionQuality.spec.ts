@@ -1,22 +1,6 @@
 import * as fc from 'fast-check';
-import {
-  ConnectionQuality,
-  defaultQualityThresholds,
-  qualityThresholdsOf,
-  initialQuality,
-  isGood,
-  isPoor,
-  latencyScore,
-  overallScore,
-  qualityWarnings,
-  recordDisconnect,
-  recordError,
-  recordHeartbeatOutcome,
-  recordSuccess,
-  updateLatency,
-  updateThroughput,
-  updateUptime,
-} from '../../src/index';
+import { ConnectionQuality, qualityThresholdsOf, isGood, isPoor, latencyScore, overallScore, qualityWarnings } from '../../src/index';
+import { defaultQualityThresholds, initialQuality, recordDisconnect, recordError, recordHeartbeatOutcome, recordSuccess, updateLatency, updateThroughput, updateUptime } from '../../src/model/ConnectionQuality';
 import { resetLatency } from '../../src/model/ConnectionQuality';
 import { validQuality } from './arbitraries';
 
@@ -37,7 +21,7 @@ describe('ConnectionQuality', () => {
   });
 
   it('should default to threshold 70, latency warning 1000 ms and error-rate warning 10 %', () => {
-    expect(defaultQualityThresholds).toEqual({ qualityThreshold: 70, latencyWarningMs: 1000, errorRateWarning: 0.1 });
+    expect(defaultQualityThresholds).toEqual({ qualityThreshold: 70, latencyWarning: 1000, errorRateWarning: 0.1 });
   });
 
   describe('updateLatency', () => {
@@ -234,7 +218,7 @@ describe('ConnectionQuality', () => {
     });
 
     describe('with custom thresholds', () => {
-      const thresholds = { qualityThreshold: 90, latencyWarningMs: 200, errorRateWarning: 0.02 };
+      const thresholds = { qualityThreshold: 90, latencyWarning: 200, errorRateWarning: 0.02 };
 
       it('should judge against them', () => {
         expect(
@@ -317,7 +301,7 @@ describe('qualityThresholdsOf', () => {
   it('should take the thresholds from a config, and the defaults without one', () => {
     expect(qualityThresholdsOf({ qualityThreshold: 80, latencyWarning: 250, errorRateWarning: 0.05 })).toEqual({
       qualityThreshold: 80,
-      latencyWarningMs: 250,
+      latencyWarning: 250,
       errorRateWarning: 0.05,
     });
     expect(qualityThresholdsOf(undefined)).toBe(defaultQualityThresholds);

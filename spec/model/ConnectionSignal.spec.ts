@@ -1,13 +1,9 @@
-import {
-  ConnectionSignal,
-  connectionEventTypes,
-  initialLinkState,
-  initialQuality,
-  initialStats,
-  linkEvents,
-  nextLinkState,
-  updateStats,
-} from '../../src/index';
+import { initialLinkState, nextLinkState } from '../../src/index';
+import { connectionEventTypes } from '../../src/model/ConnectionEventType';
+import { initialQuality } from '../../src/model/ConnectionQuality';
+import { ConnectionSignal } from '../../src/model/ConnectionSignal';
+import { initialStats, updateStats } from '../../src/model/ConnectionStats';
+import { linkEvents } from '../../src/model/linkEvents';
 import { ConnectionSignalType } from '../../src/model/ConnectionSignal';
 
 // One signal of every type; the Record type makes the compiler fail if a type is added or removed.

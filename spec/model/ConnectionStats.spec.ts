@@ -1,14 +1,8 @@
 import * as fc from 'fast-check';
-import {
-  ConnectionSignal,
-  ConnectionStats,
-  initialQuality,
-  initialStats,
-  reconnectSuccessRate,
-  totalDowntime,
-  updateStats,
-  uptimePercentage,
-} from '../../src/index';
+import { ConnectionStats, reconnectSuccessRate, totalDowntime, uptimePercentage } from '../../src/index';
+import { initialQuality } from '../../src/model/ConnectionQuality';
+import { ConnectionSignal } from '../../src/model/ConnectionSignal';
+import { initialStats, updateStats } from '../../src/model/ConnectionStats';
 import { signalSequence } from './arbitraries';
 
 const run = (start: number, signals: readonly ConnectionSignal[]): ConnectionStats =>

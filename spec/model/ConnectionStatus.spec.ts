@@ -1,12 +1,5 @@
-import {
-  ConnectionStatus,
-  connectionStatuses,
-  isConnecting,
-  isHealthy,
-  needsReconnect,
-  statusLabelEn,
-  statusLabelZh,
-} from '../../src/index';
+import { ConnectionStatus, isConnecting, isHealthy, needsReconnect, statusLabelZh } from '../../src/index';
+import { connectionStatuses, statusLabelEn } from '../../src/model/ConnectionStatus';
 
 // The table of DESIGN.md, row by row: status, zh, healthy, needs reconnect, connecting.
 const designTable: ReadonlyArray<readonly [ConnectionStatus, string, boolean, boolean, boolean]> = [

@@ -1,4 +1,4 @@
-import { DataMeter } from '../../src/index';
+import { DataMeter } from '../../src/model/DataMeter';
 
 /** A meter on a clock the spec moves by hand. */
 function meterAt(silenceMs: number, start = 0): { meter: DataMeter; at: (time: number) => DataMeter } {

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { EventLog } from '../../src/index';
+import { EventLog } from '../../src/model/EventLog';
 
 describe('EventLog', () => {
   it('should keep 100 entries by default', () => {

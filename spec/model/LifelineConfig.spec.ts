@@ -1,12 +1,6 @@
 import * as fc from 'fast-check';
-import {
-  ConfigError,
-  LifelineConfig,
-  LifelineConfigInput,
-  configFieldNames,
-  defaultConfig,
-  resolveConfig,
-} from '../../src/index';
+import { ConfigError, LifelineConfig, LifelineConfigInput } from '../../src/index';
+import { configFieldNames, defaultConfig, resolveConfig } from '../../src/model/LifelineConfig';
 
 const url = 'wss://api.example.com/ws';
 

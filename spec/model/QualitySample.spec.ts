@@ -1,4 +1,7 @@
-import { ConnectionQuality, QualitySample, initialQuality, updateQuality } from '../../src/index';
+import { ConnectionQuality } from '../../src/index';
+import { initialQuality } from '../../src/model/ConnectionQuality';
+import { QualitySample } from '../../src/model/QualitySample';
+import { updateQuality } from '../../src/model/updateQuality';
 
 // One sample of every kind; the Record type makes the compiler fail if a kind is added or removed.
 const examples: Record<QualitySample['kind'], QualitySample> = {

@@ -1,6 +1,8 @@
 // fast-check arbitraries shared by the model specs (not a spec itself).
 import * as fc from 'fast-check';
-import { ConnectionQuality, ConnectionSignal, QualitySample } from '../../src/index';
+import { ConnectionQuality } from '../../src/index';
+import { ConnectionSignal } from '../../src/model/ConnectionSignal';
+import { QualitySample } from '../../src/model/QualitySample';
 
 /** Any number at all: NaN, ±Infinity, ±0, huge, tiny, negative. */
 export const anyNumber: fc.Arbitrary<number> = fc.oneof(

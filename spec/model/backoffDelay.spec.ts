@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
-import { BackoffSchedule, Jitter, backoffDelay } from '../../src/index';
+import { Jitter } from '../../src/index';
+import { BackoffSchedule, backoffDelay } from '../../src/model/backoffDelay';
 
 const seed: BackoffSchedule = { initialDelay: 2_000, maxDelay: 60_000, factor: 2, jitter: 'none' };
 const fixed = (value: number) => (): number => value;

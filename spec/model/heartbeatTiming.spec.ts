@@ -1,11 +1,5 @@
 import * as fc from 'fast-check';
-import {
-  HeartbeatFeedback,
-  HeartbeatTiming,
-  HeartbeatTimingConfig,
-  initialHeartbeatTiming,
-  nextHeartbeatTiming,
-} from '../../src/index';
+import { HeartbeatFeedback, HeartbeatTiming, HeartbeatTimingConfig, initialHeartbeatTiming, nextHeartbeatTiming } from '../../src/model/heartbeatTiming';
 import { anyNumber } from './arbitraries';
 
 const config: HeartbeatTimingConfig = {
@@ -13,7 +7,7 @@ const config: HeartbeatTimingConfig = {
   heartbeatTimeout: 60_000,
   adaptiveHeartbeat: true,
   dynamicTimeout: true,
-  latencyWarningMs: 1_000,
+  latencyWarning: 1_000,
 };
 
 const feed = (
@@ -157,7 +151,7 @@ describe('heartbeatTiming', () => {
         extraTimeout: fc.integer({ min: 0, max: 600_000 }),
         adaptiveHeartbeat: fc.boolean(),
         dynamicTimeout: fc.boolean(),
-        latencyWarningMs: fc.integer({ min: 1, max: 10_000 }),
+        latencyWarning: fc.integer({ min: 1, max: 10_000 }),
       })
       .map(({ extraTimeout, ...rest }) => ({ ...rest, heartbeatTimeout: rest.heartbeatInterval + extraTimeout }));
     fc.assert(

@@ -1,4 +1,4 @@
-import { forecastsDegradation, latencyTrend } from '../../src/model/latencyTrend';
+import { isDegradationForecast, latencyTrend } from '../../src/model/latencyTrend';
 
 const series = (values: number[], stepMs = 1000) => values.map((latencyMs, i) => ({ at: i * stepMs, latencyMs }));
 
@@ -23,21 +23,21 @@ describe('latencyTrend', () => {
     expect(latencyTrend(series([50, 50, 50, 50]), 3000, 1000)?.rSquared).toBe(0);
   });
 
-  describe('forecastsDegradation', () => {
-    const rule = { thresholdMs: 1000, horizonMs: 60_000 };
+  describe('isDegradationForecast', () => {
+    const rule = { latencyWarning: 1000, predictionHorizon: 60_000 };
 
     it('should forecast a steady climb that will cross the threshold within the horizon', () => {
       // +10 ms/s from 300 ms: 900 ms projected in 60 s? 300 + 600 = 900: not yet.
-      expect(forecastsDegradation(latencyTrend(series([270, 280, 290, 300]), 3000, 60_000), rule)).toBe(false);
+      expect(isDegradationForecast(latencyTrend(series([270, 280, 290, 300]), 3000, 60_000), rule)).toBe(false);
       // +20 ms/s: 300 + 1200 = 1500 ms projected.
-      expect(forecastsDegradation(latencyTrend(series([240, 260, 280, 300]), 3000, 60_000), rule)).toBe(true);
+      expect(isDegradationForecast(latencyTrend(series([240, 260, 280, 300]), 3000, 60_000), rule)).toBe(true);
     });
 
     it('should not forecast noise, a falling line, or what has already arrived', () => {
-      expect(forecastsDegradation(latencyTrend(series([50, 600, 40, 700, 60, 650]), 5000, 60_000), rule)).toBe(false);
-      expect(forecastsDegradation(latencyTrend(series([900, 800, 700, 600]), 3000, 60_000), rule)).toBe(false);
-      expect(forecastsDegradation(latencyTrend(series([1000, 1100, 1200, 1300]), 3000, 60_000), rule)).toBe(false);
-      expect(forecastsDegradation(undefined, rule)).toBe(false);
+      expect(isDegradationForecast(latencyTrend(series([50, 600, 40, 700, 60, 650]), 5000, 60_000), rule)).toBe(false);
+      expect(isDegradationForecast(latencyTrend(series([900, 800, 700, 600]), 3000, 60_000), rule)).toBe(false);
+      expect(isDegradationForecast(latencyTrend(series([1000, 1100, 1200, 1300]), 3000, 60_000), rule)).toBe(false);
+      expect(isDegradationForecast(undefined, rule)).toBe(false);
     });
   });
 });

@@ -1,14 +1,8 @@
 import * as fc from 'fast-check';
-import {
-  ConnectionEvent,
-  ConnectionQuality,
-  ConnectionSignal,
-  LinkState,
-  initialLinkState,
-  initialQuality,
-  linkEvents,
-  nextLinkState,
-} from '../../src/index';
+import { ConnectionEvent, ConnectionQuality, LinkState, initialLinkState, nextLinkState } from '../../src/index';
+import { initialQuality } from '../../src/model/ConnectionQuality';
+import { ConnectionSignal } from '../../src/model/ConnectionSignal';
+import { linkEvents } from '../../src/model/linkEvents';
 import { anyUnstampedSignal, signalSequence, stamp } from './arbitraries';
 
 /** Feeds a signal through the machine and returns the events it produces. */

@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
-import { ConfigError, parseDuration } from '../../src/index';
+import { ConfigError } from '../../src/index';
+import { parseDuration } from '../../src/model/parseDuration';
 import { durationAllowed } from '../../src/model/parseDuration';
 import { configErrorOf } from '../support/configErrorOf';
 

@@ -1,5 +1,8 @@
 import * as fc from 'fast-check';
-import { ConnectionQuality, QualitySample, initialQuality, overallScore, updateQuality } from '../../src/index';
+import { ConnectionQuality, overallScore } from '../../src/index';
+import { initialQuality } from '../../src/model/ConnectionQuality';
+import { QualitySample } from '../../src/model/QualitySample';
+import { updateQuality } from '../../src/model/updateQuality';
 import { anyQualitySample } from './arbitraries';
 
 const degraded: ConnectionQuality = Object.freeze({

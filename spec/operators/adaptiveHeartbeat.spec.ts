@@ -1,5 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
-import { HeartbeatFeedback, HeartbeatTiming, HeartbeatTimingConfig, adaptiveHeartbeat } from '../../src/index';
+import { HeartbeatFeedback, HeartbeatTiming, HeartbeatTimingConfig } from '../../src/model/heartbeatTiming';
+import { adaptiveHeartbeat } from '../../src/operators/adaptiveHeartbeat';
 
 /** Base 1600 ms so that halving (800, 400) and relaxing (600, 900, 1350) stay whole numbers. */
 const config: HeartbeatTimingConfig = {
@@ -7,7 +8,7 @@ const config: HeartbeatTimingConfig = {
   heartbeatTimeout: 5000,
   adaptiveHeartbeat: true,
   dynamicTimeout: false,
-  latencyWarningMs: 1000,
+  latencyWarning: 1000,
 };
 
 const rtt = (rttMs: number): HeartbeatFeedback => ({ kind: 'rtt', rttMs });
@@ -32,7 +33,7 @@ describe('adaptiveHeartbeat', () => {
         heartbeatTimeout: 1000,
         adaptiveHeartbeat: true,
         dynamicTimeout: true,
-        latencyWarningMs: 1000,
+        latencyWarning: 1000,
       };
       const feedback = cold('----r----l-----q----', { r: rtt(100), l: lost, q: quality(true) });
       const unsub = '        ^-------------------!';

@@ -10,7 +10,7 @@ describe('forecastDegradation', () => {
   });
 
   const rising = (i: number): TrendSample => ({ at: i * 1000, latencyMs: 200 + 50 * i });
-  const config = { thresholdMs: 1000, horizonMs: 10_000, window: 5 };
+  const config = { latencyWarning: 1000, predictionHorizon: 10_000, predictionWindow: 5 };
 
   it('should match the marble diagram: one forecast on a steady climb', () => {
     testScheduler.run(({ cold, expectObservable }) => {
@@ -38,7 +38,7 @@ describe('forecastDegradation', () => {
         j: { at: 9000, latencyMs: 400 },
       };
       const result = cold('abcdefghij|', v).pipe(
-        forecastDegradation({ thresholdMs: 1000, horizonMs: 10_000, window: 3 }),
+        forecastDegradation({ latencyWarning: 1000, predictionHorizon: 10_000, predictionWindow: 3 }),
       );
       // Raised at c; the drop at e breaks the climb and re-arms it; the new climb is raised at i.
       expectObservable(result).toBe('--F-----F-|', {
@@ -62,7 +62,7 @@ describe('forecastDegradation', () => {
   it('should keep its window per subscription', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const values = Object.fromEntries('abcd'.split('').map((k, i) => [k, rising(i + 10)]));
-      const source = cold('abcd|', values).pipe(forecastDegradation({ ...config, horizonMs: 1000 }));
+      const source = cold('abcd|', values).pipe(forecastDegradation({ ...config, predictionHorizon: 1000 }));
       expectObservable(source).toBe('----|');
       expectObservable(source).toBe('----|');
     });

@@ -1,16 +1,8 @@
 import * as fc from 'fast-check';
 import { performance } from 'node:perf_hooks';
 import { NEVER, Observable, asyncScheduler } from 'rxjs';
-import {
-  ConfigError,
-  ConnectOptions,
-  ConnectionBudget,
-  LifelineConfigInput,
-  Transport,
-  configFieldNames,
-  connect,
-  jsonCodec,
-} from '../../src/index';
+import { ConfigError, ConnectOptions, ConnectionBudget, LifelineConfigInput, Transport, connect, jsonCodec } from '../../src/index';
+import { configFieldNames } from '../../src/model/LifelineConfig';
 import { activeResources, leakedSince, resourcesAbove } from './support/activeResources';
 import { writeCaseResult } from './support/caseResult';
 

@@ -145,7 +145,7 @@ describe('reliability 12: a slow subscriber', () => {
     const socket = server.log.latest?.socket as WebSocket;
     for (let i = 0; i < 300; i++) socket.send(`garbage ${i}`);
     await waitFor(() => c?.eventsOf(E.ErrorOccurred).length === 300, 5000, '300 error events');
-    expect(link.recentEvents()).toHaveLength(50);
+    expect(link.snapshot().recentEvents).toHaveLength(50);
 
     await server.stop();
     await c.status(S.Disconnected);

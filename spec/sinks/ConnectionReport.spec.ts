@@ -1,4 +1,5 @@
-import { createEvent, initialQuality } from '../../src/index';
+import { createEvent } from '../../src/model/ConnectionEvent';
+import { initialQuality } from '../../src/model/ConnectionQuality';
 import { buildReport } from '../../src/sinks/ConnectionReport';
 import { LatencyWindow } from '../../src/sinks/LatencyWindow';
 import { SEED_AT, attempt, disconnected, reconnected, seedQuality, seedStats } from './fixtures';
@@ -83,7 +84,7 @@ describe('buildReport', () => {
       buildReport({
         ...base,
         quality: slow,
-        thresholds: { qualityThreshold: 70, latencyWarningMs: 400, errorRateWarning: 0.1 },
+        thresholds: { qualityThreshold: 70, latencyWarning: 400, errorRateWarning: 0.1 },
       }).warnings,
     ).toEqual(['latency']);
   });

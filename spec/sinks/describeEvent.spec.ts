@@ -1,4 +1,4 @@
-import { createEvent } from '../../src/index';
+import { createEvent } from '../../src/model/ConnectionEvent';
 import { describeEvent } from '../../src/sinks/describeEvent';
 import { disconnected, inUtc } from './fixtures';
 

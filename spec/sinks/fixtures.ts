@@ -1,11 +1,7 @@
-import {
-  ConnectionEvent,
-  ConnectionQuality,
-  ConnectionStats,
-  createEvent,
-  initialQuality,
-  initialStats,
-} from '../../src/index';
+import { ConnectionEvent, ConnectionQuality, ConnectionStats } from '../../src/index';
+import { createEvent } from '../../src/model/ConnectionEvent';
+import { initialQuality } from '../../src/model/ConnectionQuality';
+import { initialStats } from '../../src/model/ConnectionStats';
 
 /** A quality that scores 100: the gate's "good". */
 export const goodQuality: ConnectionQuality = initialQuality;

@@ -1,5 +1,6 @@
 import { Subject, of, throwError } from 'rxjs';
-import { ConfigError, ConnectionEvent, createEvent } from '../../src/index';
+import { ConfigError, ConnectionEvent } from '../../src/index';
+import { createEvent } from '../../src/model/ConnectionEvent';
 import { NetworkRiskEvent } from '../../src/sinks/GateState';
 import { LoggableEvent, PinoLikeLogger, logSink } from '../../src/sinks/logSink';
 import { inUtc } from './fixtures';

@@ -1,22 +1,10 @@
 import { Gauge, Registry } from 'prom-client';
 import { BehaviorSubject, SchedulerLike, Subject } from 'rxjs';
-import {
-  ConfigError,
-  Connection,
-  ConnectionEvent,
-  ConnectionEventType as E,
-  ConnectionQuality,
-  ConnectionStats,
-  ConnectionStatus as S,
-  ConnectOptions,
-  LatencySample,
-  connect,
-  connectionEventTypes,
-  createEvent,
-  initialQuality,
-  initialStats,
-  overallScore,
-} from '../../src/index';
+import { ConfigError, Connection, ConnectionEvent, ConnectionEventType as E, ConnectionQuality, ConnectionStats, ConnectionStatus as S, ConnectOptions, LatencySample, connect, overallScore } from '../../src/index';
+import { createEvent } from '../../src/model/ConnectionEvent';
+import { connectionEventTypes } from '../../src/model/ConnectionEventType';
+import { initialQuality } from '../../src/model/ConnectionQuality';
+import { initialStats } from '../../src/model/ConnectionStats';
 import { MissingPeerError } from '../../src/model/MissingPeerError';
 import { loadPromClient } from '../../src/sinks/loadPromClient';
 import { MetricsSink, defaultLatencyBuckets, metricsSink } from '../../src/sinks/metricsSink';

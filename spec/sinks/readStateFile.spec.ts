@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestScheduler } from 'rxjs/testing';
-import { ConnectionEventType as E, connect, serializeState } from '../../src/index';
+import { ConnectionEventType as E, connect } from '../../src/index';
+import { serializeState } from '../../src/model/PersistedState';
 import { readStateFile } from '../../src/sinks/readStateFile';
-import { MarbleTransport } from '../../src/index';
+import { MarbleTransport } from '../../src/testing';
 import { savedState } from '../support/savedState';
 const { OPEN } = MarbleTransport;
 
@@ -86,7 +87,7 @@ describe('readStateFile', () => {
         const transport = new MarbleTransport(testScheduler, [cold('-o', { o: OPEN })], { autoPongMs: 1 });
         const link = connect({ url: 'ws://exchange.test', transport, scheduler: testScheduler, restore });
         testScheduler.schedule(() => {
-          events = link.recentEvents();
+          events = link.snapshot().recentEvents;
           totalConnections = link.snapshot().stats.totalConnections;
           void link.close();
         }, 100);

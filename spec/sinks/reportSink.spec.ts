@@ -1,6 +1,7 @@
 import { NEVER, Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ConfigError, ConnectionStatus, initialStats } from '../../src/index';
+import { ConfigError, ConnectionStatus } from '../../src/index';
+import { initialStats } from '../../src/model/ConnectionStats';
 import { ConnectionReport } from '../../src/sinks/ConnectionReport';
 import { ReportSource } from '../../src/sinks/reports';
 import { reportSink } from '../../src/sinks/reportSink';

@@ -1,6 +1,8 @@
 import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ConfigError, ConnectionEvent, ConnectionStatus, createEvent, initialStats } from '../../src/index';
+import { ConfigError, ConnectionEvent, ConnectionStatus } from '../../src/index';
+import { createEvent } from '../../src/model/ConnectionEvent';
+import { initialStats } from '../../src/model/ConnectionStats';
 import { ConnectionReport } from '../../src/sinks/ConnectionReport';
 import { ReportSource, reports } from '../../src/sinks/reports';
 import { goodQuality, seedQuality } from './fixtures';

@@ -1,5 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
-import { OutboundQueue, SendError, WireData } from '../../src/index';
+import { SendError, WireData } from '../../src/index';
+import { OutboundQueue } from '../../src/streams/OutboundQueue';
 import { Write } from '../../src/streams/OutboundQueue';
 
 /** Lets every settled promise run its callbacks. */

@@ -1,19 +1,8 @@
 import { Observable, Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import {
-  ConfigError,
-  Connection,
-  ConnectionEvent,
-  ConnectionEventType as E,
-  ConnectionStatus as S,
-  ConnectOptions,
-  LinkState,
-  SendError,
-  TransportError,
-  connect,
-} from '../../src/index';
+import { ConfigError, Connection, ConnectionEvent, ConnectionEventType as E, ConnectionStatus as S, ConnectOptions, ConnectionState, SendError, TransportError, connect } from '../../src/index';
 import { ConnectionBudget } from '../../src/model/connectionBudget';
-import { MarbleTransport } from '../../src/index';
+import { MarbleTransport } from '../../src/testing';
 const { OPEN, PONG, closedBy } = MarbleTransport;
 
 const frames = { o: OPEN, p: PONG, m: '{"channel":"trades","px":1}', n: '{"channel":"trades","px":2}', x: 'not json' };
@@ -112,7 +101,7 @@ describe('connect', () => {
     });
 
     it('should show attempt n of N and the next retry time while backing off', () => {
-      let states: Array<[number, LinkState]> = [];
+      let states: Array<[number, ConnectionState]> = [];
       testScheduler.run(({ cold }) => {
         const transport = new MarbleTransport(testScheduler, [cold('#', frames, new TransportError('refused'))]);
         const link = start(transport, 7000, { maxAttempts: 3 });
@@ -896,7 +885,7 @@ describe('connect', () => {
           restore: { warning: 'state.json: not JSON (half-written or corrupt)' },
         } as Partial<ConnectOptions>);
       });
-      const [first] = link.recentEvents();
+      const [first] = link.snapshot().recentEvents;
       expect(first).toMatchObject({
         type: E.ErrorOccurred,
         errorMessage: 'state not restored, starting fresh: state.json: not JSON (half-written or corrupt)',

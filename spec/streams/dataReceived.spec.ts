@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { DataMeter, DataSample, dataReceived } from '../../src/index';
+import { DataMeter } from '../../src/model/DataMeter';
+import { DataSample, dataReceived } from '../../src/streams/dataReceived';
 
 const silence = 20;
 

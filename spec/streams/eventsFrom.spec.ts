@@ -1,13 +1,8 @@
 import { Observable, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import {
-  ConnectionEvent,
-  ConnectionEventType as E,
-  ConnectionSignal,
-  eventsFrom,
-  initialLinkState,
-  initialQuality,
-} from '../../src/index';
+import { ConnectionEvent, ConnectionEventType as E, eventsFrom, initialLinkState } from '../../src/index';
+import { initialQuality } from '../../src/model/ConnectionQuality';
+import { ConnectionSignal } from '../../src/model/ConnectionSignal';
 
 type Unstamped<T> = T extends unknown ? Omit<T, 'at'> : never;
 

@@ -1,6 +1,7 @@
 import { EMPTY, NEVER, Observable, SchedulerLike, Subject, map, take, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { HeartbeatOptions, HeartbeatSample, HeartbeatTarget, HeartbeatTiming, heartbeat } from '../../src/index';
+import { HeartbeatTiming } from '../../src/model/heartbeatTiming';
+import { HeartbeatOptions, HeartbeatSample, HeartbeatTarget, heartbeat } from '../../src/streams/heartbeat';
 
 /**
  * A link under test: records ping times, takes pongs from a marble (a number value is an echoed ping
@@ -20,7 +21,7 @@ const fixed: HeartbeatOptions = {
   heartbeatTimeout: 25,
   adaptiveHeartbeat: false,
   dynamicTimeout: false,
-  latencyWarningMs: 1000,
+  latencyWarning: 1000,
 };
 
 /** Ends a run even if the stream under test never completes, so a broken heartbeat fails instead of hanging. */
@@ -330,7 +331,7 @@ describe('heartbeat', () => {
       heartbeatTimeout: 1000,
       adaptiveHeartbeat: true,
       dynamicTimeout: false,
-      latencyWarningMs: 32,
+      latencyWarning: 32,
     };
 
     it('should halve the ping spacing under stress, down to a quarter of the base', () => {

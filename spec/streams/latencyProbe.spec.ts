@@ -1,6 +1,6 @@
 import { EMPTY, NEVER, Observable, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ProbeSample, latencyProbe } from '../../src/index';
+import { ProbeSample, latencyProbe } from '../../src/streams/latencyProbe';
 
 const ok = (latencyMs: number, initial = false): ProbeSample => ({ ok: true, latencyMs, initial });
 const failed = (error: string, initial = false): ProbeSample => ({ ok: false, error, initial });

@@ -1,13 +1,8 @@
 import { distinctUntilChanged, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import {
-  ConnectionSignal,
-  ConnectionStatus as S,
-  LinkState,
-  initialLinkState,
-  initialQuality,
-  linkStateFrom,
-} from '../../src/index';
+import { ConnectionStatus as S, LinkState, initialLinkState, linkStateFrom } from '../../src/index';
+import { initialQuality } from '../../src/model/ConnectionQuality';
+import { ConnectionSignal } from '../../src/model/ConnectionSignal';
 
 /** Signal builders; `at` is the frame the signal sits on in the marble. */
 const connecting = (at: number, attempt = 0, maxAttempts = 5): ConnectionSignal => ({

@@ -1,5 +1,8 @@
 import { TestScheduler } from 'rxjs/testing';
-import { ConnectionQuality, QualitySample, initialQuality, qualityFrom, updateQuality } from '../../src/index';
+import { ConnectionQuality, qualityFrom } from '../../src/index';
+import { initialQuality } from '../../src/model/ConnectionQuality';
+import { QualitySample } from '../../src/model/QualitySample';
+import { updateQuality } from '../../src/model/updateQuality';
 
 const h: QualitySample = { kind: 'heartbeat', rttMs: 40 };
 const e: QualitySample = { kind: 'error' };

@@ -1,15 +1,9 @@
 import { Observable, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import {
-  ConnectionSignal,
-  ConnectionStats,
-  initialQuality,
-  initialStats,
-  reconnectSuccessRate,
-  statsFrom,
-  totalDowntime,
-  uptimePercentage,
-} from '../../src/index';
+import { ConnectionStats, reconnectSuccessRate, statsFrom, totalDowntime, uptimePercentage } from '../../src/index';
+import { initialQuality } from '../../src/model/ConnectionQuality';
+import { ConnectionSignal } from '../../src/model/ConnectionSignal';
+import { initialStats } from '../../src/model/ConnectionStats';
 
 type Unstamped<T> = T extends unknown ? Omit<T, 'at'> : never;
 

@@ -2,7 +2,7 @@ import { Subject, Subscription, catchError, from, interval, map, mergeMap, of, t
 import { ConfigError } from '../model/ConfigError';
 import { ConnectionQuality, initialQuality } from '../model/ConnectionQuality';
 import { ConnectionStatus, statusLabelZh } from '../model/ConnectionStatus';
-import { LinkState } from '../model/LinkState';
+import { ConnectionState } from '../model/ConnectionState';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { connect } from '../streams/connect';
 import { GateState } from '../sinks/GateState';
@@ -16,7 +16,7 @@ import { tradeGate } from '../sinks/tradeGate';
 import { whileGateOpen } from '../sinks/whileGateOpen';
 import { ExitCode } from './ExitCode';
 import { Terminal } from './Terminal';
-import { httpProbe } from './httpProbe';
+import { httpProbe } from '../streams/httpProbe';
 import { MockExchange, startMockExchange } from './mockExchange';
 import { CliIo } from './monitor';
 import { statusLine } from './statusLine';
@@ -163,7 +163,7 @@ export async function demo(options: Readonly<Record<string, unknown>>, io: CliIo
   );
   terminal.print('');
 
-  let state: LinkState | undefined;
+  let state: ConnectionState | undefined;
   let quality: ConnectionQuality = initialQuality;
   let gate: GateState | undefined;
   let lastPrice: number | undefined;

@@ -18,7 +18,7 @@ import { ConfigError } from '../model/ConfigError';
 import { ConnectionQuality, initialQuality, overallScore } from '../model/ConnectionQuality';
 import { ConnectionStatus, statusLabelZh } from '../model/ConnectionStatus';
 import { LifelineConfig, LifelineConfigInput, defaultConfig, resolveConfig } from '../model/LifelineConfig';
-import { LinkState } from '../model/LinkState';
+import { ConnectionState } from '../model/ConnectionState';
 import { MissingPeerError } from '../model/MissingPeerError';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { parseDuration } from '../model/parseDuration';
@@ -40,7 +40,7 @@ import { tradeGate } from '../sinks/tradeGate';
 import { ExitCode } from './ExitCode';
 import { OutputStream, Terminal } from './Terminal';
 import { configInput, durationArgument, subscribeArguments } from './configOptions';
-import { httpProbe } from './httpProbe';
+import { httpProbe } from '../streams/httpProbe';
 import { eventRecord, gateRecord, ndjson, reportRecord, riskRecord, statusRecord } from './ndjson';
 import { statusLine } from './statusLine';
 import { usageMessage } from './usageMessage';
@@ -173,7 +173,7 @@ function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
     terminal.print(`${clock(at)} ${tag.padEnd(6)} ${text}`);
   const emit = (record: Record<string, unknown>): void => terminal.print(ndjson(record));
 
-  let state: LinkState | undefined;
+  let state: ConnectionState | undefined;
   let quality: ConnectionQuality = initialQuality;
   let gate: GateState | undefined;
   let finalReport = false;
@@ -327,7 +327,7 @@ const endText: Readonly<Record<EndReason, string>> = {
   metrics: 'the metrics port could not be bound',
 };
 
-function describeStatus(state: LinkState, locale: ReportLocale): string {
+function describeStatus(state: ConnectionState, locale: ReportLocale): string {
   const label = locale === 'en' ? state.status : `${statusLabelZh(state.status)} (${state.status})`;
   const error = state.lastError !== undefined ? `: ${redactText(state.lastError)}` : '';
   switch (state.status) {

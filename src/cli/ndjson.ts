@@ -1,5 +1,5 @@
 import { ConnectionEvent } from '../model/ConnectionEvent';
-import { LinkState } from '../model/LinkState';
+import { ConnectionState } from '../model/ConnectionState';
 import { ConnectionReport } from '../sinks/ConnectionReport';
 import { GateState, NetworkRiskEvent } from '../sinks/GateState';
 import { isoTimestamp } from '../sinks/isoTimestamp';
@@ -14,7 +14,7 @@ export function ndjson(record: Readonly<Record<string, unknown>>): string {
 }
 
 /** `{"kind":"status","status":"Reconnecting","attempt":2,"maxAttempts":5,"nextRetryAt":"…",…}` */
-export function statusRecord(state: LinkState, at: number, score: number): Record<string, unknown> {
+export function statusRecord(state: ConnectionState, at: number, score: number): Record<string, unknown> {
   return {
     kind: 'status',
     time: isoTimestamp(at),

@@ -1,6 +1,6 @@
 import { ConnectionQuality, overallScore } from '../model/ConnectionQuality';
 import { ConnectionStatus, statusLabelZh } from '../model/ConnectionStatus';
-import { LinkState } from '../model/LinkState';
+import { ConnectionState } from '../model/ConnectionState';
 import { GateState } from '../sinks/GateState';
 import { ReportLocale } from '../sinks/ReportLocale';
 import { compactDuration } from '../sinks/compactDuration';
@@ -36,7 +36,7 @@ const WORDS = {
 } as const;
 
 export interface StatusLineInput {
-  readonly state: LinkState;
+  readonly state: ConnectionState;
   readonly quality: ConnectionQuality;
   readonly gate?: GateState;
   /** Time now, ms, for the retry countdown. */

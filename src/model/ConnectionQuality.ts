@@ -23,40 +23,28 @@ export interface ConnectionQuality {
   readonly uptimePercentage: number;
 }
 
-/** The thresholds that make a link "poor". Defaults follow the seed. */
+/**
+ * The thresholds that judge a link, named as the config fields they come from (a `LifelineConfig`
+ * is one). Defaults follow the seed.
+ */
 export interface QualityThresholds {
   /** Score below which the link is not good. Defaults to `70`. */
   readonly qualityThreshold: number;
   /** Milliseconds of average latency that raise a warning. Defaults to `1000`. */
-  readonly latencyWarningMs: number;
+  readonly latencyWarning: number;
   /** Error rate (0–1) that raises a warning. Defaults to `0.1`. */
   readonly errorRateWarning: number;
 }
 
+/** The seed's thresholds: score 70, latency 1000 ms, error rate 10 %. */
 export const defaultQualityThresholds: QualityThresholds = {
   qualityThreshold: 70,
-  latencyWarningMs: 1000,
+  latencyWarning: 1000,
   errorRateWarning: 0.1,
 };
 
+/** A warning that holds: average latency or error rate at or over its threshold. */
 export type QualityWarning = 'latency' | 'errorRate';
-
-/** The config fields the thresholds come from (a `LifelineConfig`, or a pool's strictest of them). */
-export interface QualityThresholdSettings {
-  readonly qualityThreshold: number;
-  readonly latencyWarning: number;
-  readonly errorRateWarning: number;
-}
-
-/** The thresholds a config sets; the defaults when there is none. */
-export function qualityThresholdsOf(settings: QualityThresholdSettings | undefined): QualityThresholds {
-  if (!settings) return defaultQualityThresholds;
-  return {
-    qualityThreshold: settings.qualityThreshold,
-    latencyWarningMs: settings.latencyWarning,
-    errorRateWarning: settings.errorRateWarning,
-  };
-}
 
 const LATENCY_ALPHA = 0.3;
 const RATE_ALPHA = 0.05;
@@ -130,7 +118,9 @@ export function recordDisconnect(quality: ConnectionQuality): ConnectionQuality 
 /** Folds a sampled inbound rate (messages per second) into the throughput average. */
 export function updateThroughput(quality: ConnectionQuality, messagesPerSecond: number): ConnectionQuality {
   if (!isSample(messagesPerSecond)) return quality;
-  return { ...quality, dataThroughput: ewma(quality.dataThroughput, messagesPerSecond, THROUGHPUT_ALPHA) };
+  const dataThroughput = ewma(quality.dataThroughput, messagesPerSecond, THROUGHPUT_ALPHA);
+  // A quiet feed stays quiet: the same value, so nothing downstream sees a change.
+  return dataThroughput === quality.dataThroughput ? quality : { ...quality, dataThroughput };
 }
 
 /** Sets the uptime percentage (0–100), as derived from the statistics. */
@@ -139,20 +129,25 @@ export function updateUptime(quality: ConnectionQuality, uptimePercentage: numbe
   return { ...quality, uptimePercentage: clamp(uptimePercentage, 0, 100) };
 }
 
-/** 100 at or under 100 ms of average latency, 0 at or over 2000 ms, linear between. */
-export function latencyScore(averageLatencyMs: number): number {
-  return clamp((100 * (2000 - averageLatencyMs)) / 1900, 0, 100);
+/**
+ * 100 at or under 100 ms of average latency, 0 at or over 2000 ms, linear between; 0 while nothing
+ * has been measured, because a link never seen is not a good one.
+ */
+function latencyScore(quality: ConnectionQuality): number {
+  if (quality.latencySamples === 0) return 0;
+  return clamp((100 * (2000 - quality.averageLatencyMs)) / 1900, 0, 100);
 }
 
 /**
  * The overall score, 0–100 (seed: `overall_score`):
  * `0.30 × latencyScore + 0.20 × (1 − packetLossRate) × 100 + 0.20 × connectionStability
- *  + 0.20 × (1 − errorRate) × 100 + 0.10 × uptimePercentage`.
+ *  + 0.20 × (1 − errorRate) × 100 + 0.10 × uptimePercentage`, where latencyScore is 100 at or under
+ * 100 ms of average latency, 0 at or over 2000 ms, linear between, and 0 while nothing is measured.
  * Throughput is reported but not scored: a quiet market is not a bad link.
  */
 export function overallScore(quality: ConnectionQuality): number {
   const score =
-    0.3 * latencyScore(quality.averageLatencyMs) +
+    0.3 * latencyScore(quality) +
     20 * (1 - quality.packetLossRate) +
     0.2 * quality.connectionStability +
     20 * (1 - quality.errorRate) +
@@ -166,20 +161,24 @@ export function qualityWarnings(
   thresholds: QualityThresholds = defaultQualityThresholds,
 ): QualityWarning[] {
   const warnings: QualityWarning[] = [];
-  if (quality.latencySamples > 0 && quality.averageLatencyMs >= thresholds.latencyWarningMs) warnings.push('latency');
+  if (quality.latencySamples > 0 && quality.averageLatencyMs >= thresholds.latencyWarning) warnings.push('latency');
   if (quality.errorRate >= thresholds.errorRateWarning) warnings.push('errorRate');
   return warnings;
 }
 
-/** Score >= the threshold (default 70). */
+/** Measured, and the score is at or over the threshold (default 70): a link never seen is not good. */
 export function isGood(quality: ConnectionQuality, thresholds: QualityThresholds = defaultQualityThresholds): boolean {
-  return overallScore(quality) >= thresholds.qualityThreshold;
+  return quality.latencySamples > 0 && overallScore(quality) >= thresholds.qualityThreshold;
 }
 
 /**
- * Score under the threshold, or a warning holds. Not simply `!isGood`: a link can score well overall
- * and still be unfit to trade on, say with a full second of latency. This is what makes a link Unstable.
+ * A warning holds, or the link is measured and scores under the threshold. Not simply `!isGood`: a
+ * link can score well overall and still be unfit to trade on, say with a full second of latency; and
+ * a link whose latency is not measured yet (just opened, before its first pong) is poor only by a
+ * warning (failed attempts raising the error rate), never by the missing figure. This is what makes a
+ * link Unstable.
  */
 export function isPoor(quality: ConnectionQuality, thresholds: QualityThresholds = defaultQualityThresholds): boolean {
-  return !isGood(quality, thresholds) || qualityWarnings(quality, thresholds).length > 0;
+  if (qualityWarnings(quality, thresholds).length > 0) return true;
+  return quality.latencySamples > 0 && overallScore(quality) < thresholds.qualityThreshold;
 }

@@ -1,21 +1,18 @@
-import { ConnectionQuality } from './ConnectionQuality';
-
 /**
- * What the connection engine reports; the single input of the status, event and statistics
- * reducers. Every signal carries `at`, the scheduler time it happened, so reducers stay pure.
- * Attempts are numbered per reconnect cycle: 0 is the immediate try, 1…N the retries.
+ * What the connection engine reports: the single input of the one fold (`nextLinkModel`) from which
+ * the status, the events, the quality figures and the statistics all come. Every signal carries
+ * `at`, the scheduler time it happened, so the fold stays pure. Attempts are numbered per reconnect
+ * cycle: 0 is the immediate try, 1…N the retries; `reconnect` is false only for the very first
+ * attempt of the handle's life, and the engine always says which.
  */
 export type ConnectionSignal =
-  /**
-   * A socket is being opened. `reconnect` is false only for the very first attempt of the handle's
-   * life (when omitted, it is inferred: attempt > 0, or a socket has opened before).
-   */
+  /** A socket is being opened. */
   | {
       readonly type: 'connecting';
       readonly at: number;
       readonly attempt: number;
       readonly maxAttempts: number;
-      readonly reconnect?: boolean;
+      readonly reconnect: boolean;
       /** The endpoint being tried, when the handle has several. */
       readonly endpoint?: string;
     }
@@ -48,18 +45,27 @@ export type ConnectionSignal =
       readonly slopeMsPerSecond: number;
       readonly horizonMs: number;
     }
-  /** The socket opened (the WebSocket upgrade completed); `reconnect` as for `connecting`. */
-  | { readonly type: 'open'; readonly at: number; readonly attempt: number; readonly reconnect?: boolean }
-  /** An attempt failed before the socket opened; `reconnect` as for `connecting`. */
+  /** The socket opened (the WebSocket upgrade completed). */
+  | { readonly type: 'open'; readonly at: number; readonly attempt: number; readonly reconnect: boolean }
+  /** An attempt failed before the socket opened. */
   | {
       readonly type: 'connectFailed';
       readonly at: number;
       readonly attempt: number;
       readonly error: string;
-      readonly reconnect?: boolean;
+      readonly reconnect: boolean;
     }
-  /** An open link ended: remote close, transport error, heartbeat timeout, or a forced reconnect. */
-  | { readonly type: 'disconnected'; readonly at: number; readonly reason: string; readonly code?: number }
+  /**
+   * An open link ended: remote close, transport error, heartbeat timeout; or on purpose (`requested`:
+   * the application's `reconnect()`, a move back to the preferred endpoint).
+   */
+  | {
+      readonly type: 'disconnected';
+      readonly at: number;
+      readonly reason: string;
+      readonly code?: number;
+      readonly requested?: boolean;
+    }
   /** The next attempt is scheduled after a backoff delay. */
   | {
       readonly type: 'retryScheduled';
@@ -79,21 +85,23 @@ export type ConnectionSignal =
     }
   /** Neither a pong nor any data arrived within the heartbeat timeout. */
   | { readonly type: 'heartbeatTimeout'; readonly at: number; readonly silentMs: number; readonly timeoutMs: number }
-  /** A non-fatal error: a malformed inbound message, a failed check, a message that could not be encoded. */
+  /** A non-fatal error: a malformed inbound message, a state that could not be restored. */
   | { readonly type: 'error'; readonly at: number; readonly message: string }
   /** Data arrived first after an open, or again after a silence. */
   | { readonly type: 'dataResumed'; readonly at: number; readonly silentMs: number; readonly afterOpen: boolean }
-  /** The quality figures changed; `poor` is judged against the configured thresholds. */
+  /** A round trip: a heartbeat pong, or a connection check (the probe) that succeeded. */
   | {
-      readonly type: 'quality';
+      readonly type: 'roundTrip';
       readonly at: number;
-      readonly quality: ConnectionQuality;
-      readonly score: number;
-      readonly poor: boolean;
-      readonly warnings: readonly string[];
-      /** Set when the latency-trend predictor, not the score, judged the link poor. */
-      readonly predicted?: boolean;
+      readonly source: 'heartbeat' | 'probe';
+      readonly latencyMs: number;
     }
+  /** A ping given up: a later one was answered first, or it went unanswered for the timeout. */
+  | { readonly type: 'pingLost'; readonly at: number }
+  /** A connection check (the probe) failed; `initial` marks the check made at start, which only warns. */
+  | { readonly type: 'checkFailed'; readonly at: number; readonly error: string; readonly initial: boolean }
+  /** The inbound rate over the last sampling tick. */
+  | { readonly type: 'throughput'; readonly at: number; readonly messagesPerSecond: number }
   /** The application closed the handle. */
   | { readonly type: 'closed'; readonly at: number };
 

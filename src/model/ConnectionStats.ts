@@ -36,18 +36,16 @@ export function initialStats(now: number): ConnectionStats {
   };
 }
 
-/** The statistics reducer: `signals$.pipe(scan(updateStats, initialStats(now)))`. */
+/** The statistics reducer, one of the steps of `nextLinkModel`. */
 export function updateStats(stats: ConnectionStats, signal: ConnectionSignal): ConnectionStats {
   switch (signal.type) {
     case 'connecting':
-      return isReconnect(stats, signal)
-        ? { ...stats, totalReconnectAttempts: stats.totalReconnectAttempts + 1 }
-        : stats;
+      return signal.reconnect ? { ...stats, totalReconnectAttempts: stats.totalReconnectAttempts + 1 } : stats;
     case 'open':
       return {
         ...stats,
         totalConnections: stats.totalConnections + 1,
-        successfulReconnects: stats.successfulReconnects + (isReconnect(stats, signal) ? 1 : 0),
+        successfulReconnects: stats.successfulReconnects + (signal.reconnect ? 1 : 0),
         closedDowntime:
           stats.closedDowntime + (stats.downSince === undefined ? 0 : Math.max(0, signal.at - stats.downSince)),
         downSince: undefined,
@@ -65,14 +63,6 @@ export function updateStats(stats: ConnectionStats, signal: ConnectionSignal): C
     default:
       return stats;
   }
-}
-
-/** Any attempt but the very first of the handle's life is a reconnect attempt (the engine says which). */
-function isReconnect(
-  stats: ConnectionStats,
-  signal: { readonly attempt: number; readonly reconnect?: boolean },
-): boolean {
-  return signal.reconnect ?? (signal.attempt > 0 || stats.totalConnections > 0);
 }
 
 /** Total time without an open link as of `now`, the current outage included (ms). */

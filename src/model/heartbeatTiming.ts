@@ -22,7 +22,7 @@ export interface HeartbeatTimingConfig {
   /** Grow the timeout with measured latency. */
   readonly dynamicTimeout: boolean;
   /** The latency warning threshold, ms: stress and calm are judged against it. */
-  readonly latencyWarningMs: number;
+  readonly latencyWarning: number;
 }
 
 /** What moves the timing: a round trip, a lost ping, or the quality judgement. */
@@ -65,8 +65,8 @@ export function nextHeartbeatTiming(
         rttVarMs = 0.75 * rttVarMs + 0.25 * Math.abs(srttMs - rtt);
         srttMs = 0.875 * srttMs + 0.125 * rtt;
       }
-      stressed = rtt >= config.latencyWarningMs / 2;
-      calm = rtt < config.latencyWarningMs / 4 && !poor;
+      stressed = rtt >= config.latencyWarning / 2;
+      calm = rtt < config.latencyWarning / 4 && !poor;
       break;
     }
     case 'lost':

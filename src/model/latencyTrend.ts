@@ -62,10 +62,10 @@ export function latencyTrend(
 }
 
 export interface ForecastRule {
-  /** Latency that counts as degraded, ms (the latency warning). */
-  readonly thresholdMs: number;
+  /** Latency that counts as degraded, ms. */
+  readonly latencyWarning: number;
   /** How far ahead to look, ms. */
-  readonly horizonMs: number;
+  readonly predictionHorizon: number;
   /** Minimum fit (R²) to trust the line. Defaults to `0.6`. */
   readonly minRSquared?: number;
 }
@@ -75,13 +75,13 @@ export interface ForecastRule {
  * within the horizon: degradation is coming but has not arrived. Noise (a poor fit), a flat or
  * falling trend, or a link already past the threshold never forecast.
  */
-export function forecastsDegradation(trend: LatencyTrend | undefined, rule: ForecastRule): boolean {
+export function isDegradationForecast(trend: LatencyTrend | undefined, rule: ForecastRule): boolean {
   if (trend === undefined) return false;
-  const { thresholdMs, minRSquared = 0.6 } = rule;
+  const { latencyWarning, minRSquared = 0.6 } = rule;
   return (
     trend.slopeMsPerSecond > 0 &&
     trend.rSquared >= minRSquared &&
-    trend.currentMs < thresholdMs &&
-    trend.projectedMs >= thresholdMs
+    trend.currentMs < latencyWarning &&
+    trend.projectedMs >= latencyWarning
   );
 }

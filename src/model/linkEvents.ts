@@ -1,8 +1,10 @@
 import { createEvent, ConnectionEvent } from './ConnectionEvent';
 import { ConnectionEventType } from './ConnectionEventType';
+import { QualityThresholds, overallScore, qualityWarnings } from './ConnectionQuality';
 import { ConnectionSignal } from './ConnectionSignal';
+import { ConnectionState } from './ConnectionState';
 import { ConnectionStatus } from './ConnectionStatus';
-import { LinkState, isReconnect } from './LinkState';
+import { LinkModel } from './LinkModel';
 
 const seconds = (ms: number): string => `${+(ms / 1000).toFixed(3)}s`;
 /** "attempt 2/5" for a retry; attempt 0 is the immediate try of a manual reconnect or a recovery probe. */
@@ -16,21 +18,63 @@ const hostOf = (url: string): string => {
     return 'endpoint';
   }
 };
-const wasUp = (state: LinkState): boolean =>
+/** Most steps raise no event: one shared empty list, not a new one per heartbeat. */
+const NONE: readonly ConnectionEvent[] = Object.freeze([]);
+const wasUp = (state: ConnectionState): boolean =>
   state.status === ConnectionStatus.Connected || state.status === ConnectionStatus.Unstable;
 
 /**
- * The events a signal produces, given the state before and after it. Pure: the events stream is
- * `transitions$.pipe(mergeMap(({ previous, signal, next }) => linkEvents(previous, signal, next)))`.
+ * The events one step of the fold produces, given the model before and after it: events are derived
+ * from transitions, never stored. The quality judgement turning poor or good (whatever signal moved
+ * it) is QualityDegraded or QualityImproved; every other event belongs to its signal.
  *
  * DataReceived is not one event per message: it marks data (re)starting after an open or a silence.
  */
-export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: LinkState): ConnectionEvent[] {
-  if (previous.closedByApp) return [];
+export function linkEvents(
+  previousModel: LinkModel,
+  signal: ConnectionSignal,
+  nextModel: LinkModel,
+  thresholds: QualityThresholds,
+): readonly ConnectionEvent[] {
+  const previous = previousModel.state;
+  if (previous.closedByApp) return NONE;
+  const events = signalEvents(previous, signal);
+  return previous.poor === nextModel.state.poor
+    ? events
+    : [...events, qualityEvent(previousModel, nextModel, signal.at, thresholds)];
+}
+
+/**
+ * QualityDegraded or QualityImproved, with the score and the warnings; the rounded latency only when
+ * latency is what the judgement is about (its warning holds now, or held before), so an error-rate
+ * warning never carries a latency that has nothing to do with it.
+ */
+function qualityEvent(
+  previous: LinkModel,
+  next: LinkModel,
+  at: number,
+  thresholds: QualityThresholds,
+): ConnectionEvent {
+  const { quality } = next;
+  const poor = next.state.poor;
+  const warnings = qualityWarnings(quality, thresholds);
+  const aboutLatency =
+    warnings.includes('latency') || qualityWarnings(previous.quality, thresholds).includes('latency');
+  return createEvent(
+    poor ? ConnectionEventType.QualityDegraded : ConnectionEventType.QualityImproved,
+    at,
+    `quality ${poor ? 'degraded' : 'improved'}: score ${overallScore(quality).toFixed(1)}` +
+      (warnings.length > 0 ? `, warnings: ${warnings.join(', ')}` : ''),
+    aboutLatency ? { latencyMs: Math.round(quality.averageLatencyMs) } : {},
+  );
+}
+
+/** The events that belong to the signal itself. */
+function signalEvents(previous: ConnectionState, signal: ConnectionSignal): readonly ConnectionEvent[] {
   const at = signal.at;
   switch (signal.type) {
     case 'connecting':
-      return next.status === ConnectionStatus.Reconnecting
+      return signal.reconnect
         ? [
             createEvent(
               ConnectionEventType.ReconnectAttempt,
@@ -40,9 +84,9 @@ export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: 
               { retryCount: signal.attempt },
             ),
           ]
-        : [];
+        : NONE;
     case 'open':
-      return isReconnect(previous, signal)
+      return signal.reconnect
         ? [
             createEvent(
               ConnectionEventType.ReconnectSuccess,
@@ -57,9 +101,9 @@ export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: 
     case 'disconnected':
       return wasUp(previous)
         ? [createEvent(ConnectionEventType.Disconnected, at, 'connection lost', { errorMessage: signal.reason })]
-        : [];
+        : NONE;
     case 'connectFailed':
-      return isReconnect(previous, signal)
+      return signal.reconnect
         ? [
             createEvent(
               ConnectionEventType.ReconnectFailed,
@@ -113,21 +157,6 @@ export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: 
             : `data resumed after ${seconds(signal.silentMs)} of silence`,
         ),
       ];
-    case 'quality':
-      if (signal.poor === previous.poor) return [];
-      return [
-        createEvent(
-          signal.poor ? ConnectionEventType.QualityDegraded : ConnectionEventType.QualityImproved,
-          at,
-          `quality ${signal.poor ? 'degraded' : 'improved'}: score ${signal.score.toFixed(1)}` +
-            (signal.warnings.length > 0 ? `, warnings: ${signal.warnings.join(', ')}` : '') +
-            (signal.predicted ? ' (predicted from the latency trend)' : ''),
-          {
-            latencyMs: Math.round(signal.quality.averageLatencyMs),
-            ...(signal.predicted ? { predicted: true } : {}),
-          },
-        ),
-      ];
     case 'failover':
       return [
         createEvent(
@@ -156,7 +185,7 @@ export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: 
         ),
       ];
     case 'forecast':
-      if (previous.poor) return [];
+      if (previous.poor) return NONE;
       return [
         createEvent(
           ConnectionEventType.QualityDegraded,
@@ -166,11 +195,21 @@ export function linkEvents(previous: LinkState, signal: ConnectionSignal, next: 
           { latencyMs: Math.round(signal.currentMs), predicted: true },
         ),
       ];
-    case 'budgetWait':
-      return [];
+    case 'checkFailed':
+      return [
+        createEvent(ConnectionEventType.ErrorOccurred, at, 'error on the link', {
+          errorMessage: signal.initial
+            ? `initial connection check failed (continuing): ${signal.error}`
+            : `connection check failed: ${signal.error}`,
+        }),
+      ];
     case 'closed':
-      return wasUp(previous) ? [createEvent(ConnectionEventType.Disconnected, at, 'closed by the application')] : [];
+      return wasUp(previous) ? [createEvent(ConnectionEventType.Disconnected, at, 'closed by the application')] : NONE;
+    case 'budgetWait':
     case 'retryScheduled':
-      return [];
+    case 'roundTrip':
+    case 'pingLost':
+    case 'throughput':
+      return NONE;
   }
 }

@@ -23,7 +23,7 @@ import {
  *
  * @example
  * feedback$.pipe(adaptiveHeartbeat({ heartbeatInterval: 30000, heartbeatTimeout: 60000,
- *   adaptiveHeartbeat: true, dynamicTimeout: true, latencyWarningMs: 1000 }))
+ *   adaptiveHeartbeat: true, dynamicTimeout: true, latencyWarning: 1000 }))
  * // { kind: 'rtt', rttMs: 800 } → { intervalMs: 15000, timeoutMs: 60000, … }
  *
  * @param config The base interval, the timeout floor, the switches and the latency warning.

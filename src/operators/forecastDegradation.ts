@@ -1,9 +1,9 @@
 import { Observable, OperatorFunction } from 'rxjs';
-import { ForecastRule, LatencyTrend, TrendSample, forecastsDegradation, latencyTrend } from '../model/latencyTrend';
+import { ForecastRule, LatencyTrend, TrendSample, isDegradationForecast, latencyTrend } from '../model/latencyTrend';
 
 export interface ForecastConfig extends ForecastRule {
   /** How many recent samples the trend is fitted to. Defaults to `10`. */
-  readonly window?: number;
+  readonly predictionWindow?: number;
 }
 
 /** A forecast: where the latency trend leads, raised before it gets there. */
@@ -18,23 +18,23 @@ export interface Forecast extends LatencyTrend {
  * and emits once when that forecast first holds: early warning, before the average gets there.
  *
  * ```
- * latency:   -a-b-c-d-e-f-g-h-|    (200 ms + 50 ms/s; threshold 1000 ms, horizon 10 s)
+ * latency:   -a-b-c-d-e-f-g-h-|    (200 ms + 50 ms/s; latencyWarning 1000 ms, predictionHorizon 10 s)
  * result:    -------------F---|    (once, when the line first reaches the threshold within the horizon)
  * ```
  *
- * The trend is a least-squares line over the last `window` samples; a poor fit (R² under
+ * The trend is a least-squares line over the last `predictionWindow` samples; a poor fit (R² under
  * `minRSquared`), a flat or falling line, or a latency already over the threshold do not forecast:
  * noise must not cry wolf, and what has already arrived is the quality stream's business.
  *
  * @example
- * latency$.pipe(map((s) => ({ at: s.at, latencyMs: s.latencyMs })), forecastDegradation({ thresholdMs: 1000, horizonMs: 60000 }))
+ * latency$.pipe(map((s) => ({ at: s.at, latencyMs: s.latencyMs })), forecastDegradation({ latencyWarning: 1000, predictionHorizon: 60000 }))
  * // { slopeMsPerSecond: 12.5, projectedMs: 1180, currentMs: 430, rSquared: 0.93, at, horizonMs: 60000 }
  *
  * @param config Threshold, horizon, window and minimum fit.
  * @returns An operator from samples to forecasts, rising edges only.
  */
 export function forecastDegradation(config: ForecastConfig): OperatorFunction<TrendSample, Forecast> {
-  const { window = 10, ...rule } = config;
+  const { predictionWindow = 10, ...rule } = config;
   return (samples$) =>
     new Observable<Forecast>((subscriber) => {
       const recent: TrendSample[] = [];
@@ -42,10 +42,11 @@ export function forecastDegradation(config: ForecastConfig): OperatorFunction<Tr
       return samples$.subscribe({
         next: (sample) => {
           recent.push(sample);
-          if (recent.length > window) recent.shift();
-          const trend = latencyTrend(recent, sample.at, rule.horizonMs);
-          const holds = forecastsDegradation(trend, rule);
-          if (holds && !raised && trend) subscriber.next({ ...trend, at: sample.at, horizonMs: rule.horizonMs });
+          if (recent.length > predictionWindow) recent.shift();
+          const trend = latencyTrend(recent, sample.at, rule.predictionHorizon);
+          const holds = isDegradationForecast(trend, rule);
+          if (holds && !raised && trend)
+            subscriber.next({ ...trend, at: sample.at, horizonMs: rule.predictionHorizon });
           raised = holds;
         },
         error: (error) => subscriber.error(error),

@@ -11,7 +11,7 @@ import {
 } from 'rxjs';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { Severity } from '../model/ConnectionEventType';
-import { ConnectionQuality, QualityThresholds, qualityThresholdsOf } from '../model/ConnectionQuality';
+import { ConnectionQuality, QualityThresholds, defaultQualityThresholds } from '../model/ConnectionQuality';
 import { ConnectionStats } from '../model/ConnectionStats';
 import { ConnectionStatus } from '../model/ConnectionStatus';
 import { EventLog } from '../model/EventLog';
@@ -86,7 +86,7 @@ export function reports(
 ): Observable<ConnectionReport> {
   const {
     every = '10m',
-    thresholds = qualityThresholdsOf(source.config),
+    thresholds = source.config ?? defaultQualityThresholds,
     notableEvents = 5,
     minSeverity = 2,
     sparklineWidth = 32,

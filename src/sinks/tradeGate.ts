@@ -1,6 +1,6 @@
 import { Observable, SchedulerLike, Subject, Subscription, asyncScheduler, shareReplay } from 'rxjs';
 import { ConfigError } from '../model/ConfigError';
-import { ConnectionQuality, QualityThresholds, isGood, qualityThresholdsOf } from '../model/ConnectionQuality';
+import { ConnectionQuality, QualityThresholds, defaultQualityThresholds, isGood } from '../model/ConnectionQuality';
 import { ConnectionStatus, connectionStatuses } from '../model/ConnectionStatus';
 import { LifelineConfig } from '../model/LifelineConfig';
 import { Duration, parseDuration } from '../model/parseDuration';
@@ -95,7 +95,7 @@ export function tradeGate(
   const {
     closeOn = [ConnectionStatus.Failed],
     settle = '5s',
-    thresholds = qualityThresholdsOf(source.config),
+    thresholds = source.config ?? defaultQualityThresholds,
     onOpen,
     onClose,
   } = config;

@@ -5,7 +5,7 @@ import { ConnectionQuality, QualityWarning } from '../model/ConnectionQuality';
 import { ConnectionStats } from '../model/ConnectionStats';
 import { ConnectionStatus } from '../model/ConnectionStatus';
 import { LifelineConfig, LifelineConfigInput } from '../model/LifelineConfig';
-import { LinkState } from '../model/LinkState';
+import { ConnectionState } from '../model/ConnectionState';
 import { Duration } from '../model/parseDuration';
 import { ConnectionBudget } from '../model/connectionBudget';
 import { PersistedState } from '../model/PersistedState';
@@ -82,7 +82,7 @@ export interface LatencySample {
 export interface ConnectionSnapshot {
   readonly at: number;
   readonly status: ConnectionStatus;
-  readonly state: LinkState;
+  readonly state: ConnectionState;
   readonly quality: ConnectionQuality;
   readonly score: number;
   readonly warnings: readonly QualityWarning[];
@@ -91,6 +91,7 @@ export interface ConnectionSnapshot {
   readonly totalDowntime: number;
   readonly uptimePercentage: number;
   readonly reconnectSuccessRate: number;
+  /** The last `maxEvents` events, oldest first. */
   readonly recentEvents: readonly ConnectionEvent[];
   /** Outbound messages waiting for the link. */
   readonly queued: number;
@@ -105,8 +106,8 @@ export interface Connection<In = unknown, Out = unknown> {
   /** The six-state status, distinct values only. */
   readonly status$: Observable<ConnectionStatus>;
   /** The status with its details: attempt n of N, next retry time, last error. */
-  readonly state$: Observable<LinkState>;
-  /** Connection events as they happen. `recentEvents()` has the last `maxEvents`. */
+  readonly state$: Observable<ConnectionState>;
+  /** Connection events as they happen. `snapshot().recentEvents` has the last `maxEvents`. */
   readonly events$: Observable<ConnectionEvent>;
   readonly quality$: Observable<ConnectionQuality>;
   readonly stats$: Observable<ConnectionStats>;
@@ -125,8 +126,6 @@ export interface Connection<In = unknown, Out = unknown> {
   addSubscription(message: Out, unsubscribeMessage?: Out): Subscription;
   /** The current state as plain data. */
   snapshot(): ConnectionSnapshot;
-  /** The last `maxEvents` events, oldest first. */
-  recentEvents(): ConnectionEvent[];
   /** Drops the link (if up) and connects again now with a fresh retry budget; also the way out of Failed. */
   reconnect(): void;
   /** Closes the link and releases every timer, listener and socket. Idempotent; resolves when the socket is closed. */

@@ -66,7 +66,7 @@ const MAX_IN_FLIGHT = 64;
  *
  * @example
  * heartbeat(target, { heartbeatInterval: 30000, heartbeatTimeout: 60000, adaptiveHeartbeat: true,
- *   dynamicTimeout: true, latencyWarningMs: 1000 })
+ *   dynamicTimeout: true, latencyWarning: 1000 })
  * // { kind: 'rtt', rttMs: 42, timing } … { kind: 'timeout', silentMs: 60000, timeoutMs: 60000 } then complete
  *
  * @param target The link to ping.

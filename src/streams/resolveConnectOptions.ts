@@ -8,6 +8,7 @@ import { errorMessage } from '../model/RetryExhaustedError';
 import { ConnectOptions, RestoredState, WatchdogOptions } from './Connection';
 import { defaultShouldRetry } from './defaultShouldRetry';
 import { FeedWatchdog } from './feedWatch';
+import { AppPing } from './linkSession';
 import { Transport } from './Transport';
 import { webSocketTransport } from './webSocketTransport';
 
@@ -26,10 +27,8 @@ export interface ResolvedConnectOptions<In, Out> {
   readonly subscriptions: readonly WireData[];
   /** The watchdogs, with their durations in ms and their resubscribe messages encoded. */
   readonly watchdogs: readonly FeedWatchdog<In, WireData>[];
-  /** The application ping, encoded; undefined for protocol pings. */
-  readonly pingFrame: WireData | undefined;
-  /** Whether an inbound text frame answers the application ping. */
-  readonly isPong: (data: WireData) => boolean;
+  /** The application ping, encoded, and how to recognise its answer; undefined for protocol pings. */
+  readonly appPing: AppPing | undefined;
   readonly restore: RestoredState | undefined;
 }
 
@@ -100,16 +99,17 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
     budget: budget ?? new ConnectionBudget({ limit: config.connectLimit, windowMs: config.connectLimitWindow }),
     subscriptions: subscriptions.map((message, i) => encode(message, `subscriptions[${i}]`)),
     watchdogs: watchdogs.map((watchdog, i) => resolveWatchdog(watchdog, i, encode)),
-    pingFrame:
+    appPing:
       config.ping !== 'app'
         ? undefined
-        : typeof config.pingMessage === 'string'
-          ? config.pingMessage
-          : encode(config.pingMessage, 'pingMessage'),
-    isPong:
-      typeof pongMatch === 'string'
-        ? (data) => typeof data === 'string' && data.includes(pongMatch)
-        : (data) => typeof data === 'string' && pongMatch(data),
+        : {
+            frame:
+              typeof config.pingMessage === 'string' ? config.pingMessage : encode(config.pingMessage, 'pingMessage'),
+            isPong:
+              typeof pongMatch === 'string'
+                ? (data) => typeof data === 'string' && data.includes(pongMatch)
+                : (data) => typeof data === 'string' && pongMatch(data),
+          },
     restore,
   };
 }

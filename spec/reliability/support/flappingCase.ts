@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { ConnectionEventType as E, backoffDelay } from '../../../src/index';
+import { ConnectionEventType as E } from '../../../src/index';
+import { backoffDelay } from '../../../src/model/backoffDelay';
 import { activeResources } from './activeResources';
 import { liveHeap } from './forceGc';
 import { startRecordingServer } from './recordingServer';
@@ -95,7 +96,7 @@ export async function runFlappingCase(c: ReliabilityCase, durationMs: number): P
     expect({ [key]: maxOf(key, half, samples.length) <= maxOf(key, 0, half) + 1 }).toEqual({ [key]: true });
   }
   expect(heapGrowth).toBeLessThan(8 * 1024 * 1024);
-  expect(link.recentEvents().length).toBeLessThanOrEqual(link.config.maxEvents);
+  expect(link.snapshot().recentEvents.length).toBeLessThanOrEqual(link.config.maxEvents);
 
   const series = (key: keyof FlapSample): string => {
     const values = samples.map((sample) => sample[key]);

@@ -2,7 +2,7 @@ import { ConnectionSignal } from './ConnectionSignal';
 import { ConnectionStatus } from './ConnectionStatus';
 
 /** The status machine's state: the status plus what the status line and the events need. */
-export interface LinkState {
+export interface ConnectionState {
   readonly status: ConnectionStatus;
   /** When `status` last changed (scheduler time, ms). */
   readonly since: number;
@@ -14,8 +14,6 @@ export interface LinkState {
   readonly nextRetryAt?: number;
   /** The latest quality judgement (see `isPoor`). */
   readonly poor: boolean;
-  /** Whether a socket has ever opened: later attempts are reconnects. */
-  readonly everConnected: boolean;
   /** The last error that ended a link or an attempt. */
   readonly lastError?: string;
   /** The application closed the handle: no signal moves the state any more. */
@@ -27,15 +25,8 @@ export interface LinkState {
 }
 
 /** Before the first attempt: Connecting. */
-export function initialLinkState(now: number, maxAttempts = 5): LinkState {
-  return {
-    status: ConnectionStatus.Connecting,
-    since: now,
-    attempt: 0,
-    maxAttempts,
-    poor: false,
-    everConnected: false,
-  };
+export function initialConnectionState(now: number, maxAttempts: number): ConnectionState {
+  return { status: ConnectionStatus.Connecting, since: now, attempt: 0, maxAttempts, poor: false };
 }
 
 /**
@@ -49,22 +40,27 @@ export function initialLinkState(now: number, maxAttempts = 5): LinkState {
  *                                                          Failed ◄──failed────┘
  * ```
  * A manual `reconnect()` or the recovery probe starts a new cycle. Every attempt but the very first
- * of the handle's life is Reconnecting (see `isReconnect`). `closed` (the application closed the handle) is final.
+ * of the handle's life is Reconnecting. `closed` (the application closed the handle) is final. The
+ * quality judgement moves Connected ⇄ Unstable through `judgeQuality`, which the fold calls.
  */
-export function nextLinkState(state: LinkState, signal: ConnectionSignal): LinkState {
+export function nextConnectionState(state: ConnectionState, signal: ConnectionSignal): ConnectionState {
   if (state.closedByApp) return state;
   switch (signal.type) {
-    case 'connecting': {
-      const status = isReconnect(state, signal) ? ConnectionStatus.Reconnecting : ConnectionStatus.Connecting;
+    case 'connecting':
       return to(
-        { ...state, attempt: signal.attempt, maxAttempts: signal.maxAttempts, nextRetryAt: undefined },
-        status,
+        {
+          ...state,
+          attempt: signal.attempt,
+          maxAttempts: signal.maxAttempts,
+          nextRetryAt: undefined,
+          budgetWaitUntil: undefined,
+        },
+        signal.reconnect ? ConnectionStatus.Reconnecting : ConnectionStatus.Connecting,
         signal.at,
       );
-    }
     case 'open':
       return to(
-        { ...state, everConnected: true, nextRetryAt: undefined, lastError: undefined },
+        { ...state, nextRetryAt: undefined, lastError: undefined },
         state.poor ? ConnectionStatus.Unstable : ConnectionStatus.Connected,
         signal.at,
       );
@@ -79,35 +75,39 @@ export function nextLinkState(state: LinkState, signal: ConnectionSignal): LinkS
         signal.at,
       );
     case 'failed':
-      return to({ ...state, nextRetryAt: undefined, lastError: signal.error }, ConnectionStatus.Failed, signal.at);
-    case 'quality': {
-      if (signal.poor === state.poor) return state;
-      const next = { ...state, poor: signal.poor };
-      if (state.status === ConnectionStatus.Connected && signal.poor)
-        return to(next, ConnectionStatus.Unstable, signal.at);
-      if (state.status === ConnectionStatus.Unstable && !signal.poor)
-        return to(next, ConnectionStatus.Connected, signal.at);
-      return next;
-    }
+      return to(
+        { ...state, nextRetryAt: undefined, budgetWaitUntil: undefined, lastError: signal.error },
+        ConnectionStatus.Failed,
+        signal.at,
+      );
     case 'budgetWait':
       return { ...state, budgetWaitUntil: signal.at + signal.waitMs };
     case 'failover':
       return { ...state, endpoint: signal.to };
     case 'closed':
-      return to({ ...state, nextRetryAt: undefined, closedByApp: true }, ConnectionStatus.Disconnected, signal.at);
+      return to(
+        { ...state, nextRetryAt: undefined, budgetWaitUntil: undefined, closedByApp: true },
+        ConnectionStatus.Disconnected,
+        signal.at,
+      );
     default:
       return state;
   }
 }
 
-/** Whether an attempt is a reconnect: as the engine says, else any but a first try before any open. */
-export function isReconnect(
-  state: LinkState,
-  signal: { readonly attempt: number; readonly reconnect?: boolean },
-): boolean {
-  return signal.reconnect ?? (signal.attempt > 0 || state.everConnected);
+/**
+ * The quality judgement at `at`: a Connected link whose quality turns poor is Unstable, an Unstable
+ * one whose quality recovers is Connected again; in any other status only the judgement is kept
+ * (a link that opens while poor opens Unstable).
+ */
+export function judgeQuality(state: ConnectionState, poor: boolean, at: number): ConnectionState {
+  if (state.closedByApp || poor === state.poor) return state;
+  const next = { ...state, poor };
+  if (state.status === ConnectionStatus.Connected && poor) return to(next, ConnectionStatus.Unstable, at);
+  if (state.status === ConnectionStatus.Unstable && !poor) return to(next, ConnectionStatus.Connected, at);
+  return next;
 }
 
-function to(state: LinkState, status: ConnectionStatus, at: number): LinkState {
+function to(state: ConnectionState, status: ConnectionStatus, at: number): ConnectionState {
   return state.status === status ? state : { ...state, status, since: at };
 }

@@ -1,5 +1,7 @@
 import * as fc from 'fast-check';
-import { ConnectionSignal, LinkState, initialLinkState, initialQuality, nextLinkState } from '../../src/index';
+import { LinkState, initialLinkState, nextLinkState } from '../../src/index';
+import { initialQuality } from '../../src/model/ConnectionQuality';
+import { ConnectionSignal } from '../../src/model/ConnectionSignal';
 import { isReconnect } from '../../src/model/LinkState';
 import { anyUnstampedSignal, signalSequence, stamp } from './arbitraries';
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import { ConfigError } from '../../src/index';
-import { httpProbe } from '../../src/cli/httpProbe';
+import { httpProbe } from '../../src/streams/httpProbe';
 
 describe('httpProbe', () => {
   let server: http.Server | undefined;

@@ -1,0 +1,85 @@
+import { ConnectionQuality, QualityThresholds, initialQuality, isPoor } from './ConnectionQuality';
+import { ConnectionSignal } from './ConnectionSignal';
+import { ConnectionState, initialConnectionState, judgeQuality, nextConnectionState } from './ConnectionState';
+import { ConnectionStatus } from './ConnectionStatus';
+import { ConnectionStats, initialStats, updateStats, uptimePercentage } from './ConnectionStats';
+import { QualitySample } from './QualitySample';
+import { updateQuality } from './updateQuality';
+
+/**
+ * Everything a handle knows about its link, folded from one input (`ConnectionSignal`) by one pure
+ * reducer: the status machine, the quality figures and the statistics. Every stream a handle shows
+ * is a selection of it; its events are derived from its transitions (`linkEvents`).
+ */
+export interface LinkModel {
+  readonly state: ConnectionState;
+  /** The quality figures; `uptimePercentage` is derived from `stats` in the same step. */
+  readonly quality: ConnectionQuality;
+  readonly stats: ConnectionStats;
+}
+
+/** A handle's model before its first attempt, optionally carrying restored statistics. */
+export function initialLinkModel(
+  now: number,
+  maxAttempts: number,
+  stats: ConnectionStats = initialStats(now),
+): LinkModel {
+  return {
+    state: initialConnectionState(now, maxAttempts),
+    quality: { ...initialQuality, uptimePercentage: uptimePercentage(stats, now) },
+    stats,
+  };
+}
+
+/**
+ * The one fold: `signals.reduce((model, signal) => nextLinkModel(model, signal, thresholds))`.
+ *
+ * In one step it moves the status machine and the statistics, folds what the signal measured into
+ * the quality figures, derives the uptime from the statistics, and judges the quality against the
+ * thresholds: a Connected link whose quality turns poor is Unstable, and Connected again when it
+ * recovers. Returns `model` itself when nothing changed, so selections need no deep comparison.
+ */
+export function nextLinkModel(model: LinkModel, signal: ConnectionSignal, thresholds: QualityThresholds): LinkModel {
+  if (model.state.closedByApp) return model;
+  const state = nextConnectionState(model.state, signal);
+  const stats = updateStats(model.stats, signal);
+  const sample = qualitySampleOf(signal, model.state);
+  if (sample === undefined && state === model.state && stats === model.stats) return model;
+  const measured = sample === undefined ? model.quality : updateQuality(model.quality, sample);
+  // Uptime follows the statistics at every step that moves the quality or the link: never two values.
+  const uptime = uptimePercentage(stats, signal.at);
+  const quality =
+    measured === model.quality && uptime === measured.uptimePercentage
+      ? measured
+      : { ...measured, uptimePercentage: uptime };
+  return { state: judgeQuality(state, isPoor(quality, thresholds), signal.at), quality, stats };
+}
+
+/** What a signal measured, as the quality reducer's input; undefined when it measured nothing. */
+function qualitySampleOf(signal: ConnectionSignal, before: ConnectionState): QualitySample | undefined {
+  switch (signal.type) {
+    case 'roundTrip':
+      return signal.source === 'heartbeat'
+        ? { kind: 'heartbeat', rttMs: signal.latencyMs }
+        : { kind: 'probe', latencyMs: signal.latencyMs };
+    case 'pingLost':
+      return { kind: 'lost' };
+    // A failed check, or a failed attempt, is a failed check: it weighs on the error rate and stability.
+    case 'checkFailed':
+    case 'connectFailed':
+      return { kind: 'error' };
+    case 'throughput':
+      return { kind: 'throughput', messagesPerSecond: signal.messagesPerSecond };
+    case 'open':
+      return { kind: 'sessionStart' };
+    // Losing a link weighs on stability; ending one on purpose (reconnect(), failback) does not.
+    case 'disconnected':
+      return !signal.requested && isUp(before) ? { kind: 'disconnect' } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function isUp(state: ConnectionState): boolean {
+  return state.status === ConnectionStatus.Connected || state.status === ConnectionStatus.Unstable;
+}

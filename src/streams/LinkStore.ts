@@ -1,0 +1,163 @@
+import { Observable, Subscriber } from 'rxjs';
+import { ConnectionEvent } from '../model/ConnectionEvent';
+import { QualityThresholds } from '../model/ConnectionQuality';
+import { ConnectionSignal } from '../model/ConnectionSignal';
+import { EventLog } from '../model/EventLog';
+import { LinkModel, nextLinkModel } from '../model/LinkModel';
+import { linkEvents } from '../model/linkEvents';
+import { Broadcast } from './Broadcast';
+import { LatencySample } from './Connection';
+
+/** One step of the fold, waiting to be shown. */
+interface Transition {
+  readonly model: LinkModel;
+  readonly events: readonly ConnectionEvent[];
+}
+
+interface Selection {
+  readonly subscriber: Subscriber<unknown>;
+  readonly project: (model: LinkModel) => unknown;
+  last: unknown;
+}
+
+/**
+ * The one state of a handle: a private input (`dispatch`), one fold (`nextLinkModel`), and every
+ * stream a selection of the result, as ngrx's ComponentStore keeps one state and `select`s from it.
+ *
+ * ```
+ * dispatch:  -o----r----d--      (open, a round trip, disconnected)
+ * status$:   c-C-------D--       (select(m => m.state.status): distinct, current value on subscribe)
+ * events$:   --C-------D--       (derived from each transition by linkEvents)
+ * ```
+ *
+ * Selections are hand-rolled rather than `map` + `distinctUntilChanged` + `shareReplay` over a
+ * BehaviorSubject: a handle has a selection per stream and a bot subscribes all of them, and at ten
+ * thousand handles the RxJS graph per selection (a ReplaySubject, three operator subscribers and
+ * their closures) was the larger part of lifeline's heap per connection. Semantics are the same:
+ * a subscriber gets the current value at once, then each distinct value (by `===`), and completes
+ * when the store does. Notifications are trampolined: a subscriber that dispatches while being
+ * notified (say, it calls `reconnect()` on Disconnected) has its signal folded at once, but every
+ * subscriber sees the models in order.
+ */
+export class LinkStore {
+  private current: LinkModel;
+  private selections: readonly Selection[] = [];
+  private readonly pending: Transition[] = [];
+  private notifying = false;
+  private done = false;
+  private ended = false;
+  private readonly eventLog: EventLog<ConnectionEvent>;
+  private readonly events = new Broadcast<ConnectionEvent>();
+  private readonly latency = new Broadcast<LatencySample>();
+  /** Events, as they happen. */
+  readonly events$ = this.events.asObservable();
+  /** Round trips from the heartbeat and the probe. */
+  readonly latency$ = this.latency.asObservable();
+
+  /**
+   * @param initial The model before any signal.
+   * @param thresholds What makes the quality poor.
+   * @param maxEvents How many recent events `recentEvents()` keeps.
+   * @param restoredEvents Events carried over from a saved state, oldest first.
+   */
+  constructor(
+    initial: LinkModel,
+    private readonly thresholds: QualityThresholds,
+    maxEvents: number,
+    restoredEvents: readonly ConnectionEvent[] = [],
+  ) {
+    this.current = initial;
+    this.eventLog = new EventLog(maxEvents);
+    for (const event of restoredEvents) this.eventLog.append(event);
+  }
+
+  /** The model now. */
+  get model(): LinkModel {
+    return this.current;
+  }
+
+  /** Folds one signal; once the store is complete, nothing moves it any more. */
+  dispatch(signal: ConnectionSignal): void {
+    if (this.done) return;
+    const previous = this.current;
+    const next = nextLinkModel(previous, signal, this.thresholds);
+    this.current = next;
+    if (signal.type === 'roundTrip') {
+      this.latency.next({ source: signal.source, latencyMs: signal.latencyMs, at: signal.at });
+    }
+    const events = linkEvents(previous, signal, next, this.thresholds);
+    for (const event of events) this.eventLog.append(event);
+    if (next !== previous || events.length > 0) this.show({ model: next, events });
+  }
+
+  /**
+   * A stream of `project(model)`: the current value at once, then each new one (by `===`).
+   * Completes when the store does.
+   */
+  select<T>(project: (model: LinkModel) => T): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      if (this.ended) {
+        subscriber.next(project(this.current));
+        subscriber.complete();
+        return undefined;
+      }
+      const selection: Selection = {
+        subscriber: subscriber as Subscriber<unknown>,
+        project,
+        last: project(this.current),
+      };
+      this.selections = [...this.selections, selection];
+      subscriber.next(selection.last as T);
+      return () => {
+        this.selections = this.selections.filter((each) => each !== selection);
+      };
+    });
+  }
+
+  /** The last `maxEvents` events, oldest first. */
+  recentEvents(): ConnectionEvent[] {
+    return this.eventLog.toArray();
+  }
+
+  /** Ends every stream once what was folded has been shown; later dispatches are ignored. */
+  complete(): void {
+    if (this.done) return;
+    this.done = true;
+    if (!this.notifying) this.end();
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const selections = this.selections;
+    this.selections = [];
+    for (const { subscriber } of selections) subscriber.complete();
+    this.events.complete();
+    this.latency.complete();
+  }
+
+  /** Shows transitions in the order they were folded: selections first, then the events. */
+  private show(transition: Transition): void {
+    this.pending.push(transition);
+    if (this.notifying) return;
+    this.notifying = true;
+    try {
+      for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) {
+        const selections = this.selections;
+        for (let i = 0; i < selections.length; i++) {
+          const selection = selections[i] as Selection;
+          const value = selection.project(next.model);
+          if (value !== selection.last) {
+            selection.last = value;
+            selection.subscriber.next(value);
+          }
+        }
+        for (const event of next.events) this.events.next(event);
+      }
+    } finally {
+      this.notifying = false;
+      this.pending.length = 0;
+    }
+    if (this.done) this.end();
+  }
+}
