@@ -95,7 +95,7 @@ async function halfOpen(input: DetectionInput): Promise<HalfOpenSample[]> {
     maxDelay: '200ms',
     jitter: 'none',
     maxAttempts: Infinity,
-    minUptime: 0,
+    resetOnSuccess: 0,
     // Measure the backoff alone: the connection budget (30 a minute) would add its own waits.
     connectLimit: Infinity,
   });
@@ -156,7 +156,7 @@ async function restart(input: DetectionInput): Promise<RestartSample[]> {
     factor: 2,
     jitter: 'none',
     maxAttempts: 1000,
-    minUptime: '100ms',
+    resetOnSuccess: '100ms',
     // Measure the backoff alone: the connection budget (30 a minute) would add its own waits.
     connectLimit: Infinity,
   });

@@ -99,7 +99,7 @@ async function lifelineClient(url: string, kind: MemoryInput['kind']): Promise<C
           maxDelay: '4ms',
           jitter: 'none' as const,
           maxAttempts: Infinity,
-          minUptime: 0,
+          resetOnSuccess: 0,
           // The connection budget (30 a minute by default) exists to slow exactly this storm down.
           connectLimit: Infinity,
         }

@@ -10,7 +10,7 @@ const fast: Partial<ConnectOptions> = {
   initialDelay: 50,
   maxDelay: 400,
   jitter: 'none',
-  minUptime: 0,
+  resetOnSuccess: 0,
   sampleInterval: 50,
   recoveryInterval: 'Infinity',
 };

@@ -70,7 +70,7 @@ describe('parseDuration', () => {
 
   describe('zero', () => {
     it('should be accepted by default', () => {
-      expect(parseDuration('0s', 'minUptime')).toBe(0);
+      expect(parseDuration('0s', 'resetOnSuccess')).toBe(0);
     });
 
     it('should be rejected when not allowed, as a number or a string', () => {

@@ -16,8 +16,8 @@ describe('reliability 9: flapping (accepted, then dropped after 100 ms)', () => 
     await runFlappingCase(c, 2500);
   });
 
-  it('should, by contrast, reset the backoff after every session when minUptime is 0', async () => {
-    c = new ReliabilityCase('09c-flapping-no-min-uptime', '9 flapping 1 s, minUptime 0 (control)');
+  it('should, by contrast, reset the backoff after every session when resetOnSuccess is 0', async () => {
+    c = new ReliabilityCase('09c-flapping-no-min-uptime', '9 flapping 1 s, resetOnSuccess 0 (control)');
     const server = c.own(
       await startRecordingServer({
         onSocket: (socket) => {
@@ -26,7 +26,7 @@ describe('reliability 9: flapping (accepted, then dropped after 100 ms)', () => 
         },
       }),
     );
-    c.connect({ url: server.url, initialDelay: 50, maxDelay: 200, minUptime: 0, maxAttempts: Infinity });
+    c.connect({ url: server.url, initialDelay: 50, maxDelay: 200, resetOnSuccess: 0, maxAttempts: Infinity });
     const started = performance.now();
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
@@ -39,7 +39,7 @@ describe('reliability 9: flapping (accepted, then dropped after 100 ms)', () => 
       delivered: 0,
       rejected: {},
       lost: 0,
-      notes: `${server.log.connections.length} sessions in ${Math.round(performance.now() - started)} ms, every retry attempt 1 (what minUptime prevents)`,
+      notes: `${server.log.connections.length} sessions in ${Math.round(performance.now() - started)} ms, every retry attempt 1 (what resetOnSuccess prevents)`,
     });
     expect(result.leaked).toBe(0);
   });

@@ -398,7 +398,7 @@ describe('metricsSink', () => {
       heartbeatTimeout: 300,
       initialDelay: 50,
       jitter: 'none',
-      minUptime: 0,
+      resetOnSuccess: 0,
       sampleInterval: 50,
     };
 

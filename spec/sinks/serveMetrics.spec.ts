@@ -113,7 +113,7 @@ describe('serveMetrics', () => {
           initialDelay: 100,
           maxDelay: 100,
           jitter: 'none',
-          minUptime: 0,
+          resetOnSuccess: 0,
           sampleInterval: 50,
           recoveryInterval: 'Infinity',
         };

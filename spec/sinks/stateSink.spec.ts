@@ -202,7 +202,7 @@ describe('stateSink', () => {
       heartbeatTimeout: 300,
       initialDelay: 50,
       jitter: 'none',
-      minUptime: 0,
+      resetOnSuccess: 0,
       sampleInterval: 50,
     };
 

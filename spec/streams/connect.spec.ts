@@ -178,7 +178,7 @@ describe('connect', () => {
           maxAttempts: 2,
           initialDelay: 1000,
           recoveryInterval: '10s',
-          minUptime: 0,
+          resetOnSuccess: 0,
         });
         statuses = record(link.status$);
       });
@@ -215,11 +215,11 @@ describe('connect', () => {
       expect(unavailable.attempts).toBe(4);
     });
 
-    it('should keep backing off on a flapping link whose sessions are shorter than minUptime', () => {
+    it('should keep backing off on a flapping link whose sessions are shorter than resetOnSuccess', () => {
       let transport!: MarbleTransport;
       testScheduler.run(({ cold }) => {
         transport = new MarbleTransport(testScheduler, [cold('o-#', frames, closedBy(1006))], { autoPongMs: 1 });
-        start(transport, 200_000, { recoveryInterval: 'Infinity', minUptime: '5s' });
+        start(transport, 200_000, { recoveryInterval: 'Infinity', resetOnSuccess: '5s' });
       });
       const gaps = transport.attemptTimes.slice(1).map((t, i) => t - (transport.attemptTimes[i] as number) - 2);
       expect(gaps).toEqual([2000, 4000, 8000, 16000, 32000]);

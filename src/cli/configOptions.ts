@@ -80,7 +80,7 @@ export const configOptions: Readonly<Partial<Record<Field, FieldOption>>> = {
   maxDelay: { kind: 'duration', help: 'cap on any retry delay' },
   factor: { kind: 'number', placeholder: '<x>', help: 'growth of the retry delay per attempt' },
   jitter: { kind: 'jitter', placeholder: '<none|full|equal|ratio>', help: 'randomisation of retry delays' },
-  minUptime: { kind: 'duration', help: 'uptime after which the retry count resets' },
+  resetOnSuccess: { kind: 'duration', help: 'uptime after which the retry count resets' },
   recoveryInterval: { kind: 'duration', help: 'after Failed, try once this often (with --recover); Infinity waits' },
   qualityThreshold: { kind: 'number', placeholder: '<0-100>', help: 'score under which quality is not good' },
   latencyWarning: { kind: 'duration', help: 'average latency that raises a warning' },

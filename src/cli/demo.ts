@@ -133,7 +133,7 @@ export async function demo(options: Readonly<Record<string, unknown>>, io: CliIo
     factor: 2,
     maxAttempts: 3,
     jitter: 0.1,
-    minUptime: scale(2000),
+    resetOnSuccess: scale(2000),
     recoveryInterval: scale(6000),
     latencyWarning: scale(LATENCY_WARNING_MS),
     unstableTimeout: scale(20_000),

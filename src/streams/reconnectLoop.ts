@@ -41,7 +41,7 @@ export interface ReconnectLoopOptions {
     | 'maxDelay'
     | 'factor'
     | 'jitter'
-    | 'minUptime'
+    | 'resetOnSuccess'
     | 'recoveryInterval'
     | 'failbackAfter'
   >;
@@ -191,7 +191,7 @@ export function reconnectLoop(options: ReconnectLoopOptions, restarts$: Observab
             factor: config.factor,
             maxAttempts: config.maxAttempts,
             jitter: config.jitter,
-            resetOnSuccess: config.minUptime,
+            resetOnSuccess: config.resetOnSuccess,
             // A recovery cycle is one try per endpoint: until it opens, a failure moves straight on.
             shouldRetry: (error, attempt) =>
               !(error instanceof PreferredIsBack) && !recovering && shouldRetry(error, attempt),

@@ -11,7 +11,7 @@ export const fastSettings = {
   initialDelay: 50,
   maxDelay: 400,
   jitter: 'none',
-  minUptime: 0,
+  resetOnSuccess: 0,
   sampleInterval: 50,
   handshakeTimeout: 1000,
   closeTimeout: 300,

@@ -21,7 +21,7 @@ const schedule = { initialDelay: 50, maxDelay: 200, factor: 2, jitter: 'none' as
 
 /**
  * Case 9, for a given duration: the server accepts every connection and drops it (socket destroyed)
- * 100 ms later. minUptime is 1 s, so no session lives long enough to reset the backoff: the retry
+ * 100 ms later. resetOnSuccess is 1 s, so no session lives long enough to reset the backoff: the retry
  * count must only ever grow (1, 2, 3, …) and the delay stay at its cap, instead of hammering the
  * server at the initial delay.
  *
@@ -46,7 +46,7 @@ export async function runFlappingCase(c: ReliabilityCase, durationMs: number): P
       },
     }),
   );
-  const link = c.connect({ url: server.url, ...schedule, minUptime: 1000, maxAttempts: Infinity });
+  const link = c.connect({ url: server.url, ...schedule, resetOnSuccess: 1000, maxAttempts: Infinity });
   const samples: FlapSample[] = [];
   const started = performance.now();
   // Read at the same point of every cycle — synchronously, as the socket reopens — so that readings
