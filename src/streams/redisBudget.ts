@@ -27,9 +27,10 @@ import { OwnedRedisClient, RedisBudgetClient, loadIoredis } from './loadIoredis'
 /** Where a `redisBudget` keeps its count, and its limit. */
 export interface RedisBudgetConfig {
   /**
-   * A `redis://` or `rediss://` URL (a client is created for it, with the settings below, and closed by
-   * `close()`), or an ioredis client you already have (used as it is and never closed; give it
-   * `enableOfflineQueue: false` so a take made while Redis is down cannot run later). Required.
+   * A `redis://` or `rediss://` URL (a client is created for it that never queues commands while Redis
+   * is down, and closed by `close()`), or an ioredis client you already have (used as it is, never
+   * closed; with its offline queue on, a take given up while Redis was down may still run once it is
+   * back and use a slot for nothing — safe, but `enableOfflineQueue: false` avoids it). Required.
    */
   readonly redis: string | RedisBudgetClient;
   /**
@@ -59,8 +60,8 @@ export interface RedisBudgetConfig {
   /**
    * After the Redis server starts, takes wait until `window + margin` has passed since its start:
    * a restart (without persistence) forgets the takes just before it, which still count at the
-   * exchange. Turn off only when Redis persists every write or the fleet starts after Redis.
-   * Defaults to `true`.
+   * exchange. It also holds the first takes after Redis boots. Turn off only when Redis persists every
+   * write (`appendfsync always`) or nothing can have taken shortly before it started. Defaults to `true`.
    */
   readonly holdAfterRestart?: boolean;
   /** Measures how long Redis takes to answer, and times out. Defaults to `asyncScheduler`. */
