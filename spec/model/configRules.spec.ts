@@ -1,4 +1,4 @@
-import { attempts, boolean, factor, integer, jitter, oneOf, range } from '../../src/model/configRules';
+import { attempts, boolean, factor, integer, jitter, oneOf, range, takeLimit } from '../../src/model/configRules';
 import { configErrorOf } from '../support/configErrorOf';
 
 describe('configRules', () => {
@@ -90,6 +90,20 @@ describe('configRules', () => {
         field: 'qualityThreshold',
         allowed: 'a number from 0 to 100',
       });
+    });
+  });
+
+  describe('takeLimit', () => {
+    it('should accept whole numbers >= 1 and Infinity', () => {
+      expect(takeLimit('messageLimit', 1)).toBe(1);
+      expect(takeLimit('messageLimit', 2000)).toBe(2000);
+      expect(takeLimit('messageLimit', Infinity)).toBe(Infinity);
+    });
+
+    it.each([0, -1, 1.5, NaN, -Infinity, '10', null])('should reject %p', (value) => {
+      const error = configErrorOf(() => takeLimit('messageLimit', value));
+      expect(error).toMatchObject({ field: 'messageLimit', allowed: 'a whole number >= 1, or Infinity' });
+      expect(Object.is(error.value, value)).toBe(true);
     });
   });
 });

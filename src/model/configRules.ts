@@ -53,3 +53,11 @@ export function range(field: string, value: unknown, min: number, max: number): 
   }
   return value;
 }
+
+/** A budget's limit: a whole number >= 1, or Infinity (no limit). Shared by WindowBudget and redisBudget. */
+export function takeLimit(field: string, value: unknown): number {
+  if (typeof value !== 'number' || value < 1 || !(Number.isInteger(value) || value === Infinity)) {
+    throw new ConfigError(field, value, 'a whole number >= 1, or Infinity');
+  }
+  return value;
+}
