@@ -23,7 +23,10 @@ export type {
   PoolSnapshot,
 } from './streams/connectPool';
 export { defaultShouldRetry } from './streams/defaultShouldRetry';
-export { ConnectionBudget } from './model/connectionBudget';
+export type { Budget } from './model/Budget';
+export { WindowBudget } from './model/WindowBudget';
+export type { WindowBudgetConfig } from './model/WindowBudget';
+export { BudgetUnavailableError } from './model/BudgetUnavailableError';
 export type { LifelineConfig, LifelineConfigInput, PingMode } from './model/LifelineConfig';
 export type { Duration } from './model/parseDuration';
 export type { Jitter } from './model/backoffDelay';

@@ -1,5 +1,12 @@
 import WebSocket from 'ws';
-import { Connection, ConnectionEvent, ConnectionEventType as E, ConnectionStatus as S, ConnectOptions, connect } from '../../src/index';
+import {
+  Connection,
+  ConnectionEvent,
+  ConnectionEventType as E,
+  ConnectionStatus as S,
+  ConnectOptions,
+  connect,
+} from '../../src/index';
 import { FaultProxy, startFaultProxy } from '../support/faultProxy';
 import { TestServer, startTestServer, waitFor } from '../support/testServer';
 

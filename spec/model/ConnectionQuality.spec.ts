@@ -1,6 +1,24 @@
 import * as fc from 'fast-check';
-import { ConnectionQuality, qualityThresholdsOf, isGood, isPoor, latencyScore, overallScore, qualityWarnings } from '../../src/index';
-import { defaultQualityThresholds, initialQuality, recordDisconnect, recordError, recordHeartbeatOutcome, recordSuccess, updateLatency, updateThroughput, updateUptime } from '../../src/model/ConnectionQuality';
+import {
+  ConnectionQuality,
+  qualityThresholdsOf,
+  isGood,
+  isPoor,
+  latencyScore,
+  overallScore,
+  qualityWarnings,
+} from '../../src/index';
+import {
+  defaultQualityThresholds,
+  initialQuality,
+  recordDisconnect,
+  recordError,
+  recordHeartbeatOutcome,
+  recordSuccess,
+  updateLatency,
+  updateThroughput,
+  updateUptime,
+} from '../../src/model/ConnectionQuality';
 import { resetLatency } from '../../src/model/ConnectionQuality';
 import { validQuality } from './arbitraries';
 

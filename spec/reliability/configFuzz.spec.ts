@@ -1,7 +1,15 @@
 import * as fc from 'fast-check';
 import { performance } from 'node:perf_hooks';
 import { NEVER, Observable, asyncScheduler } from 'rxjs';
-import { ConfigError, ConnectOptions, ConnectionBudget, LifelineConfigInput, Transport, connect, jsonCodec } from '../../src/index';
+import {
+  ConfigError,
+  ConnectOptions,
+  WindowBudget,
+  LifelineConfigInput,
+  Transport,
+  connect,
+  jsonCodec,
+} from '../../src/index';
 import { configFieldNames } from '../../src/model/LifelineConfig';
 import { activeResources, leakedSince, resourcesAbove } from './support/activeResources';
 import { writeCaseResult } from './support/caseResult';
@@ -89,7 +97,7 @@ const validParts = {
   subscriptions: fc.array(json, { maxLength: 3 }),
   shouldRetry: fc.constant(() => true),
   tls: fc.constantFrom({}, { rejectUnauthorized: true }, { servername: 'lifeline.invalid' }),
-  budget: fc.constant(null).map(() => new ConnectionBudget({ limit: 30, windowMs: 60_000 })),
+  budget: fc.constant(null).map(() => new WindowBudget({ limit: 30, window: 60_000 })),
   watchdogs: fc.array(
     fc.record({
       name: fc.string({ minLength: 1 }),

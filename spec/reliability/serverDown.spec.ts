@@ -1,4 +1,10 @@
-import { ConnectionEventType as E, ConnectionStatus as S, GateState, NetworkRiskEvent, tradeGate } from '../../src/index';
+import {
+  ConnectionEventType as E,
+  ConnectionStatus as S,
+  GateState,
+  NetworkRiskEvent,
+  tradeGate,
+} from '../../src/index';
 import { waitFor } from '../support/testServer';
 import { RecordingServer, startRecordingServer } from './support/recordingServer';
 import { ReliabilityCase, outboundOf } from './support/reliabilityCase';

@@ -81,7 +81,7 @@ describe('readStateFile', () => {
       prepare();
       const restore = readStateFile(path);
       const testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-      let events: ReturnType<ReturnType<typeof connect>['recentEvents']> = [];
+      let events: readonly ConnectionEvent[] = [];
       let totalConnections = -1;
       testScheduler.run(({ cold }) => {
         const transport = new MarbleTransport(testScheduler, [cold('-o', { o: OPEN })], { autoPongMs: 1 });

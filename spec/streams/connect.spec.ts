@@ -1,8 +1,19 @@
 import { Observable, Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ConfigError, Connection, ConnectionEvent, ConnectionEventType as E, ConnectionStatus as S, ConnectOptions, ConnectionState, SendError, TransportError, connect } from '../../src/index';
-import { ConnectionBudget } from '../../src/model/connectionBudget';
+import {
+  ConfigError,
+  Connection,
+  ConnectionEvent,
+  ConnectionEventType as E,
+  ConnectionStatus as S,
+  ConnectOptions,
+  ConnectionState,
+  SendError,
+  TransportError,
+  connect,
+} from '../../src/index';
 import { MarbleTransport } from '../../src/testing';
+import { WindowBudget } from '../../src/model/WindowBudget';
 const { OPEN, PONG, closedBy } = MarbleTransport;
 
 const frames = { o: OPEN, p: PONG, m: '{"channel":"trades","px":1}', n: '{"channel":"trades","px":2}', x: 'not json' };
@@ -740,22 +751,24 @@ describe('connect', () => {
         waits = [];
         link.state$.subscribe((st) => waits.push([testScheduler.now(), st.budgetWaitUntil]));
       });
-      // Three at once, then one every 2 s (3 per 6 s).
-      expect(transport.attemptTimes).toEqual([0, 0, 0, 2000, 4000, 6000]);
-      expect(waits.some(([t, until]) => t === 0 && until === 2000)).toBe(true);
+      // Three at once, then the next three once the first window has passed: never more than 3 in any
+      // 6 s (the token bucket this replaced let 3 + one every 2 s through, 5 in some 6 s windows).
+      expect(transport.attemptTimes).toEqual([0, 0, 0, 6000, 6000, 6000]);
+      expect(waits.some(([t, until]) => t === 0 && until === 6000)).toBe(true);
     });
 
     it('should share one budget between handles', () => {
       const transports: MarbleTransport[] = [];
       testScheduler.run(({ cold }) => {
-        const budget = new ConnectionBudget({ limit: 2, windowMs: 10_000 });
+        const budget = new WindowBudget({ limit: 2, window: 10_000 });
         for (let i = 0; i < 3; i++) {
           const transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
           transports.push(transport);
-          start(transport, 8000, { budget } as Partial<ConnectOptions>);
+          start(transport, 12_000, { budget } as Partial<ConnectOptions>);
         }
       });
-      expect(transports.map((t) => t.attemptTimes)).toEqual([[0], [0], [5000]]);
+      // The third waits for a slot to leave the window (the token bucket let it go at 5 s).
+      expect(transports.map((t) => t.attemptTimes)).toEqual([[0], [0], [10_000]]);
     });
   });
 

@@ -7,7 +7,7 @@ import { ConnectionStatus } from '../model/ConnectionStatus';
 import { LifelineConfig, LifelineConfigInput } from '../model/LifelineConfig';
 import { ConnectionState } from '../model/ConnectionState';
 import { Duration } from '../model/parseDuration';
-import { ConnectionBudget } from '../model/connectionBudget';
+import { Budget } from '../model/Budget';
 import { PersistedState } from '../model/PersistedState';
 import { Transport } from './Transport';
 import { TlsOptions } from './webSocketTransport';
@@ -32,8 +32,12 @@ export interface ConnectOptions<In = unknown, Out = unknown> extends LifelineCon
    * `webSocketTransport` (rxjs-websockets over `ws`) for each endpoint.
    */
   readonly transport?: Transport | ((url: string) => Transport);
-  /** A connection budget shared with other handles; by default each handle has its own (`connectLimit`). */
-  readonly budget?: ConnectionBudget;
+  /**
+   * A connection budget shared with other handles (a `WindowBudget`, or `redisBudget` for a fleet):
+   * exchanges limit connections per IP. By default each handle has its own (`connectLimit` per
+   * `connectLimitWindow`).
+   */
+  readonly budget?: Budget;
   /** Staleness watchdogs for the feeds on this link; durations as `'30s'` or ms. */
   readonly watchdogs?: readonly WatchdogOptions<In, Out>[];
   /** State to start from, as `readStateFile(path)` returns it: totals and recent events survive a restart. */

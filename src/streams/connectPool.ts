@@ -1,6 +1,7 @@
 import { Observable, combineLatest, distinctUntilChanged, map, merge, shareReplay } from 'rxjs';
 import { ConfigError } from '../model/ConfigError';
-import { BudgetRule, ConnectionBudget } from '../model/connectionBudget';
+import { Budget } from '../model/Budget';
+import { WindowBudget } from '../model/WindowBudget';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { ConnectionQuality, overallScore } from '../model/ConnectionQuality';
 import { ConnectionStatus } from '../model/ConnectionStatus';
@@ -30,12 +31,13 @@ export interface ConnectPoolOptions {
    * connections per IP or account, not per socket:
    * - `'shared'`: one new budget for the whole pool, as strict as the strictest link asks (the
    *   smallest `connectLimit` with the longest `connectLimitWindow`; 30 per 60 s by default);
-   * - a `ConnectionBudget`: that one, e.g. shared with links outside the pool;
+   * - a `Budget` (a `WindowBudget`, or a fleet-wide `redisBudget`): that one, e.g. shared with links
+   *   outside the pool;
    * - `'separate'`: each link its own, as `connect()` alone does.
    *
    * A link whose own options carry a `budget` keeps it. Defaults to `'shared'`.
    */
-  readonly budget?: ConnectionBudget | 'shared' | 'separate';
+  readonly budget?: Budget | 'shared' | 'separate';
 }
 
 /** The pool's quality: the figures of its worst link (lowest `overallScore`), with that link's name and score. */
@@ -131,8 +133,8 @@ export function connectPool<L extends PoolLinks>(links: L, options: ConnectPoolO
     throw new ConfigError('options', options, 'an object such as { budget }');
   }
   const { budget: budgetOption = 'shared' } = options;
-  if (budgetOption !== 'shared' && budgetOption !== 'separate' && !(budgetOption instanceof ConnectionBudget)) {
-    throw new ConfigError('budget', budgetOption, '"shared", "separate" or a ConnectionBudget');
+  if (budgetOption !== 'shared' && budgetOption !== 'separate' && typeof budgetOption?.take !== 'function') {
+    throw new ConfigError('budget', budgetOption, '"shared", "separate" or a Budget (e.g. a WindowBudget)');
   }
   type Name = keyof L & string;
   const names = Object.keys(links) as Name[];
@@ -142,7 +144,7 @@ export function connectPool<L extends PoolLinks>(links: L, options: ConnectPoolO
   }
   const shared =
     budgetOption === 'shared'
-      ? new ConnectionBudget(strictestRule(names.map((name) => links[name] as ConnectOptions)))
+      ? new WindowBudget(strictestRule(names.map((name) => links[name] as ConnectOptions)))
       : budgetOption === 'separate'
         ? undefined
         : budgetOption;
@@ -239,7 +241,7 @@ function sameFigures(a: ConnectionQuality, b: ConnectionQuality): boolean {
  * A budget no looser than any link asks for: the smallest `connectLimit` and the longest
  * `connectLimitWindow`. Values that are not valid are skipped here; `connect()` reports them.
  */
-function strictestRule(links: readonly ConnectOptions[]): BudgetRule {
+function strictestRule(links: readonly ConnectOptions[]): { readonly limit: number; readonly window: number } {
   let limit = Infinity;
   let windowMs = 0;
   for (const link of links) {
@@ -254,5 +256,5 @@ function strictestRule(links: readonly ConnectOptions[]): BudgetRule {
       // connect() throws the ConfigError for it, naming the link.
     }
   }
-  return { limit, windowMs: windowMs || defaultConfig.connectLimitWindow };
+  return { limit, window: windowMs || defaultConfig.connectLimitWindow };
 }

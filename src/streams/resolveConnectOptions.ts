@@ -1,7 +1,8 @@
 import { ObservableInput, SchedulerLike, asyncScheduler } from 'rxjs';
 import { Codec, WireData, jsonCodec } from '../model/Codec';
 import { ConfigError } from '../model/ConfigError';
-import { ConnectionBudget } from '../model/connectionBudget';
+import { Budget } from '../model/Budget';
+import { WindowBudget } from '../model/WindowBudget';
 import { LifelineConfig, resolveConfig } from '../model/LifelineConfig';
 import { parseDuration } from '../model/parseDuration';
 import { errorMessage } from '../model/RetryExhaustedError';
@@ -22,7 +23,7 @@ export interface ResolvedConnectOptions<In, Out> {
   readonly random: () => number;
   /** One per endpoint, in the order of `config.urls`. */
   readonly transports: readonly Transport[];
-  readonly budget: ConnectionBudget;
+  readonly budget: Budget;
   /** The subscriptions, encoded once. */
   readonly subscriptions: readonly WireData[];
   /** The watchdogs, with their durations in ms and their resubscribe messages encoded. */
@@ -77,7 +78,7 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
     throw new ConfigError('transport', transport, 'a Transport ({ connect() }) or a function (url) => Transport');
   }
   if (budget !== undefined && !hasFunctions(budget, 'take'))
-    throw new ConfigError('budget', budget, 'a ConnectionBudget');
+    throw new ConfigError('budget', budget, 'a Budget (e.g. a WindowBudget, or redisBudget for a fleet)');
   if (!Array.isArray(watchdogs)) throw new ConfigError('watchdogs', watchdogs, 'an array of watchdogs');
 
   const encode = (message: unknown, field: string): WireData => {
@@ -96,7 +97,7 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
     scheduler,
     random,
     transports: config.urls.map((url) => transportFor(url, transport, config, tls)),
-    budget: budget ?? new ConnectionBudget({ limit: config.connectLimit, windowMs: config.connectLimitWindow }),
+    budget: budget ?? new WindowBudget({ limit: config.connectLimit, window: config.connectLimitWindow }),
     subscriptions: subscriptions.map((message, i) => encode(message, `subscriptions[${i}]`)),
     watchdogs: watchdogs.map((watchdog, i) => resolveWatchdog(watchdog, i, encode)),
     appPing:

@@ -1,5 +1,14 @@
 import { performance } from 'node:perf_hooks';
-import { Connection, ConnectionEvent, ConnectionEventType, ConnectionStatus, ConnectOptions, SendError, SendOptions, connect } from '../../../src/index';
+import {
+  Connection,
+  ConnectionEvent,
+  ConnectionEventType,
+  ConnectionStatus,
+  ConnectOptions,
+  SendError,
+  SendOptions,
+  connect,
+} from '../../../src/index';
 import { waitFor } from '../../support/testServer';
 import { Leak, ResourceCounts, activeResources, leakedSince } from './activeResources';
 import { CaseResult, writeCaseResult } from './caseResult';
