@@ -49,6 +49,7 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
     subscriptions = [],
     shouldRetry = defaultShouldRetry,
     tls,
+    agent,
     transport,
     budget,
     watchdogs = [],
@@ -60,6 +61,12 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
   const config = resolveConfig(settings);
   if (tls !== undefined && (typeof tls !== 'object' || tls === null || Array.isArray(tls))) {
     throw new ConfigError('tls', tls, 'an object of TLS options, e.g. { ca }');
+  }
+  if (agent !== undefined && !hasFunctions(agent, 'addRequest')) {
+    throw new ConfigError('agent', agent, 'an http.Agent, e.g. new HttpsProxyAgent(url) or new SocksProxyAgent(url)');
+  }
+  if (agent !== undefined && options.transport !== undefined) {
+    throw new ConfigError('agent', agent, 'no agent with a custom transport: give it to webSocketTransport({ agent })');
   }
   if (probe !== undefined && typeof probe !== 'function') {
     throw new ConfigError('probe', probe, 'a function returning a Promise or an Observable');
@@ -96,7 +103,7 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
     shouldRetry,
     scheduler,
     random,
-    transports: config.urls.map((url) => transportFor(url, transport, config, tls)),
+    transports: config.urls.map((url) => transportFor(url, transport, config, tls, agent)),
     budget: budget ?? new ConnectionBudget({ limit: config.connectLimit, windowMs: config.connectLimitWindow }),
     subscriptions: subscriptions.map((message, i) => encode(message, `subscriptions[${i}]`)),
     watchdogs: watchdogs.map((watchdog, i) => resolveWatchdog(watchdog, i, encode)),
@@ -127,6 +134,7 @@ function transportFor(
   given: Transport | ((url: string) => Transport) | undefined,
   config: LifelineConfig,
   tls: ConnectOptions['tls'],
+  agent: ConnectOptions['agent'],
 ): Transport {
   if (typeof given === 'function') return given(url);
   if (given !== undefined) return given;
@@ -138,6 +146,7 @@ function transportFor(
     maxPayload: config.maxPayload,
     closeTimeout: config.closeTimeout,
     ...(tls ? { tls } : {}),
+    ...(agent ? { agent } : {}),
   });
 }
 
