@@ -37,7 +37,7 @@ describe('connect({ agent }) through a real proxy', () => {
   const errors: unknown[] = [];
 
   function open(url: string, options: Partial<ConnectOptions>): Connection {
-    agent = options.agent;
+    if (options.agent !== undefined && typeof options.agent !== 'function') agent = options.agent;
     link = connect({
       url,
       ...fast,
@@ -187,9 +187,38 @@ describe('connect({ agent }) through a real proxy', () => {
     }
   });
 
+  it('should choose the agent per endpoint when given a function, undefined meaning direct', async () => {
+    server = await startTestServer();
+    const direct = await startTestServer();
+    httpProxy = await startHttpConnectProxy();
+    const through = new HttpsProxyAgent(httpProxy.url);
+    agent = through;
+    const chosen: string[] = [];
+    const choose = (url: string) => {
+      chosen.push(url);
+      return url === server?.url ? through : undefined;
+    };
+    const links = [
+      connect({ url: server.url, ...fast, agent: choose }),
+      connect({ url: direct.url, ...fast, agent: choose }),
+    ];
+    try {
+      await waitFor(() => links.every((l) => l.snapshot().status === S.Connected), 3000, 'both Connected');
+      expect(chosen).toEqual([server.url, direct.url]);
+      expect(httpProxy.connects).toEqual([`127.0.0.1:${server.port}`]);
+      expect(direct.connections).toBe(1);
+    } finally {
+      await Promise.all(links.map((l) => l.close()));
+      await direct.close();
+    }
+  });
+
   it('should refuse an agent that is not an http.Agent, and an agent next to a custom transport', () => {
     expect(() => connect({ url: 'ws://127.0.0.1:1', agent: 'http://proxy:3128' as never })).toThrow(
       /Invalid agent: "http:\/\/proxy:3128" \(allowed: an http.Agent/,
+    );
+    expect(() => connect({ url: 'ws://127.0.0.1:1', agent: () => 'socks5://proxy:1080' as never })).toThrow(
+      /Invalid agent: "socks5:\/\/proxy:1080" \(allowed: an http.Agent or undefined from agent\("ws:\/\/127.0.0.1:1"\)/,
     );
     const transport = { connect: () => NEVER };
     expect(() =>

@@ -29,12 +29,13 @@ export interface ConnectOptions<In = unknown, Out = unknown> extends LifelineCon
   /** TLS options for `wss://`, e.g. `{ ca }`. */
   readonly tls?: TlsOptions;
   /**
-   * The `http.Agent` every socket is opened through, for a proxy: `new HttpsProxyAgent(url)`
+   * The `http.Agent` sockets are opened through, for a proxy: `new HttpsProxyAgent(url)`
    * (`https-proxy-agent`, HTTP CONNECT) or `new SocksProxyAgent(url)` (`socks-proxy-agent`, SOCKS4/5),
-   * or any `http.Agent`. Used by the default transport, for every endpoint and every attempt.
-   * Defaults to none: direct connections.
+   * or any `http.Agent`; or a function choosing one per endpoint URL (`undefined`: direct), e.g. by
+   * `NO_PROXY`, called once per endpoint when `connect()` starts. Used by the default transport, on
+   * every attempt. Defaults to none: direct connections.
    */
-  readonly agent?: Agent;
+  readonly agent?: Agent | ((url: string) => Agent | undefined);
   /**
    * Opens sockets: a transport, or a function making one per endpoint URL. Defaults to
    * `webSocketTransport` (rxjs-websockets over `ws`) for each endpoint.

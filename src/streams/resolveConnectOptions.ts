@@ -62,8 +62,12 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
   if (tls !== undefined && (typeof tls !== 'object' || tls === null || Array.isArray(tls))) {
     throw new ConfigError('tls', tls, 'an object of TLS options, e.g. { ca }');
   }
-  if (agent !== undefined && !hasFunctions(agent, 'addRequest')) {
-    throw new ConfigError('agent', agent, 'an http.Agent, e.g. new HttpsProxyAgent(url) or new SocksProxyAgent(url)');
+  if (agent !== undefined && typeof agent !== 'function' && !hasFunctions(agent, 'addRequest')) {
+    throw new ConfigError(
+      'agent',
+      agent,
+      'an http.Agent (e.g. new HttpsProxyAgent(url)), or a function (url) => http.Agent | undefined',
+    );
   }
   if (agent !== undefined && options.transport !== undefined) {
     throw new ConfigError('agent', agent, 'no agent with a custom transport: give it to webSocketTransport({ agent })');
@@ -138,6 +142,10 @@ function transportFor(
 ): Transport {
   if (typeof given === 'function') return given(url);
   if (given !== undefined) return given;
+  const chosen = typeof agent === 'function' ? agent(url) : agent;
+  if (chosen !== undefined && !hasFunctions(chosen, 'addRequest')) {
+    throw new ConfigError('agent', chosen, `an http.Agent or undefined from agent(${JSON.stringify(url)})`);
+  }
   return webSocketTransport({
     url,
     protocols: config.protocols,
@@ -146,7 +154,7 @@ function transportFor(
     maxPayload: config.maxPayload,
     closeTimeout: config.closeTimeout,
     ...(tls ? { tls } : {}),
-    ...(agent ? { agent } : {}),
+    ...(chosen ? { agent: chosen } : {}),
   });
 }
 
