@@ -1,8 +1,8 @@
 import http from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import { ignoreElements, lastValueFrom } from 'rxjs';
-import { TransportError, webSocketTransport } from '../../src/index';
-import { TestServer, startTestServer } from '../support/testServer';
+import { ConnectionStatus, TransportError, connect, defaultShouldRetry, webSocketTransport } from '../../src/index';
+import { TestServer, startTestServer, waitFor } from '../support/testServer';
 
 // What the transport reports comes from ws's public surface: the HTTP status and Retry-After of a
 // rejected upgrade from 'unexpected-response', the close code from 'close' or, when ws fails the
@@ -85,6 +85,32 @@ describe('webSocketTransport', () => {
       const error = await failureOf(server.url);
 
       expect(error.details).toEqual({ httpStatus: 503 });
+    });
+
+    it("should hand connect()'s shouldRetry the status and the wait, and retry a 429 by default", async () => {
+      const server = await startRejectingServer('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 2');
+      close = server.close;
+      const seen: unknown[] = [];
+      const link = connect({
+        url: server.url,
+        initialDelay: 10,
+        maxAttempts: 2,
+        jitter: 'none',
+        recoveryInterval: 'Infinity',
+        shouldRetry: (error, attempt) => {
+          seen.push(error);
+          return attempt <= 2;
+        },
+      });
+      try {
+        await waitFor(() => link.snapshot().status === ConnectionStatus.Failed, 5000, 'Failed');
+      } finally {
+        await link.close();
+      }
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      expect((seen[0] as TransportError).details).toEqual({ httpStatus: 429, retryAfterMs: 2000 });
+      expect(defaultShouldRetry(seen[0])).toBe(true);
+      expect(link.snapshot().state.lastError).toBe('upgrade rejected: HTTP 429, retry after 2000 ms');
     });
 
     it('should keep the exact message for a plain 401', async () => {
