@@ -87,7 +87,7 @@ describe('webSocketTransport', () => {
       expect(error.details).toEqual({ httpStatus: 503 });
     });
 
-    it("should hand connect()'s shouldRetry the status and the wait, and retry a 429 by default", async () => {
+    it("should hand connect()'s shouldRetry the status and the server's wait; a 429 is retried by default", async () => {
       const server = await startRejectingServer('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 2');
       close = server.close;
       const seen: unknown[] = [];
