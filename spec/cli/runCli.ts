@@ -37,10 +37,16 @@ export function assertBuilt(): void {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does)`);
 }
 
-/** Starts the CLI with `args` and, optionally, extra environment variables. */
+/**
+ * Starts the CLI with `args` and, optionally, extra environment variables. The proxy variables of
+ * the machine running the specs (HTTPS_PROXY, NO_PROXY, …) are not passed on: a spec sets its own.
+ */
 export function runCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): CliRun {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(https?|all|no)_proxy$/i.test(name)),
+  );
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, ...env, FORCE_COLOR: '0' },
+    env: { ...inherited, ...env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];

@@ -249,6 +249,7 @@ const invalidCases: fc.Arbitrary<readonly [string, Record<string, unknown>]> = f
       ['budget', fc.constantFrom<unknown>({}, 5, null)],
       ['watchdogs', fc.constantFrom<unknown>({}, 'x', null)],
       ['tls', fc.constantFrom<unknown>('ca.pem', 5, true, [])],
+      ['agent', fc.constantFrom<unknown>('http://proxy:3128', 5, {}, null, { addRequest: 1 })],
     ] as Array<[string, fc.Arbitrary<unknown>]>
   ).map(([field, bad]) => bad.map((value) => [field, { [field]: value }] as const)),
   // Past the timer range with the partner option raised too, so the cross-field rule holds.

@@ -15,6 +15,7 @@ import { redactUrl } from '../sinks/redactUrl';
 import { ExitCode } from './ExitCode';
 import { configInput, durationArgument, numberArgument, subscribeArguments } from './configOptions';
 import { CliIo } from './monitor';
+import { ProxyChoice, proxyAgent } from './proxyAgent';
 import { usageMessage } from './usageMessage';
 
 /** One step's outcome: a time, or why it was skipped, or the error that stopped it. */
@@ -49,6 +50,8 @@ export interface Diagnosis {
     readonly pings: PingTimings;
   };
   readonly totalMs: number;
+  /** The proxy the link went through (redacted), and where that came from; `tcp` is then the tunnel. */
+  readonly proxy?: { readonly url: string; readonly source: string };
 }
 
 /** What `lifeline diagnose` runs with, validated. */
@@ -63,6 +66,8 @@ export interface DiagnoseSettings {
   readonly protocols: readonly string[];
   readonly subscriptions: readonly string[];
   readonly json: boolean;
+  /** `--proxy`, or the environment's; absent: direct. */
+  readonly proxy?: ProxyChoice;
 }
 
 function settingsOf(url: string, options: Readonly<Record<string, unknown>>): DiagnoseSettings {
@@ -72,7 +77,9 @@ function settingsOf(url: string, options: Readonly<Record<string, unknown>>): Di
   const timeout = parseDuration(durationArgument(options.timeout ?? '5s'), 'timeout', { allowZero: false });
   const ping = oneOf('ping', options.ping ?? 'ws', ['ws', 'app'] as const);
   const subscriptions = subscribeArguments(options.subscribe);
+  const proxy = proxyAgent(config.url, options.proxy);
   return {
+    ...(proxy !== undefined ? { proxy } : {}),
     url: config.url,
     count,
     timeout,
@@ -89,7 +96,9 @@ function settingsOf(url: string, options: Readonly<Record<string, unknown>>): Di
 /**
  * `lifeline diagnose <url>`: one connection, timed step by step (DNS, TCP connect, TLS handshake,
  * WebSocket upgrade, first message, N ping round trips with min / median / p95), printed as a table
- * or, with `--json`, as one JSON object. Contacts only the given URL.
+ * or, with `--json`, as one JSON object. Contacts only the given URL, or the proxy (`--proxy`, or
+ * `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` unless `NO_PROXY` matches): then the TCP step is the proxy
+ * tunnel (TCP to the proxy, its CONNECT or SOCKS handshake and its connection to the server).
  *
  * @returns 0 when the link was established and every ping came back, 3 when a step failed, 2 for bad arguments.
  */
@@ -102,7 +111,7 @@ export async function diagnose(url: string, options: Readonly<Record<string, unk
     io.stderr.write(`lifeline diagnose: ${usageMessage(error)}\nSee: lifeline diagnose --help\n`);
     return ExitCode.Usage;
   }
-  const diagnosis = await measure(settings);
+  const diagnosis = await measure(settings).finally(() => settings.proxy?.agent.destroy());
   io.stdout.write(settings.json ? `${JSON.stringify(diagnosis)}\n` : `${table(diagnosis, settings)}\n`);
   return diagnosis.ok ? ExitCode.Ok : ExitCode.Failed;
 }
@@ -157,43 +166,54 @@ export async function measure(settings: DiagnoseSettings): Promise<Diagnosis> {
   let ws: WebSocket | undefined;
   let ok = false;
   let step: keyof typeof steps = 'dns';
+  // Through a proxy: when the agent handed over the tunnel, and when TLS inside it was up.
+  const marks: { start: number; tunnel?: number; tls?: number; tlsDetail?: string } = { start: 0 };
   try {
-    let address = host;
-    if (net.isIP(host) === 0) {
-      const { value, ms } = await timed(() => dns.promises.lookup(host), 'DNS lookup');
-      address = value.address;
-      steps.dns = { ms, detail: `${value.address} (IPv${value.family})` };
-    } else steps.dns = { skipped: 'IP literal' };
+    let connection: Pick<ClientOptions, 'agent' | 'createConnection'>;
+    if (settings.proxy === undefined) {
+      let address = host;
+      if (net.isIP(host) === 0) {
+        const { value, ms } = await timed(() => dns.promises.lookup(host), 'DNS lookup');
+        address = value.address;
+        steps.dns = { ms, detail: `${value.address} (IPv${value.family})` };
+      } else steps.dns = { skipped: 'IP literal' };
 
-    step = 'tcp';
-    const tcp = net.connect({ host: address, port });
-    socket = tcp;
-    const { ms: tcpMs } = await timed(() => once(tcp, 'connect'), 'TCP connect');
-    steps.tcp = { ms: tcpMs, detail: `${address.includes(':') ? `[${address}]` : address}:${port}` };
+      step = 'tcp';
+      const tcp = net.connect({ host: address, port });
+      socket = tcp;
+      const { ms: tcpMs } = await timed(() => once(tcp, 'connect'), 'TCP connect');
+      steps.tcp = { ms: tcpMs, detail: `${address.includes(':') ? `[${address}]` : address}:${port}` };
 
-    let stream: net.Socket = tcp;
-    if (secure) {
-      step = 'tls';
-      const secured = tls.connect({
-        socket: tcp,
-        // The name the certificate is checked against (else "localhost"); SNI only for names, not IPs.
-        host,
-        ...(net.isIP(host) === 0 ? { servername: host } : {}),
-        ALPNProtocols: ['http/1.1'],
-      });
-      socket = secured;
-      const { ms } = await timed(() => once(secured, 'secureConnect'), 'TLS handshake');
-      steps.tls = { ms, detail: `${secured.getProtocol() ?? 'TLS'} ${secured.getCipher().name}` };
-      stream = secured;
+      let stream: net.Socket = tcp;
+      if (secure) {
+        step = 'tls';
+        const secured = tls.connect({
+          socket: tcp,
+          // The name the certificate is checked against (else "localhost"); SNI only for names, not IPs.
+          host,
+          ...(net.isIP(host) === 0 ? { servername: host } : {}),
+          ALPNProtocols: ['http/1.1'],
+        });
+        socket = secured;
+        const { ms } = await timed(() => once(secured, 'secureConnect'), 'TLS handshake');
+        steps.tls = { ms, detail: `${secured.getProtocol() ?? 'TLS'} ${secured.getCipher().name}` };
+        stream = secured;
+      }
+      connection = { createConnection: () => stream };
+    } else {
+      steps.dns = { skipped: 'through the proxy' };
+      step = 'tcp';
+      connection = { agent: timedAgent(settings.proxy, marks) };
     }
 
     step = 'upgrade';
     let status = 0;
+    marks.start = performance.now();
     const client = new WebSocket(settings.url, [...settings.protocols], {
       headers: { ...settings.headers },
       perMessageDeflate: false,
       handshakeTimeout: settings.timeout,
-      createConnection: () => stream,
+      ...connection,
     } as ClientOptions);
     ws = client;
     client.on('upgrade', (response) => (status = response.statusCode ?? 0));
@@ -207,21 +227,50 @@ export async function measure(settings: DiagnoseSettings): Promise<Diagnosis> {
       firstMessageAt = performance.now();
       firstMessage = data.toString();
     });
-    const { ms: upgradeMs } = await timed(
+    const upgraded = timed(
       () =>
         new Promise<void>((resolve, reject) => {
           client.once('open', () => resolve());
           client.once('error', reject);
           client.once('unexpected-response', (_request, response) =>
-            reject(new Error(`upgrade rejected: HTTP ${response.statusCode ?? '?'}`)),
+            reject(
+              new Error(
+                response.statusCode === 407
+                  ? 'proxy refused: HTTP 407 (proxy authentication required)'
+                  : `upgrade rejected: HTTP ${response.statusCode ?? '?'}`,
+              ),
+            ),
           );
         }),
-      'WebSocket upgrade',
+      settings.proxy === undefined ? 'WebSocket upgrade' : 'proxy tunnel, TLS and WebSocket upgrade',
     );
-    steps.upgrade = {
-      ms: upgradeMs,
-      detail: `HTTP ${status}${client.protocol ? `, subprotocol ${client.protocol}` : ''}`,
-    };
+    if (settings.proxy === undefined) {
+      const { ms: upgradeMs } = await upgraded;
+      steps.upgrade = {
+        ms: upgradeMs,
+        detail: `HTTP ${status}${client.protocol ? `, subprotocol ${client.protocol}` : ''}`,
+      };
+    } else {
+      const proxy = settings.proxy;
+      try {
+        await upgraded;
+      } catch (error) {
+        // Which part failed: the tunnel (a 407 is the proxy's), TLS inside it, or the upgrade.
+        const refused = /HTTP 407/.test(errorMessage(error));
+        step = marks.tunnel === undefined || refused ? 'tcp' : secure && marks.tls === undefined ? 'tls' : 'upgrade';
+        throw error;
+      }
+      const tunnelAt = marks.tunnel ?? marks.start;
+      steps.tcp = {
+        ms: tunnelAt - marks.start,
+        detail: `via ${proxy.display} (from ${proxy.source}) to ${host}:${port}`,
+      };
+      if (secure) steps.tls = { ms: (marks.tls ?? tunnelAt) - tunnelAt, detail: marks.tlsDetail ?? 'TLS' };
+      steps.upgrade = {
+        ms: openedAt - (marks.tls ?? tunnelAt),
+        detail: `HTTP ${status}${client.protocol ? `, subprotocol ${client.protocol}` : ''}`,
+      };
+    }
 
     step = 'firstMessage';
     for (const message of settings.subscriptions) client.send(message);
@@ -268,7 +317,38 @@ export async function measure(settings: DiagnoseSettings): Promise<Diagnosis> {
     }
     socket?.destroy();
   }
-  return { url: redactUrl(settings.url), ok, steps, totalMs: performance.now() - started };
+  return {
+    url: redactUrl(settings.url),
+    ok,
+    steps,
+    totalMs: performance.now() - started,
+    ...(settings.proxy !== undefined ? { proxy: { url: settings.proxy.display, source: settings.proxy.source } } : {}),
+  };
+}
+
+/**
+ * The proxy's agent, timed: agent-base's documented `connect(req, options)` resolves with the
+ * tunnel (for `wss://`, a TLS socket over it), so the moment it resolves ends the tunnel step and
+ * its `secureConnect` ends the TLS step.
+ */
+function timedAgent(
+  proxy: ProxyChoice,
+  marks: { tunnel?: number; tls?: number; tlsDetail?: string },
+): ClientOptions['agent'] {
+  const agent = proxy.agent as typeof proxy.agent & { connect(request: unknown, options: unknown): Promise<unknown> };
+  const tunnel = agent.connect.bind(agent);
+  agent.connect = async (request, options) => {
+    const socket = await tunnel(request, options);
+    marks.tunnel = performance.now();
+    if (socket instanceof tls.TLSSocket) {
+      socket.once('secureConnect', () => {
+        marks.tls = performance.now();
+        marks.tlsDetail = `${socket.getProtocol() ?? 'TLS'} ${socket.getCipher().name}`;
+      });
+    }
+    return socket;
+  };
+  return agent;
 }
 
 function once(emitter: NodeJS.EventEmitter, event: string): Promise<void> {
@@ -385,7 +465,7 @@ function table(diagnosis: Diagnosis, settings: DiagnoseSettings): string {
         ];
   const rows: Array<[string, [string, string]]> = [
     ['DNS lookup', cell(steps.dns)],
-    ['TCP connect', cell(steps.tcp)],
+    [diagnosis.proxy === undefined ? 'TCP connect' : 'proxy tunnel', cell(steps.tcp)],
     ['TLS handshake', cell(steps.tls)],
     ['WebSocket upgrade', cell(steps.upgrade)],
     ['first message', cell(steps.firstMessage)],
@@ -394,7 +474,7 @@ function table(diagnosis: Diagnosis, settings: DiagnoseSettings): string {
   ];
   const headers = Object.entries(redactHeaders(settings.headers)).map(([name, value]) => `${name}: ${value}`);
   return [
-    `lifeline diagnose ${diagnosis.url}${headers.length > 0 ? ` (headers: ${headers.join('; ')})` : ''}`,
+    `lifeline diagnose ${diagnosis.url}${diagnosis.proxy ? ` via proxy ${diagnosis.proxy.url} (from ${diagnosis.proxy.source})` : ''}${headers.length > 0 ? ` (headers: ${headers.join('; ')})` : ''}`,
     `  ${'step'.padEnd(19)} ${'time'.padEnd(10)} detail`,
     ...rows.map(([name, [time, detail]]) => `  ${name.padEnd(19)} ${time.padEnd(10)} ${detail}`.trimEnd()),
   ].join('\n');

@@ -73,7 +73,12 @@ export async function main(
       '--metrics-host <address>',
       'the address for --metrics-port (0.0.0.0 for a probe from outside a container)',
       '127.0.0.1',
-    );
+    )
+    .option(
+      '--proxy <url>',
+      'connect through this proxy: http://, https://, socks4://, socks5:// or socks5h:// (user:pass@ allowed, printed redacted); default: HTTPS_PROXY (wss://) or HTTP_PROXY (ws://), then ALL_PROXY, unless NO_PROXY matches',
+    )
+    .option('--no-proxy', 'connect directly, whatever HTTPS_PROXY, HTTP_PROXY or ALL_PROXY say');
   addConfigOptions(monitorCommand).action(async (urls: string[], options: Record<string, unknown>) => {
     code = await monitor(urls, options, io);
   });
@@ -112,6 +117,11 @@ export async function main(
       collect,
     )
     .option('--json', 'write the timings as one JSON object')
+    .option(
+      '--proxy <url>',
+      'connect through this proxy: http://, https://, socks4://, socks5:// or socks5h:// (user:pass@ allowed, printed redacted); default: HTTPS_PROXY (wss://) or HTTP_PROXY (ws://), then ALL_PROXY, unless NO_PROXY matches',
+    )
+    .option('--no-proxy', 'connect directly, whatever HTTPS_PROXY, HTTP_PROXY or ALL_PROXY say')
     .action(async (url: string, options: Record<string, unknown>) => {
       code = await diagnose(url, options, io);
     });

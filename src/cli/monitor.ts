@@ -41,6 +41,7 @@ import { ExitCode } from './ExitCode';
 import { OutputStream, Terminal } from './Terminal';
 import { configInput, durationArgument, subscribeArguments } from './configOptions';
 import { httpProbe } from '../streams/httpProbe';
+import { ProxyChoice, proxyAgent } from './proxyAgent';
 import { eventRecord, gateRecord, ndjson, reportRecord, riskRecord, statusRecord } from './ndjson';
 import { statusLine } from './statusLine';
 import { usageMessage } from './usageMessage';
@@ -70,6 +71,8 @@ export interface MonitorSettings {
   /** `--metrics-port`: serve /metrics and /healthz there (0: any free port). */
   readonly metricsPort?: number;
   readonly metricsHost: string;
+  /** The proxy for each endpoint reached through one (`--proxy`, or the environment); absent: direct. */
+  readonly proxies: ReadonlyMap<string, ProxyChoice>;
 }
 
 /**
@@ -105,6 +108,11 @@ export function monitorSettings(urls: readonly string[], options: Readonly<Recor
   const metricsPort = options.metricsPort === undefined ? undefined : portArgument(options.metricsPort);
   // Fails before anything starts (exit 2) with "npm install prom-client".
   if (metricsPort !== undefined) loadPromClient();
+  const proxies = new Map<string, ProxyChoice>();
+  for (const url of config.urls) {
+    const choice = proxyAgent(url, options.proxy);
+    if (choice !== undefined) proxies.set(url, choice);
+  }
   return {
     input: input as unknown as LifelineConfigInput,
     config,
@@ -119,6 +127,7 @@ export function monitorSettings(urls: readonly string[], options: Readonly<Recor
     recover: options.recover === true,
     ...(metricsPort !== undefined ? { metricsPort } : {}),
     metricsHost: String(options.metricsHost ?? '127.0.0.1'),
+    proxies,
   };
 }
 
@@ -165,6 +174,7 @@ function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
     codec: rawCodec,
     subscriptions: settings.subscriptions,
     ...(settings.probe !== undefined ? { probe: httpProbe(settings.probe) } : {}),
+    ...(settings.proxies.size > 0 ? { agent: (url: string) => settings.proxies.get(url)?.agent } : {}),
   });
   const liveOn = json ? (io.stdout.isTTY ? undefined : io.stderr) : io.stdout;
   const terminal = new Terminal(io.stdout, liveOn);
@@ -196,6 +206,11 @@ function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
       maxAttempts: config.maxAttempts,
       reportEvery: settings.reportEvery,
       duration: settings.duration,
+      proxies: [...settings.proxies].map(([url, { display, source }]) => ({
+        url: redactUrl(url),
+        proxy: display,
+        source,
+      })),
     });
   } else {
     terminal.print(
@@ -206,6 +221,9 @@ function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
         `${config.maxAttempts} retries (${compactDuration(config.initialDelay, 'en')} × ${config.factor}, max ${compactDuration(config.maxDelay, 'en')}), ` +
         `report every ${compactDuration(settings.reportEvery, 'en')}`,
     );
+    for (const [url, { display, source }] of settings.proxies) {
+      terminal.print(`  ${config.urls.length > 1 ? `${redactUrl(url)} ` : ''}via proxy ${display} (from ${source})`);
+    }
   }
 
   subscription.add(
@@ -282,7 +300,8 @@ function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
         (endpoint) => endpoint?.close(),
         () => undefined,
       );
-      void Promise.all([link.close(), closeMetrics]).then(() => {
+      const closeLink = link.close().then(() => settings.proxies.forEach(({ agent }) => agent.destroy()));
+      void Promise.all([closeLink, closeMetrics]).then(() => {
         if (json) {
           emit({ kind: 'end', time: new Date().toISOString(), reason, status: state?.status, exitCode: code });
         } else {

@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import { Observable, ObservableInput, SchedulerLike, Subscription } from 'rxjs';
 import { Codec } from '../model/Codec';
 import { ConnectionEvent } from '../model/ConnectionEvent';
@@ -22,11 +23,19 @@ export interface ConnectOptions<In = unknown, Out = unknown> extends LifelineCon
   readonly subscriptions?: readonly Out[];
   /**
    * Whether a failure is worth retrying; `attempt` is the 1-based retry about to be made. Defaults to
-   * `defaultShouldRetry`: everything but an upgrade rejected with HTTP 400, 401, 403 or 404.
+   * `defaultShouldRetry`: everything but an upgrade rejected with HTTP 400, 401, 403, 404 or 407 (proxy).
    */
   readonly shouldRetry?: (error: unknown, attempt: number) => boolean;
   /** TLS options for `wss://`, e.g. `{ ca }`. */
   readonly tls?: TlsOptions;
+  /**
+   * The `http.Agent` sockets are opened through, for a proxy: `new HttpsProxyAgent(url)`
+   * (`https-proxy-agent`, HTTP CONNECT) or `new SocksProxyAgent(url)` (`socks-proxy-agent`, SOCKS4/5),
+   * or any `http.Agent`; or a function choosing one per endpoint URL (`undefined`: direct), e.g. by
+   * `NO_PROXY`, called once per endpoint when `connect()` starts. Used by the default transport, on
+   * every attempt. Defaults to none: direct connections.
+   */
+  readonly agent?: Agent | ((url: string) => Agent | undefined);
   /**
    * Opens sockets: a transport, or a function making one per endpoint URL. Defaults to
    * `webSocketTransport` (rxjs-websockets over `ws`) for each endpoint.

@@ -49,6 +49,7 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
     subscriptions = [],
     shouldRetry = defaultShouldRetry,
     tls,
+    agent,
     transport,
     budget,
     watchdogs = [],
@@ -60,6 +61,16 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
   const config = resolveConfig(settings);
   if (tls !== undefined && (typeof tls !== 'object' || tls === null || Array.isArray(tls))) {
     throw new ConfigError('tls', tls, 'an object of TLS options, e.g. { ca }');
+  }
+  if (agent !== undefined && typeof agent !== 'function' && !hasFunctions(agent, 'addRequest')) {
+    throw new ConfigError(
+      'agent',
+      agent,
+      'an http.Agent (e.g. new HttpsProxyAgent(url)), or a function (url) => http.Agent | undefined',
+    );
+  }
+  if (agent !== undefined && options.transport !== undefined) {
+    throw new ConfigError('agent', agent, 'no agent with a custom transport: give it to webSocketTransport({ agent })');
   }
   if (probe !== undefined && typeof probe !== 'function') {
     throw new ConfigError('probe', probe, 'a function returning a Promise or an Observable');
@@ -96,7 +107,7 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
     shouldRetry,
     scheduler,
     random,
-    transports: config.urls.map((url) => transportFor(url, transport, config, tls)),
+    transports: config.urls.map((url) => transportFor(url, transport, config, tls, agent)),
     budget: budget ?? new WindowBudget({ limit: config.connectLimit, window: config.connectLimitWindow }),
     subscriptions: subscriptions.map((message, i) => encode(message, `subscriptions[${i}]`)),
     watchdogs: watchdogs.map((watchdog, i) => resolveWatchdog(watchdog, i, encode)),
@@ -128,9 +139,14 @@ function transportFor(
   given: Transport | ((url: string) => Transport) | undefined,
   config: LifelineConfig,
   tls: ConnectOptions['tls'],
+  agent: ConnectOptions['agent'],
 ): Transport {
   if (typeof given === 'function') return given(url);
   if (given !== undefined) return given;
+  const chosen = typeof agent === 'function' ? agent(url) : agent;
+  if (chosen !== undefined && !hasFunctions(chosen, 'addRequest')) {
+    throw new ConfigError('agent', chosen, `an http.Agent or undefined from agent(${JSON.stringify(url)})`);
+  }
   return webSocketTransport({
     url,
     protocols: config.protocols,
@@ -139,6 +155,7 @@ function transportFor(
     maxPayload: config.maxPayload,
     closeTimeout: config.closeTimeout,
     ...(tls ? { tls } : {}),
+    ...(chosen ? { agent: chosen } : {}),
   });
 }
 

@@ -1,8 +1,10 @@
-import { Observable, Subject } from 'rxjs';
+import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
+import { Observable, SchedulerLike, Subject, asyncScheduler } from 'rxjs';
 import makeWebSocketObservable, { GetWebSocketResponses, WebSocketLike } from 'rxjs-websockets';
 import type { ConnectionOptions } from 'node:tls';
 import WebSocket, { ClientOptions } from 'ws';
 import { WireData } from '../model/Codec';
+import { retryAfterMs } from '../model/retryAfterMs';
 import { TransportError } from '../model/TransportError';
 import { Transport, TransportConnection } from './Transport';
 
@@ -27,6 +29,20 @@ export interface WebSocketTransportOptions {
   readonly closeTimeout?: number;
   /** TLS options, e.g. `{ ca }` for a private certificate authority. */
   readonly tls?: TlsOptions;
+  /**
+   * The `http.Agent` the socket is opened through: a proxy, typically. `ws` hands it the upgrade
+   * request, so any agent works: `new HttpsProxyAgent('http://user:pass@proxy:3128')` (package
+   * `https-proxy-agent`: HTTP CONNECT, for `ws://` and `wss://` alike) or
+   * `new SocksProxyAgent('socks5h://user:pass@proxy:1080')` (package `socks-proxy-agent`: SOCKS4/5,
+   * `socks5h` letting the proxy resolve the name). TLS to a `wss://` server runs inside the tunnel,
+   * end to end. Defaults to none: a direct connection.
+   */
+  readonly agent?: Agent;
+  /**
+   * The local clock, read only to turn a `Retry-After` HTTP-date into a wait when the rejecting
+   * response carries no `Date` header. Defaults to `asyncScheduler`.
+   */
+  readonly scheduler?: SchedulerLike;
 }
 
 /**
@@ -35,6 +51,30 @@ export interface WebSocketTransportOptions {
  * ping/pong, the close code and reason, and a write callback for every frame: rxjs-websockets' own
  * input stream calls `send` without one, and a frame sent to a closing `ws` socket is then dropped
  * without a word, so outbound frames go straight to the client instead.
+ *
+ * ```
+ * connect():  --c-------#      c: the open connection; #: TransportError (close code, errno, …)
+ * rejected:   --#              an upgrade answered 429 + Retry-After: 30 →
+ *                              TransportError { httpStatus: 429, retryAfterMs: 30000 }
+ * ```
+ *
+ * Everything it reports comes from `ws`'s public surface: `'unexpected-response'` for the HTTP
+ * status and the `Retry-After` and `Date` headers of a rejected upgrade, `'close'` for the code and
+ * reason of a close, and `'error'` with its documented `code` for what went wrong. When ws itself
+ * fails an open connection (a message over `maxPayload`, invalid UTF-8, a protocol violation), the
+ * close code is the one ws sent for that error code (1009, 1007, 1002): ws stops reading after
+ * sending it, so its own `'close'` event can only say 1006.
+ *
+ * @example
+ * const transport = webSocketTransport({
+ *   url: 'wss://api.example.com/ws',
+ *   agent: new HttpsProxyAgent('http://proxy.internal:3128'),
+ * });
+ * const link = connect({ url: 'wss://api.example.com/ws', transport });
+ * // or simply: connect({ url: 'wss://api.example.com/ws', agent: new HttpsProxyAgent('http://proxy.internal:3128') })
+ *
+ * @param options The endpoint and how to reach it.
+ * @returns A `Transport` whose every `connect()` subscription opens one socket.
  */
 export function webSocketTransport(options: WebSocketTransportOptions): Transport {
   const {
@@ -45,6 +85,8 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
     maxPayload = 16 * 1024 * 1024,
     closeTimeout = 1000,
     tls = {},
+    agent,
+    scheduler = asyncScheduler,
   } = options;
   const open = new Set<WebSocket>();
   const idle: Array<() => void> = [];
@@ -57,6 +99,8 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
     new Observable<TransportConnection>((subscriber) => {
       let ws: WebSocket | undefined;
       let lastError: (Error & { code?: string }) | undefined;
+      let rejected: Rejection | undefined;
+      let opened = false;
       let closeCode: number | undefined;
       let closeReason = '';
       const pongs = new Subject<number | undefined>();
@@ -69,10 +113,16 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
           maxPayload,
           closeTimeout,
           perMessageDeflate: false,
+          ...(agent !== undefined ? { agent } : {}),
         } as ClientOptions);
         open.add(socket);
         // Registered before rxjs-websockets sets its handlers, so these run first.
         socket.on('error', (error) => (lastError = error));
+        // With a listener here ws leaves the refused request to us: read the answer, then abort.
+        socket.on('unexpected-response', (_request: ClientRequest, response: IncomingMessage) => {
+          rejected = rejectionOf(response, scheduler.now());
+          socket.terminate();
+        });
         socket.on('close', (code, reason) => {
           closeCode = code;
           closeReason = reason.toString();
@@ -83,9 +133,11 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
         return lifecycleOnly(socket);
       };
 
+      const proxied = agent !== undefined;
       const failure = (fallback: unknown): TransportError => {
-        if (lastError) return describeError(lastError, closeCode);
-        if (closeCode !== undefined) return describeClose(closeCode, closeReason);
+        if (rejected) return describeRejection(rejected, proxied);
+        if (lastError) return describeError(lastError, opened, closeCode, proxied);
+        if (closeCode !== undefined) return describeClose(closeCode, closeReason, proxied);
         return new TransportError(fallback instanceof Error ? fallback.message : String(fallback));
       };
 
@@ -95,6 +147,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
       });
       const subscription = socket$.subscribe({
         next: (getResponses: GetWebSocketResponses) => {
+          opened = true;
           const socket = ws as WebSocket;
           subscriber.next(connection(socket, getResponses, pongs));
         },
@@ -193,26 +246,73 @@ const CLOSE_NAMES: Readonly<Record<number, string>> = {
   1013: 'try again later',
 };
 
-function describeClose(code: number, reason: string): TransportError {
+function describeClose(code: number, reason: string, proxied: boolean): TransportError {
   const name = CLOSE_NAMES[code] ?? 'closed';
   return new TransportError(`connection closed: ${code} ${name}${reason ? ` (${reason})` : ''}`, {
     closeCode: code,
     closeReason: reason,
+    ...(proxied ? { proxied } : {}),
   });
 }
 
-function describeError(error: Error & { code?: string }, closeCode: number | undefined): TransportError {
-  const status = /Unexpected server response: (\d+)/.exec(error.message);
-  if (status) {
-    const httpStatus = Number(status[1]);
-    return new TransportError(`upgrade rejected: HTTP ${httpStatus}`, { httpStatus });
-  }
-  // ws marks protocol errors with the close code it sends (1009 for an oversize message).
-  const statusSymbol = Object.getOwnPropertySymbols(error).find((symbol) => symbol.description === 'status-code');
-  const errorCloseCode = statusSymbol ? (error as unknown as Record<symbol, unknown>)[statusSymbol] : undefined;
-  const code = typeof errorCloseCode === 'number' ? errorCloseCode : closeCode;
-  return new TransportError(error.message || error.name, {
-    ...(error.code !== undefined ? { errno: error.code } : {}),
-    ...(code !== undefined ? { closeCode: code } : {}),
+/** What a refused upgrade said: its status and, if it asked for one, the wait before the next try. */
+interface Rejection {
+  readonly status: number;
+  readonly retryAfterMs: number | undefined;
+}
+
+function rejectionOf(response: IncomingMessage, now: number): Rejection {
+  const header = (name: string): string | undefined => {
+    const value = response.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  return {
+    status: response.statusCode ?? 0,
+    retryAfterMs: retryAfterMs(header('retry-after'), header('date'), now),
+  };
+}
+
+function describeRejection({ status, retryAfterMs }: Rejection, proxied: boolean): TransportError {
+  // 407 only ever comes from a proxy; any other status through a proxy may be the proxy's or the server's.
+  const text =
+    status === 407
+      ? 'proxy refused: HTTP 407 (proxy authentication required)'
+      : `upgrade rejected: HTTP ${status}${proxied ? ' (through the proxy: from the proxy or the server)' : ''}`;
+  return new TransportError(retryAfterMs === undefined ? text : `${text}, retry after ${retryAfterMs} ms`, {
+    httpStatus: status,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    ...(proxied ? { proxied } : {}),
+  });
+}
+
+/**
+ * The close code ws sends when it fails the connection for one of its documented `WS_ERR_*` error
+ * codes (RFC 6455 §7.4.1). Having sent it, ws stops reading, so its `'close'` event says 1006: the
+ * peer's answer is never read. Any other `WS_ERR_*` is a protocol error (1002).
+ */
+const CLOSE_CODE_SENT: Readonly<Record<string, number>> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009,
+  WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH: 1009,
+  WS_ERR_TOO_MANY_BUFFERED_PARTS: 1008,
+  WS_ERR_INVALID_UTF8: 1007,
+};
+
+function describeError(
+  error: Error & { code?: string },
+  opened: boolean,
+  closeCode: number | undefined,
+  proxied: boolean,
+): TransportError {
+  const text = error.message || error.name;
+  const code = error.code;
+  const sent =
+    code === undefined ? undefined : (CLOSE_CODE_SENT[code] ?? (code.startsWith('WS_ERR_') ? 1002 : undefined));
+  // A socket that never opened has no close code worth the name (ws says 1006).
+  const reported = opened ? (sent ?? closeCode) : undefined;
+  // Before the upgrade, the proxy may be the one that failed (refused, unreachable, bad credentials).
+  return new TransportError(proxied && !opened ? `${text} (through the proxy)` : text, {
+    ...(code !== undefined ? { errno: code } : {}),
+    ...(reported !== undefined ? { closeCode: reported } : {}),
+    ...(proxied ? { proxied } : {}),
   });
 }
