@@ -22,7 +22,7 @@ const fast: Partial<ConnectOptions> = {
   initialDelay: 50,
   maxDelay: 200,
   jitter: 'none',
-  minUptime: 0,
+  resetOnSuccess: 0,
   sampleInterval: 50,
   recoveryInterval: 'Infinity',
 };
