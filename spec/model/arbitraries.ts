@@ -134,11 +134,13 @@ export function stamp(signal: UnstampedSignal, at: number): ConnectionSignal {
 
 /** A sequence of signals whose `at` never decreases, starting at or after `start`. */
 export function signalSequence(start: number, maxLength = 40): fc.Arbitrary<ConnectionSignal[]> {
-  return fc.array(fc.tuple(fc.nat({ max: 100_000 }), anyUnstampedSignal), { maxLength }).map((steps) => {
-    let at = start;
-    return steps.map(([gap, signal]) => {
-      at += gap;
-      return stamp(signal, at);
+  return fc
+    .array(fc.tuple(fc.nat({ max: 100_000 }), anyUnstampedSignal), { maxLength, size: 'medium' })
+    .map((steps) => {
+      let at = start;
+      return steps.map(([gap, signal]) => {
+        at += gap;
+        return stamp(signal, at);
+      });
     });
-  });
 }
