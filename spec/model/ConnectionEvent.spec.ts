@@ -1,5 +1,12 @@
 import { ConnectionEvent, ConnectionEventType } from '../../src/index';
-import { ageSeconds, createEvent, isRecent, withError, withLatency, withRetryCount } from '../../src/model/ConnectionEvent';
+import {
+  ageSeconds,
+  createEvent,
+  isRecent,
+  withError,
+  withLatency,
+  withRetryCount,
+} from '../../src/model/ConnectionEvent';
 
 describe('ConnectionEvent', () => {
   describe('createEvent', () => {

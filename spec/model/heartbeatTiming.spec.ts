@@ -1,5 +1,11 @@
 import * as fc from 'fast-check';
-import { HeartbeatFeedback, HeartbeatTiming, HeartbeatTimingConfig, initialHeartbeatTiming, nextHeartbeatTiming } from '../../src/model/heartbeatTiming';
+import {
+  HeartbeatFeedback,
+  HeartbeatTiming,
+  HeartbeatTimingConfig,
+  initialHeartbeatTiming,
+  nextHeartbeatTiming,
+} from '../../src/model/heartbeatTiming';
 import { anyNumber } from './arbitraries';
 
 const config: HeartbeatTimingConfig = {

@@ -1,6 +1,18 @@
 import { Gauge, Registry } from 'prom-client';
 import { BehaviorSubject, SchedulerLike, Subject } from 'rxjs';
-import { ConfigError, Connection, ConnectionEvent, ConnectionEventType as E, ConnectionQuality, ConnectionStats, ConnectionStatus as S, ConnectOptions, LatencySample, connect, overallScore } from '../../src/index';
+import {
+  ConfigError,
+  Connection,
+  ConnectionEvent,
+  ConnectionEventType as E,
+  ConnectionQuality,
+  ConnectionStats,
+  ConnectionStatus as S,
+  ConnectOptions,
+  LatencySample,
+  connect,
+  overallScore,
+} from '../../src/index';
 import { createEvent } from '../../src/model/ConnectionEvent';
 import { connectionEventTypes } from '../../src/model/ConnectionEventType';
 import { initialQuality } from '../../src/model/ConnectionQuality';

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMPTY, Subject, Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ConfigError, Connection, ConnectionEventType as E, ConnectionStatus as S, ConnectOptions, PersistedState, connect } from '../../src/index';
+import {
+  ConfigError,
+  Connection,
+  ConnectionEventType as E,
+  ConnectionStatus as S,
+  ConnectOptions,
+  PersistedState,
+  connect,
+} from '../../src/index';
 import { initialStats } from '../../src/model/ConnectionStats';
 import { parseState } from '../../src/model/PersistedState';
 import { readStateFile } from '../../src/sinks/readStateFile';

@@ -1,6 +1,13 @@
 import { Observable, Subscription, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ConfigError, ConnectionEventType as E, ConnectionStatus as S, ConnectOptions, TransportError, overallScore } from '../../src/index';
+import {
+  ConfigError,
+  ConnectionEventType as E,
+  ConnectionStatus as S,
+  ConnectOptions,
+  TransportError,
+  overallScore,
+} from '../../src/index';
 import { ConnectionBudget } from '../../src/model/connectionBudget';
 import { tradeGate } from '../../src/sinks/tradeGate';
 import { ConnectionPool, PoolEvent, PoolLinks, PoolQuality, connectPool } from '../../src/streams/connectPool';
