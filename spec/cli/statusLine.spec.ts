@@ -21,7 +21,8 @@ describe('statusLine', () => {
         gate: { open: false, reason: 'Reconnecting', since: 0 },
         now: 1800,
       }),
-    ).toBe('◌ 重连中 (Reconnecting) │ 评分 100.0 │ 延迟 — │ 尝试 2/5 │ 下次重试 3秒 │ 交易 关闭 (Reconnecting)');
+      // Was 评分 100.0: an unmeasured link's latency part scores 0 (issue 11 item 12), hence 70 beside 延迟 —.
+    ).toBe('◌ 重连中 (Reconnecting) │ 评分 70.0 │ 延迟 — │ 尝试 2/5 │ 下次重试 3秒 │ 交易 关闭 (Reconnecting)');
   });
 
   it('should show an unlimited budget as ∞', () => {

@@ -1,29 +1,36 @@
 import * as fc from 'fast-check';
+import { ConnectionQuality, isGood, isPoor, overallScore, qualityWarnings } from '../../src/index';
 import {
-  ConnectionQuality,
-  qualityThresholdsOf,
-  isGood,
-  isPoor,
-  latencyScore,
-  overallScore,
-  qualityWarnings,
-} from '../../src/index';
-import {
+  QualityThresholds,
   defaultQualityThresholds,
   initialQuality,
   recordDisconnect,
   recordError,
   recordHeartbeatOutcome,
   recordSuccess,
+  resetLatency,
   updateLatency,
   updateThroughput,
   updateUptime,
 } from '../../src/model/ConnectionQuality';
-import { resetLatency } from '../../src/model/ConnectionQuality';
+import { defaultConfig } from '../../src/model/LifelineConfig';
 import { validQuality } from './arbitraries';
 
 const quality = (figures: Partial<ConnectionQuality>): ConnectionQuality =>
   Object.freeze({ ...initialQuality, ...figures });
+
+/**
+ * A link measured at 0 ms: every figure perfect. Since issue 11 item 12 an unmeasured link scores 0
+ * for latency and is never good, so the cases about the other figures start from a measured one.
+ */
+const measured = (figures: Partial<ConnectionQuality>): ConnectionQuality =>
+  quality({ averageLatencyMs: 0, latencySamples: 1, ...figures });
+
+/**
+ * The latency part of the score (no longer exported): with every other figure perfect the score is
+ * 0.3 × latencyScore + 70.
+ */
+const latencyScore = (averageLatencyMs: number): number => (overallScore(measured({ averageLatencyMs })) - 70) / 0.3;
 
 describe('ConnectionQuality', () => {
   it('should start with no latency measured, nothing lost, fully stable and 100 % up', () => {
@@ -130,6 +137,12 @@ describe('ConnectionQuality', () => {
       const before = quality({ dataThroughput: 12 });
       expect(updateThroughput(before, rate)).toBe(before);
     });
+
+    it('should return the same quality when the rate does not move the average', () => {
+      expect(updateThroughput(initialQuality, 0)).toBe(initialQuality);
+      const steady = quality({ dataThroughput: 12 });
+      expect(updateThroughput(steady, 12)).toBe(steady);
+    });
   });
 
   describe('updateUptime', () => {
@@ -166,11 +179,21 @@ describe('ConnectionQuality', () => {
     it('should be 52.63 at 1000 ms', () => {
       expect(latencyScore(1000)).toBeCloseTo(52.6316, 4);
     });
+
+    it('should be 0 while nothing is measured, whatever the average says (a link never seen is not good)', () => {
+      expect(overallScore(quality({ averageLatencyMs: 0, latencySamples: 0 }))).toBe(70);
+      expect(overallScore(quality({ averageLatencyMs: 0, latencySamples: 1 }))).toBe(100);
+    });
   });
 
   describe('overallScore', () => {
-    it('should be 100 for a fresh link', () => {
-      expect(overallScore(initialQuality)).toBe(100);
+    // Was 100: issue 11 item 12 gives an unmeasured link 0 for latency, so a fresh link scores 70.
+    it('should be 70 for a fresh link, whose latency is not measured yet', () => {
+      expect(overallScore(initialQuality)).toBe(70);
+    });
+
+    it('should be 100 for a measured link with every figure perfect', () => {
+      expect(overallScore(measured({}))).toBe(100);
     });
 
     it('should weight latency 30 %, loss 20 %, stability 20 %, errors 20 % and uptime 10 %', () => {
@@ -250,9 +273,9 @@ describe('ConnectionQuality', () => {
   });
 
   describe('isGood and isPoor', () => {
-    // 0.3 × 100 + 20 + 0.2 × 0 + 20 + 0.1 × 0 = 70 exactly.
-    const exactly70 = quality({ connectionStability: 0, uptimePercentage: 0 });
-    const justUnder70 = quality({ connectionStability: 0, uptimePercentage: 0, errorRate: 0.001 });
+    // 0.3 × 100 + 20 + 0.2 × 0 + 20 + 0.1 × 0 = 70 exactly (measured: see `measured`).
+    const exactly70 = measured({ connectionStability: 0, uptimePercentage: 0 });
+    const justUnder70 = measured({ connectionStability: 0, uptimePercentage: 0, errorRate: 0.001 });
 
     it('should score the boundary link exactly 70', () => {
       expect(overallScore(exactly70)).toBe(70);
@@ -277,24 +300,37 @@ describe('ConnectionQuality', () => {
     });
 
     it('should be poor when the error-rate warning holds even if the score is good', () => {
-      const flaky = quality({ errorRate: 0.1 });
+      const flaky = measured({ errorRate: 0.1 });
       expect(isGood(flaky)).toBe(true);
       expect(isPoor(flaky)).toBe(true);
     });
 
     it('should judge against a custom threshold', () => {
       const thresholds = { ...defaultQualityThresholds, qualityThreshold: 90 };
-      const fair = quality({ connectionStability: 60 }); // 30 + 20 + 12 + 20 + 10 = 92
+      const fair = measured({ connectionStability: 60 }); // 30 + 20 + 12 + 20 + 10 = 92
       expect(isGood(fair, thresholds)).toBe(true);
-      expect(isGood(quality({ connectionStability: 40 }), thresholds)).toBe(false); // 88
-      expect(isPoor(quality({ connectionStability: 40 }), thresholds)).toBe(true);
+      expect(isGood(measured({ connectionStability: 40 }), thresholds)).toBe(false); // 88
+      expect(isPoor(measured({ connectionStability: 40 }), thresholds)).toBe(true);
     });
 
-    it('should be poor exactly when not good, unless a warning holds (property)', () => {
+    it('should never call an unmeasured link good, however well its other figures score', () => {
+      expect(isGood(initialQuality)).toBe(false);
+      expect(isGood(initialQuality, { ...defaultQualityThresholds, qualityThreshold: 0 })).toBe(false);
+    });
+
+    it('should not call an unmeasured link poor for the missing figure, only for a warning', () => {
+      expect(isPoor(initialQuality)).toBe(false);
+      expect(isPoor(quality({ connectionStability: 0, uptimePercentage: 0 }))).toBe(false); // scores 40
+      expect(isPoor(quality({ errorRate: 0.1 }))).toBe(true);
+    });
+
+    // An unmeasured link with no warning is now neither good nor poor (issue 11 item 12), hence the middle case.
+    it('should be poor exactly when not good, unless a warning holds or nothing is measured (property)', () => {
       fc.assert(
         fc.property(validQuality, (q) => {
-          if (qualityWarnings(q).length === 0) expect(isPoor(q)).toBe(!isGood(q));
-          else expect(isPoor(q)).toBe(true);
+          if (qualityWarnings(q).length > 0) expect(isPoor(q)).toBe(true);
+          else if (q.latencySamples === 0) expect([isGood(q), isPoor(q)]).toEqual([false, false]);
+          else expect(isPoor(q)).toBe(!isGood(q));
         }),
       );
     });
@@ -315,13 +351,24 @@ describe('ConnectionQuality', () => {
   });
 });
 
-describe('qualityThresholdsOf', () => {
-  it('should take the thresholds from a config, and the defaults without one', () => {
-    expect(qualityThresholdsOf({ qualityThreshold: 80, latencyWarning: 250, errorRateWarning: 0.05 })).toEqual({
+// qualityThresholdsOf is gone: the thresholds carry the config's own field names, so a config is one.
+describe('QualityThresholds', () => {
+  it('should be met by a config as it is, with the same defaults', () => {
+    const config: QualityThresholds = {
+      ...defaultConfig,
       qualityThreshold: 80,
       latencyWarning: 250,
       errorRateWarning: 0.05,
-    });
-    expect(qualityThresholdsOf(undefined)).toBe(defaultQualityThresholds);
+    };
+    expect(qualityWarnings(measured({ averageLatencyMs: 250, errorRate: 0.05 }), config)).toEqual([
+      'latency',
+      'errorRate',
+    ]);
+    expect(isGood(measured({ connectionStability: 50 }), config)).toBe(true); // 90
+    expect({
+      qualityThreshold: defaultConfig.qualityThreshold,
+      latencyWarning: defaultConfig.latencyWarning,
+      errorRateWarning: defaultConfig.errorRateWarning,
+    }).toEqual(defaultQualityThresholds);
   });
 });

@@ -1,23 +1,26 @@
-import { initialLinkState, nextLinkState } from '../../src/index';
 import { connectionEventTypes } from '../../src/model/ConnectionEventType';
-import { initialQuality } from '../../src/model/ConnectionQuality';
-import { ConnectionSignal } from '../../src/model/ConnectionSignal';
+import { defaultQualityThresholds } from '../../src/model/ConnectionQuality';
+import { ConnectionSignal, ConnectionSignalType } from '../../src/model/ConnectionSignal';
+import { initialConnectionState, nextConnectionState } from '../../src/model/ConnectionState';
 import { initialStats, updateStats } from '../../src/model/ConnectionStats';
+import { initialLinkModel, nextLinkModel } from '../../src/model/LinkModel';
 import { linkEvents } from '../../src/model/linkEvents';
-import { ConnectionSignalType } from '../../src/model/ConnectionSignal';
 
 // One signal of every type; the Record type makes the compiler fail if a type is added or removed.
 const examples: Record<ConnectionSignalType, ConnectionSignal> = {
-  connecting: { type: 'connecting', at: 1_000, attempt: 1, maxAttempts: 5 },
-  open: { type: 'open', at: 1_000, attempt: 1 },
+  connecting: { type: 'connecting', at: 1_000, attempt: 1, maxAttempts: 5, reconnect: true },
+  open: { type: 'open', at: 1_000, attempt: 1, reconnect: true },
   disconnected: { type: 'disconnected', at: 1_000, reason: 'reset', code: 1006 },
-  connectFailed: { type: 'connectFailed', at: 1_000, attempt: 1, error: 'ECONNREFUSED' },
+  connectFailed: { type: 'connectFailed', at: 1_000, attempt: 1, error: 'ECONNREFUSED', reconnect: true },
   retryScheduled: { type: 'retryScheduled', at: 1_000, attempt: 2, maxAttempts: 5, delayMs: 4_000 },
   failed: { type: 'failed', at: 1_000, attempts: 5, error: 'ECONNREFUSED' },
   heartbeatTimeout: { type: 'heartbeatTimeout', at: 1_000, silentMs: 61_000, timeoutMs: 60_000 },
   error: { type: 'error', at: 1_000, message: 'bad frame' },
   dataResumed: { type: 'dataResumed', at: 1_000, silentMs: 30_000, afterOpen: false },
-  quality: { type: 'quality', at: 1_000, quality: initialQuality, score: 40, poor: true, warnings: ['latency'] },
+  roundTrip: { type: 'roundTrip', at: 1_000, source: 'heartbeat', latencyMs: 1_500 },
+  pingLost: { type: 'pingLost', at: 1_000 },
+  checkFailed: { type: 'checkFailed', at: 1_000, error: 'probe timed out', initial: false },
+  throughput: { type: 'throughput', at: 1_000, messagesPerSecond: 40 },
   closed: { type: 'closed', at: 1_000 },
   budgetWait: { type: 'budgetWait', at: 1_000, waitMs: 2_000 },
   failover: { type: 'failover', at: 1_000, from: 'wss://a.example/ws', to: 'wss://b.example/ws', reason: 'refused' },
@@ -34,7 +37,8 @@ const examples: Record<ConnectionSignalType, ConnectionSignal> = {
 };
 
 describe('ConnectionSignal', () => {
-  it('should have exactly the sixteen signal types the engine reports', () => {
+  // The 'quality' signal is gone (no feedback loop); four measurement signals feed the one fold instead.
+  it('should have exactly the nineteen signal types the engine reports', () => {
     expect(Object.keys(examples).sort()).toEqual(
       [
         'connecting',
@@ -46,7 +50,10 @@ describe('ConnectionSignal', () => {
         'heartbeatTimeout',
         'error',
         'dataResumed',
-        'quality',
+        'roundTrip',
+        'pingLost',
+        'checkFailed',
+        'throughput',
         'closed',
         'budgetWait',
         'failover',
@@ -58,10 +65,12 @@ describe('ConnectionSignal', () => {
   });
 
   describe.each(Object.values(examples))('$type', (signal) => {
-    const connected = nextLinkState(initialLinkState(0), { type: 'open', at: 500, attempt: 0 });
+    const open: ConnectionSignal = { type: 'open', at: 500, attempt: 0, reconnect: false };
+    const connected = nextConnectionState(initialConnectionState(0, 5), open);
+    const connectedModel = nextLinkModel(initialLinkModel(0, 5), open, defaultQualityThresholds);
 
     it('should be accepted by the status reducer, which stamps any change with its time', () => {
-      const next = nextLinkState(connected, signal);
+      const next = nextConnectionState(connected, signal);
       expect(next.since === connected.since || next.since === signal.at).toBe(true);
     });
 
@@ -70,8 +79,15 @@ describe('ConnectionSignal', () => {
       expect(stats.connectionStartTime).toBe(0);
     });
 
+    it('should be accepted by the fold, which stamps any status change with its time', () => {
+      const next = nextLinkModel(connectedModel, signal, defaultQualityThresholds);
+      expect(next.state.since === connectedModel.state.since || next.state.since === signal.at).toBe(true);
+      expect(next.stats.connectionStartTime).toBe(0);
+    });
+
     it('should yield only known events stamped with its time', () => {
-      for (const event of linkEvents(connected, signal, nextLinkState(connected, signal))) {
+      const next = nextLinkModel(connectedModel, signal, defaultQualityThresholds);
+      for (const event of linkEvents(connectedModel, signal, next, defaultQualityThresholds)) {
         expect(connectionEventTypes).toContain(event.type);
         expect(event.timestamp).toBe(signal.at);
       }

@@ -1,6 +1,5 @@
 import * as fc from 'fast-check';
 import { ConnectionStats, reconnectSuccessRate, totalDowntime, uptimePercentage } from '../../src/index';
-import { initialQuality } from '../../src/model/ConnectionQuality';
 import { ConnectionSignal } from '../../src/model/ConnectionSignal';
 import { initialStats, updateStats } from '../../src/model/ConnectionStats';
 import { signalSequence } from './arbitraries';
@@ -23,8 +22,8 @@ describe('ConnectionStats', () => {
 
   it('should not count the first connection as a reconnect', () => {
     const stats = run(0, [
-      { type: 'connecting', at: 0, attempt: 0, maxAttempts: 5 },
-      { type: 'open', at: 300, attempt: 0 },
+      { type: 'connecting', at: 0, attempt: 0, maxAttempts: 5, reconnect: false },
+      { type: 'open', at: 300, attempt: 0, reconnect: false },
     ]);
     expect(stats.totalConnections).toBe(1);
     expect(stats.totalReconnectAttempts).toBe(0);
@@ -33,12 +32,13 @@ describe('ConnectionStats', () => {
     expect(stats.closedDowntime).toBe(300);
   });
 
+  // The engine marks every attempt but the handle's very first as a reconnect (no inference from the attempt).
   it('should count retries of a failing first connection as reconnect attempts', () => {
     const stats = run(0, [
-      { type: 'connecting', at: 0, attempt: 0, maxAttempts: 5 },
-      { type: 'connectFailed', at: 10, attempt: 0, error: 'refused' },
-      { type: 'connecting', at: 2_010, attempt: 1, maxAttempts: 5 },
-      { type: 'open', at: 2_050, attempt: 1 },
+      { type: 'connecting', at: 0, attempt: 0, maxAttempts: 5, reconnect: false },
+      { type: 'connectFailed', at: 10, attempt: 0, error: 'refused', reconnect: false },
+      { type: 'connecting', at: 2_010, attempt: 1, maxAttempts: 5, reconnect: true },
+      { type: 'open', at: 2_050, attempt: 1, reconnect: true },
     ]);
     expect(stats.totalReconnectAttempts).toBe(1);
     expect(stats.successfulReconnects).toBe(1);
@@ -47,14 +47,14 @@ describe('ConnectionStats', () => {
 
   it('should count a lost link, every reconnect attempt and every successful one', () => {
     const stats = run(0, [
-      { type: 'open', at: 0, attempt: 0 },
+      { type: 'open', at: 0, attempt: 0, reconnect: false },
       { type: 'disconnected', at: 10_000, reason: 'reset' },
-      { type: 'connecting', at: 10_000, attempt: 0, maxAttempts: 5 },
-      { type: 'connectFailed', at: 10_100, attempt: 0, error: 'refused' },
-      { type: 'connecting', at: 12_100, attempt: 1, maxAttempts: 5 },
-      { type: 'connectFailed', at: 12_200, attempt: 1, error: 'refused' },
-      { type: 'connecting', at: 16_200, attempt: 2, maxAttempts: 5 },
-      { type: 'open', at: 16_300, attempt: 2 },
+      { type: 'connecting', at: 10_000, attempt: 0, maxAttempts: 5, reconnect: true },
+      { type: 'connectFailed', at: 10_100, attempt: 0, error: 'refused', reconnect: true },
+      { type: 'connecting', at: 12_100, attempt: 1, maxAttempts: 5, reconnect: true },
+      { type: 'connectFailed', at: 12_200, attempt: 1, error: 'refused', reconnect: true },
+      { type: 'connecting', at: 16_200, attempt: 2, maxAttempts: 5, reconnect: true },
+      { type: 'open', at: 16_300, attempt: 2, reconnect: true },
     ]);
     expect(stats).toMatchObject({
       totalConnections: 2,
@@ -92,7 +92,7 @@ describe('ConnectionStats', () => {
     const beforeOpen = updateStats(initialStats(0), { type: 'disconnected', at: 5, reason: 'x' });
     expect(beforeOpen.totalDisconnections).toBe(0);
     const twice = run(0, [
-      { type: 'open', at: 0, attempt: 0 },
+      { type: 'open', at: 0, attempt: 0, reconnect: false },
       { type: 'disconnected', at: 100, reason: 'a' },
       { type: 'disconnected', at: 200, reason: 'b' },
     ]);
@@ -103,9 +103,9 @@ describe('ConnectionStats', () => {
 
   describe('downtime', () => {
     const stats = run(0, [
-      { type: 'open', at: 1_000, attempt: 0 },
+      { type: 'open', at: 1_000, attempt: 0, reconnect: false },
       { type: 'disconnected', at: 5_000, reason: 'reset' },
-      { type: 'open', at: 7_000, attempt: 1 },
+      { type: 'open', at: 7_000, attempt: 1, reconnect: true },
       { type: 'disconnected', at: 9_000, reason: 'reset' },
     ]);
 
@@ -124,14 +124,14 @@ describe('ConnectionStats', () => {
     });
 
     it('should not grow while the link is open', () => {
-      const open = updateStats(stats, { type: 'open', at: 10_000, attempt: 1 });
+      const open = updateStats(stats, { type: 'open', at: 10_000, attempt: 1, reconnect: true });
       expect(totalDowntime(open, 10_000)).toBe(4_000);
       expect(totalDowntime(open, 50_000)).toBe(4_000);
       expect(uptimePercentage(open, 50_000)).toBeCloseTo(92, 10);
     });
 
     it('should start counting when the application closes an open link, without counting a disconnection', () => {
-      const open = run(0, [{ type: 'open', at: 0, attempt: 0 }]);
+      const open = run(0, [{ type: 'open', at: 0, attempt: 0, reconnect: false }]);
       const closed = updateStats(open, { type: 'closed', at: 1_000 });
       expect(closed.totalDisconnections).toBe(0);
       expect(closed.downSince).toBe(1_000);
@@ -161,13 +161,22 @@ describe('ConnectionStats', () => {
   });
 
   it.each<ConnectionSignal>([
-    { type: 'connectFailed', at: 1, attempt: 0, error: 'x' },
+    { type: 'connectFailed', at: 1, attempt: 0, error: 'x', reconnect: false },
     { type: 'retryScheduled', at: 1, attempt: 1, maxAttempts: 5, delayMs: 2000 },
     { type: 'failed', at: 1, attempts: 5, error: 'x' },
     { type: 'heartbeatTimeout', at: 1, silentMs: 60_000, timeoutMs: 60_000 },
     { type: 'error', at: 1, message: 'x' },
     { type: 'dataResumed', at: 1, silentMs: 10, afterOpen: true },
-    { type: 'quality', at: 1, quality: initialQuality, score: 100, poor: false, warnings: [] },
+    // The 'quality' signal is gone; the measurement signals that replace it count nothing either.
+    { type: 'roundTrip', at: 1, source: 'heartbeat', latencyMs: 40 },
+    { type: 'pingLost', at: 1 },
+    { type: 'checkFailed', at: 1, error: 'x', initial: false },
+    { type: 'throughput', at: 1, messagesPerSecond: 10 },
+    { type: 'budgetWait', at: 1, waitMs: 1_000 },
+    { type: 'failover', at: 1, from: 'wss://a.example/ws', to: 'wss://b.example/ws', reason: 'x' },
+    { type: 'feedStale', at: 1, feed: 'trades', silentMs: 30_000, resubscribed: false },
+    { type: 'feedResumed', at: 1, feed: 'trades', silentMs: 30_000 },
+    { type: 'forecast', at: 1, currentMs: 400, projectedMs: 1_200, slopeMsPerSecond: 13, horizonMs: 60_000 },
   ])('should ignore a $type signal', (signal) => {
     const stats = initialStats(0);
     expect(updateStats(stats, signal)).toBe(stats);

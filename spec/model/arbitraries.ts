@@ -40,31 +40,46 @@ export type UnstampedSignal = Unstamped<ConnectionSignal>;
 const attempt = fc.nat({ max: 8 });
 const maxAttempts = fc.oneof(fc.integer({ min: 0, max: 8 }), fc.constant(Infinity));
 
-/** Every signal type, without its timestamp. */
+/** A round-trip time: mostly realistic (either side of the 1000 ms warning), sometimes any number at all. */
+const latencyMs = fc.oneof(fc.integer({ min: 0, max: 3_000 }), anyNumber);
+const url = fc.constantFrom('wss://a.example/ws', 'wss://b.example/ws', 'not a url');
+
+/**
+ * Every signal type, without its timestamp. `reconnect` is always present where the engine always
+ * says it; the measurement signals (roundTrip, pingLost, checkFailed, throughput) move the quality,
+ * so sequences of them turn it poor and good again.
+ */
 export const anyUnstampedSignal: fc.Arbitrary<UnstampedSignal> = fc.oneof(
   fc.record(
-    { type: fc.constant('connecting' as const), attempt, maxAttempts, reconnect: fc.boolean() },
-    { requiredKeys: ['type', 'attempt', 'maxAttempts'] },
+    { type: fc.constant('connecting' as const), attempt, maxAttempts, reconnect: fc.boolean(), endpoint: url },
+    { requiredKeys: ['type', 'attempt', 'maxAttempts', 'reconnect'] },
   ),
+  fc.record({ type: fc.constant('open' as const), attempt, reconnect: fc.boolean() }),
   fc.record(
-    { type: fc.constant('open' as const), attempt, reconnect: fc.boolean() },
-    { requiredKeys: ['type', 'attempt'] },
-  ),
-  fc.record(
-    { type: fc.constant('disconnected' as const), reason: fc.string(), code: fc.integer({ min: 1000, max: 4999 }) },
+    {
+      type: fc.constant('disconnected' as const),
+      reason: fc.string(),
+      code: fc.integer({ min: 1000, max: 4999 }),
+      requested: fc.boolean(),
+    },
     { requiredKeys: ['type', 'reason'] },
   ),
-  fc.record(
-    { type: fc.constant('connectFailed' as const), attempt, error: fc.string(), reconnect: fc.boolean() },
-    { requiredKeys: ['type', 'attempt', 'error'] },
-  ),
+  fc.record({ type: fc.constant('connectFailed' as const), attempt, error: fc.string(), reconnect: fc.boolean() }),
   fc.record({
     type: fc.constant('retryScheduled' as const),
     attempt,
     maxAttempts,
     delayMs: fc.nat({ max: 120_000 }),
   }),
-  fc.record({ type: fc.constant('failed' as const), attempts: attempt, error: fc.string() }),
+  fc.record(
+    {
+      type: fc.constant('failed' as const),
+      attempts: attempt,
+      error: fc.string(),
+      recoveryInMs: fc.nat({ max: 600_000 }),
+    },
+    { requiredKeys: ['type', 'attempts', 'error'] },
+  ),
   fc.record({
     type: fc.constant('heartbeatTimeout' as const),
     silentMs: fc.nat({ max: 300_000 }),
@@ -72,17 +87,43 @@ export const anyUnstampedSignal: fc.Arbitrary<UnstampedSignal> = fc.oneof(
   }),
   fc.record({ type: fc.constant('error' as const), message: fc.string() }),
   fc.record({ type: fc.constant('dataResumed' as const), silentMs: fc.nat({ max: 300_000 }), afterOpen: fc.boolean() }),
-  fc.record(
-    {
-      type: fc.constant('quality' as const),
-      quality: validQuality,
-      score: fc.double({ min: 0, max: 100, noNaN: true }),
-      poor: fc.boolean(),
-      warnings: fc.subarray(['latency', 'errorRate']),
-      predicted: fc.boolean(),
-    },
-    { requiredKeys: ['type', 'quality', 'score', 'poor', 'warnings'] },
-  ),
+  fc.record({ type: fc.constant('budgetWait' as const), waitMs: fc.nat({ max: 120_000 }) }),
+  fc.record({ type: fc.constant('failover' as const), from: url, to: url, reason: fc.string() }),
+  fc.record({
+    type: fc.constant('feedStale' as const),
+    feed: fc.string(),
+    silentMs: fc.nat({ max: 300_000 }),
+    resubscribed: fc.boolean(),
+  }),
+  fc.record({ type: fc.constant('feedResumed' as const), feed: fc.string(), silentMs: fc.nat({ max: 300_000 }) }),
+  fc.record({
+    type: fc.constant('forecast' as const),
+    currentMs: fc.nat({ max: 3_000 }),
+    projectedMs: fc.nat({ max: 10_000 }),
+    slopeMsPerSecond: fc.double({ min: 0, max: 1_000, noNaN: true }),
+    horizonMs: fc.nat({ max: 600_000 }),
+  }),
+  // Measurements are the most frequent signals on a live link: weighted so sequences flip the quality.
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      type: fc.constant('roundTrip' as const),
+      source: fc.constantFrom('heartbeat' as const, 'probe' as const),
+      latencyMs,
+    }),
+  },
+  { weight: 3, arbitrary: fc.constant({ type: 'pingLost' as const }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ type: fc.constant('checkFailed' as const), error: fc.string(), initial: fc.boolean() }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      type: fc.constant('throughput' as const),
+      messagesPerSecond: fc.oneof(fc.nat({ max: 5_000 }), anyNumber),
+    }),
+  },
   fc.constant({ type: 'closed' as const }),
 );
 
@@ -93,11 +134,13 @@ export function stamp(signal: UnstampedSignal, at: number): ConnectionSignal {
 
 /** A sequence of signals whose `at` never decreases, starting at or after `start`. */
 export function signalSequence(start: number, maxLength = 40): fc.Arbitrary<ConnectionSignal[]> {
-  return fc.array(fc.tuple(fc.nat({ max: 100_000 }), anyUnstampedSignal), { maxLength }).map((steps) => {
-    let at = start;
-    return steps.map(([gap, signal]) => {
-      at += gap;
-      return stamp(signal, at);
+  return fc
+    .array(fc.tuple(fc.nat({ max: 100_000 }), anyUnstampedSignal), { maxLength, size: 'medium' })
+    .map((steps) => {
+      let at = start;
+      return steps.map(([gap, signal]) => {
+        at += gap;
+        return stamp(signal, at);
+      });
     });
-  });
 }

@@ -3,11 +3,14 @@ import { createEvent } from '../../src/model/ConnectionEvent';
 import { initialQuality } from '../../src/model/ConnectionQuality';
 import { initialStats } from '../../src/model/ConnectionStats';
 
-/** A quality that scores 100: the gate's "good". */
-export const goodQuality: ConnectionQuality = initialQuality;
+/**
+ * A quality that scores 100: the gate's "good". Measured (one 0 ms round trip): a link never seen
+ * is not good, so `initialQuality` no longer is (issue 11 item 12).
+ */
+export const goodQuality: ConnectionQuality = { ...initialQuality, latencySamples: 1 };
 
-/** A quality that scores 60 (every check failing, stability gone): not good. */
-export const poorQuality: ConnectionQuality = { ...initialQuality, errorRate: 1, connectionStability: 0 };
+/** A measured quality that scores 60 (every check failing, stability gone): not good. */
+export const poorQuality: ConnectionQuality = { ...goodQuality, errorRate: 1, connectionStability: 0 };
 
 /** The seed's report figures: score 85.2, 45 ms, 92.1 % stable, 2.3 % errors. */
 export const seedQuality: ConnectionQuality = {

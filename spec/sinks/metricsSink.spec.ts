@@ -114,7 +114,8 @@ describe('metricsSink', () => {
     it('should expose the score and the figures, ratios in 0–1 and times in seconds', async () => {
       const { source, scrape } = start();
       let m = await scrape();
-      expect(m.value('lifeline_quality_score')).toBe(100);
+      // Was 100: a link never seen is not good (issue 11 item 12), so its latency part scores 0 until measured.
+      expect(m.value('lifeline_quality_score')).toBe(70);
       // No latency measured yet: no average either, rather than a misleading 0.
       expect(m.value('lifeline_latency_average_seconds')).toBeUndefined();
       const quality: ConnectionQuality = {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestScheduler } from 'rxjs/testing';
-import { ConnectionEventType as E, connect } from '../../src/index';
+import { ConnectionEvent, ConnectionEventType as E, connect } from '../../src/index';
 import { serializeState } from '../../src/model/PersistedState';
 import { readStateFile } from '../../src/sinks/readStateFile';
 import { MarbleTransport } from '../../src/testing';
@@ -81,6 +81,7 @@ describe('readStateFile', () => {
       prepare();
       const restore = readStateFile(path);
       const testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+      // The handle's recentEvents() is gone from the API: snapshot().recentEvents is the same list.
       let events: readonly ConnectionEvent[] = [];
       let totalConnections = -1;
       testScheduler.run(({ cold }) => {

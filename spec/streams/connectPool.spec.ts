@@ -146,8 +146,9 @@ describe('connectPool', () => {
           expect(quality.averageLatencyMs).toBe(links.user.quality.averageLatencyMs);
         });
       });
-      // Both start perfect (a tie goes to the first named); user's 900 ms round trips make it the worst.
-      expect(qualities[0]?.[1]).toMatchObject({ name: 'market', score: 100 });
+      // Both start alike (a tie goes to the first named); user's 900 ms round trips make it the worst.
+      // Was score 100: before its first pong a link is not measured, and its latency part scores 0 (issue 11 item 12).
+      expect(qualities[0]?.[1]).toMatchObject({ name: 'market', score: 70 });
       const last = qualities[qualities.length - 1]?.[1] as PoolQuality;
       expect(last).toMatchObject({ name: 'user', averageLatencyMs: 900 });
       expect(last.score).toBeCloseTo(overallScore(last), 10);
@@ -159,7 +160,8 @@ describe('connectPool', () => {
         const user = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
         const pool = start({ market: link(market), user: link(user) }, 1000);
         const names = pool.quality$.pipe(map((q) => `${q.name}:${q.score}`));
-        expectObservable(names, '500ms ^').toBe('500ms a 499ms |', { a: 'market:100' });
+        // Was market:100: no pong yet within the first second (30 s heartbeat), so not measured: 70 (issue 11 item 12).
+        expectObservable(names, '500ms ^').toBe('500ms a 499ms |', { a: 'market:70' });
       });
     });
 
@@ -214,6 +216,9 @@ describe('connectPool', () => {
       let reasons: Array<[number, string]> = [];
       let risks: Array<[number, string]> = [];
       testScheduler.run(({ cold }) => {
+        // A link is good only once measured (issue 11 item 12): pings every 200 ms, so the first pong
+        // (5 ms) comes 205 ms after each open.
+        const measured = { heartbeatInterval: '200ms', heartbeatTimeout: '1s', adaptiveHeartbeat: false };
         const market = new MarbleTransport(testScheduler, [cold('-o', frames)], { autoPongMs: 5 });
         // user: open at 1, dropped at 2000; the retry at 3000 is refused: Failed at 3001;
         // the recovery try at 13001 opens at 13002.
@@ -224,8 +229,8 @@ describe('connectPool', () => {
         );
         const pool = start(
           {
-            market: link(market),
-            user: link(user, { maxAttempts: 1, initialDelay: 1000, recoveryInterval: '10s' }),
+            market: link(market, measured),
+            user: link(user, { ...measured, maxAttempts: 1, initialDelay: 1000, recoveryInterval: '10s' }),
           },
           20_000,
         );
@@ -233,20 +238,24 @@ describe('connectPool', () => {
         reasons = record(gate.gate$.pipe(map((state) => (state.open ? 'open' : state.reason))));
         risks = record(gate.riskEvents$.pipe(map((risk) => risk.type)));
       });
+      // Was settling at 1 and 13_002 (open 500 ms later): the gate now waits for the first pong after
+      // each open, a link never seen not being good (issue 11 item 12), and settles from there.
       expect(reasons).toEqual([
         [0, 'Connecting'],
-        [1, 'settling'],
-        [501, 'open'],
+        [1, 'quality'],
+        [206, 'settling'],
+        [706, 'open'],
         // user drops at 2000: Disconnected, Reconnecting — the gate only closes on Failed.
         [3001, 'Failed'],
         [13_001, 'Reconnecting'],
-        [13_002, 'settling'],
-        [13_502, 'open'],
+        [13_002, 'quality'],
+        [13_207, 'settling'],
+        [13_707, 'open'],
         [20_000, 'closed'],
       ]);
       expect(risks).toEqual([
         [3001, 'tradingPaused'],
-        [13_502, 'tradingResumed'],
+        [13_707, 'tradingResumed'],
         [20_000, 'tradingPaused'], // the pool closed
       ]);
     });
