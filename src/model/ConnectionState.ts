@@ -45,6 +45,18 @@ export function initialConnectionState(now: number, maxAttempts: number): Connec
  */
 export function nextConnectionState(state: ConnectionState, signal: ConnectionSignal): ConnectionState {
   if (state.closedByApp) return state;
+  const next = step(state, signal);
+  // A signal that moves nothing (a repeated failover, a disconnect while already down) keeps the
+  // state itself, so the model and every selection of it stay unchanged too.
+  return next === state || !sameFields(next, state) ? next : state;
+}
+
+function sameFields(a: ConnectionState, b: ConnectionState): boolean {
+  const keys = Object.keys(a) as (keyof ConnectionState)[];
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
+function step(state: ConnectionState, signal: ConnectionSignal): ConnectionState {
   switch (signal.type) {
     case 'connecting':
       return to(

@@ -52,7 +52,9 @@ export function nextLinkModel(model: LinkModel, signal: ConnectionSignal, thresh
     measured === model.quality && uptime === measured.uptimePercentage
       ? measured
       : { ...measured, uptimePercentage: uptime };
-  return { state: judgeQuality(state, isPoor(quality, thresholds), signal.at), quality, stats };
+  const judged = judgeQuality(state, isPoor(quality, thresholds), signal.at);
+  if (judged === model.state && quality === model.quality && stats === model.stats) return model;
+  return { state: judged, quality, stats };
 }
 
 /** What a signal measured, as the quality reducer's input; undefined when it measured nothing. */

@@ -26,8 +26,8 @@ interface Selection {
  *
  * ```
  * dispatch:  -o----r----d--      (open, a round trip, disconnected)
- * status$:   c-C-------D--       (select(m => m.state.status): distinct, current value on subscribe)
- * events$:   --C-------D--       (derived from each transition by linkEvents)
+ * status$:   cC---------D-       (select(m => m.state.status): distinct, current value on subscribe)
+ * events$:   -C---------D-       (derived from each transition by linkEvents)
  * ```
  *
  * Selections are hand-rolled rather than `map` + `distinctUntilChanged` + `shareReplay` over a
