@@ -16,7 +16,7 @@
 import { EMPTY, Subject, Subscription, filter, firstValueFrom, map, mergeMap, switchMap, timer } from 'rxjs';
 import { Connection, Duration, connect, parseDuration } from '../src/index';
 import { httpProbe } from '../src/cli/httpProbe';
-import { startMockExchange } from '../src/cli/mockExchange';
+import { startMockExchange } from '../src/testing';
 import { ConnectionReport } from '../src/sinks/ConnectionReport';
 import { NetworkRiskEvent } from '../src/sinks/GateState';
 import { PinoLikeLogger, logSink } from '../src/sinks/logSink';

@@ -23,7 +23,7 @@ describe('the lifeline package', () => {
     }
     project = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-consumer-'));
     fs.mkdirSync(path.join(project, 'node_modules'));
-    fs.symlinkSync(root, path.join(project, 'node_modules', 'lifeline'), 'dir');
+    fs.symlinkSync(root, path.join(project, 'node_modules', 'lifeline-ws'), 'dir');
   });
 
   afterAll(() => {
@@ -33,11 +33,11 @@ describe('the lifeline package', () => {
   it('should load with require through the "require" condition', () => {
     const result = runNode([
       '-e',
-      `const lifeline = require('lifeline');
+      `const lifeline = require('lifeline-ws');
        console.log(JSON.stringify({
          retryBackoff: typeof lifeline.retryBackoff,
          connected: lifeline.ConnectionStatus.Connected,
-         resolved: require.resolve('lifeline'),
+         resolved: require.resolve('lifeline-ws'),
        }));`,
     ]);
     expect(result.retryBackoff).toBe('function');
@@ -49,13 +49,13 @@ describe('the lifeline package', () => {
     const result = runNode([
       '--input-type=module',
       '-e',
-      `import * as lifeline from 'lifeline';
-       import { retryBackoff, ConnectionStatus } from 'lifeline';
+      `import * as lifeline from 'lifeline-ws';
+       import { retryBackoff, ConnectionStatus } from 'lifeline-ws';
        console.log(JSON.stringify({
          retryBackoff: typeof retryBackoff,
          connected: ConnectionStatus.Connected,
          namespace: typeof lifeline.resolveConfig,
-         resolved: import.meta.resolve('lifeline'),
+         resolved: import.meta.resolve('lifeline-ws'),
        }));`,
     ]);
     expect(result.retryBackoff).toBe('function');
@@ -69,12 +69,12 @@ describe('the lifeline package', () => {
       '--input-type=module',
       '-e',
       `import { createRequire } from 'node:module';
-       import * as esm from 'lifeline';
+       import * as esm from 'lifeline-ws';
        const require = createRequire(process.cwd() + '/');
-       const cjs = require('lifeline');
+       const cjs = require('lifeline-ws');
        const names = (o) => Object.keys(o).filter((n) => n !== 'default' && n !== '__esModule').sort();
        console.log(JSON.stringify({
-         sameRetryBackoff: (await import('lifeline')).retryBackoff === cjs.retryBackoff,
+         sameRetryBackoff: (await import('lifeline-ws')).retryBackoff === cjs.retryBackoff,
          sameStatus: esm.ConnectionStatus === cjs.ConnectionStatus,
          sameErrorClass: esm.ConfigError === cjs.ConfigError,
          esmNames: names(esm),

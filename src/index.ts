@@ -1,4 +1,5 @@
-// The public API of lifeline, in one screen.
+// The public API of lifeline (`lifeline-ws`), in one screen. Also: `lifeline-ws/testing`
+// (src/testing.ts) and `lifeline-ws/metrics` (src/metrics.ts).
 
 // Model: values, reducers and maths (no RxJS).
 export {
@@ -115,13 +116,7 @@ export { parseState, serializeState, PERSISTED_STATE_VERSION } from './model/Per
 export type { PersistedState } from './model/PersistedState';
 export type { WatchdogOptions, RestoredState } from './streams/Connection';
 
-// Metrics, persistent state, pools.
-export { metricsSink, defaultLatencyBuckets } from './sinks/metricsSink';
-export type { MetricsSink, MetricsSinkConfig, MetricsSource, MetricsRegistry } from './sinks/metricsSink';
-export { serveMetrics } from './sinks/serveMetrics';
-export type { ServeMetricsConfig, MetricsServer, HealthBody } from './sinks/serveMetrics';
-export { startMetricsEndpoint } from './sinks/startMetricsEndpoint';
-export type { MetricsEndpoint, MetricsEndpointConfig } from './sinks/startMetricsEndpoint';
+// Persistent state, pools (metrics: lifeline-ws/metrics).
 export { MissingPeerError } from './model/MissingPeerError';
 export { stateSink } from './sinks/stateSink';
 export type { StateSinkConfig, StateSource } from './sinks/stateSink';
@@ -154,7 +149,7 @@ export { LatencyWindow } from './sinks/LatencyWindow';
 export { compactDuration } from './sinks/compactDuration';
 export { sparkline, sparklineBuckets } from './sinks/sparkline';
 export { isoTimestamp } from './sinks/isoTimestamp';
-export { reportLocales, reportLocale, dateFnsLocale } from './sinks/ReportLocale';
+export { reportLocales, reportLocale } from './sinks/ReportLocale';
 export type { ReportLocale } from './sinks/ReportLocale';
 export { describeEvent } from './sinks/describeEvent';
 export { severityLabel } from './sinks/severityLabel';
@@ -171,11 +166,5 @@ export { redactHeaders } from './sinks/redactHeaders';
 export { redactText } from './sinks/redactText';
 export { isSecretName } from './sinks/isSecretName';
 
-// The demo's mock exchange (for examples and specs) and an HTTP connection check for `probe`.
-export { startMockExchange } from './cli/mockExchange';
-export type { MockExchange, MockExchangeOptions, MockExchangeEvent } from './cli/mockExchange';
+// An HTTP connection check for `probe` (the mock exchange and the marble transport: lifeline-ws/testing).
 export { httpProbe } from './cli/httpProbe';
-
-// Testing: drive connect() with marbles in virtual time.
-export { MarbleTransport, MarbleConnection } from './streams/MarbleTransport';
-export type { MarbleTransportOptions } from './streams/MarbleTransport';

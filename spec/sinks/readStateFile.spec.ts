@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { TestScheduler } from 'rxjs/testing';
 import { ConnectionEventType as E, connect, serializeState } from '../../src/index';
 import { readStateFile } from '../../src/sinks/readStateFile';
-import { MarbleTransport } from '../../src/index';
+import { MarbleTransport } from '../../src/testing';
 import { savedState } from '../support/savedState';
 const { OPEN } = MarbleTransport;
 

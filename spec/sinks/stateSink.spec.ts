@@ -16,7 +16,7 @@ import {
 } from '../../src/index';
 import { readStateFile } from '../../src/sinks/readStateFile';
 import { StateSource, stateSink } from '../../src/sinks/stateSink';
-import { MarbleTransport } from '../../src/index';
+import { MarbleTransport } from '../../src/testing';
 const { OPEN, closedBy } = MarbleTransport;
 import { TestServer, startTestServer, waitFor } from '../support/testServer';
 

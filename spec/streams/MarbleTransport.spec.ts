@@ -1,6 +1,7 @@
 import { distinctUntilChanged, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { MarbleTransport, connect } from '../../src/index';
+import { connect } from '../../src/index';
+import { MarbleTransport } from '../../src/testing';
 
 describe('MarbleTransport', () => {
   let testScheduler: TestScheduler;

@@ -11,7 +11,7 @@ import {
 import { ConnectionBudget } from '../../src/model/connectionBudget';
 import { tradeGate } from '../../src/sinks/tradeGate';
 import { ConnectionPool, PoolEvent, PoolLinks, PoolQuality, connectPool } from '../../src/streams/connectPool';
-import { MarbleTransport } from '../../src/index';
+import { MarbleTransport } from '../../src/testing';
 const { OPEN, closedBy } = MarbleTransport;
 
 const frames = { o: OPEN };

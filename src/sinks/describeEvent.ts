@@ -1,7 +1,8 @@
 import { format } from 'date-fns';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { eventLabelZh } from '../model/ConnectionEventType';
-import { ReportLocale, dateFnsLocale } from './ReportLocale';
+import { ReportLocale } from './ReportLocale';
+import { dateFnsLocale } from './dateFnsLocale';
 import { redactText } from './redactText';
 import { severityLabel } from './severityLabel';
 
