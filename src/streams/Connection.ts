@@ -18,8 +18,12 @@ export interface ConnectOptions<In = unknown, Out = unknown> extends LifelineCon
   readonly probe?: () => ObservableInput<unknown>;
   /** Encodes outbound and decodes inbound messages. Defaults to `jsonCodec`. */
   readonly codec?: Codec<In, Out>;
-  /** Messages re-sent on every (re)connect, before any queued message (e.g. channel subscriptions). */
-  readonly subscriptions?: readonly Out[];
+  /**
+   * Messages re-sent on every (re)connect, before any queued message (e.g. channel subscriptions).
+   * `NoInfer`: `Out` comes from the type arguments or the codec, never from these, so subscribing with
+   * `{ method, channel }` does not make every later `send()` of an order a type error.
+   */
+  readonly subscriptions?: readonly NoInfer<Out>[];
   /**
    * Whether a failure is worth retrying; `attempt` is the 1-based retry about to be made. Defaults to
    * `defaultShouldRetry`: everything but an upgrade rejected with HTTP 400, 401, 403 or 404.
@@ -35,7 +39,7 @@ export interface ConnectOptions<In = unknown, Out = unknown> extends LifelineCon
   /** A connection budget shared with other handles; by default each handle has its own (`connectLimit`). */
   readonly budget?: ConnectionBudget;
   /** Staleness watchdogs for the feeds on this link; durations as `'30s'` or ms. */
-  readonly watchdogs?: readonly WatchdogOptions<In, Out>[];
+  readonly watchdogs?: readonly WatchdogOptions<In, NoInfer<Out>>[];
   /** State to start from, as `readStateFile(path)` returns it: totals and recent events survive a restart. */
   readonly restore?: RestoredState;
   /** Time for every timer and timestamp. Defaults to `asyncScheduler`; pass a TestScheduler in marble specs. */
