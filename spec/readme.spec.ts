@@ -1,12 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import ts from 'typescript';
 import { configFieldNames } from '../src/index';
 
 const root = path.join(__dirname, '..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+const RUNNABLE = /<!-- example:([\w-]+) \(run by spec\/readme\.spec\.ts\) -->/g;
 
 /** The fenced blocks that follow a marker comment, in order. */
 function blocksAfter(marker: string, count: number): string[] {
@@ -21,23 +23,96 @@ function blocksAfter(marker: string, count: number): string[] {
   return blocks;
 }
 
-describe('README', () => {
-  let dir: string | undefined;
+interface RunnableExample {
+  readonly name: string;
+  readonly code: string;
+  /** The untagged block right after the code, if any: what the example prints, `…` matching anything. */
+  readonly output: string | undefined;
+}
 
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
+/** Every block marked `<!-- example:NAME (run by spec/readme.spec.ts) -->`, with its printed output. */
+function runnableExamples(): RunnableExample[] {
+  return [...readme.matchAll(RUNNABLE)].map((marker) => {
+    const after = readme.slice((marker.index ?? 0) + marker[0].length);
+    const code = /^\s*```(?:ts|js)\n([\s\S]*?)```/.exec(after);
+    if (!code) throw new Error(`example:${marker[1]} is not followed by a ts or js block`);
+    const output = /^\s*```\n([\s\S]*?)```/.exec(after.slice(code[0].length));
+    return { name: marker[1] as string, code: code[1] as string, output: output?.[1] };
+  });
+}
+
+/** An expected output line as a pattern: `…` stands for any text. */
+const linePattern = (line: string): RegExp =>
+  new RegExp(
+    `^${line
+      .split('…')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+
+const run = promisify(execFile);
+
+describe('README', () => {
+  const examples = runnableExamples();
+  let dir: string;
+
+  // A consumer project: `lifeline-ws` resolves to this checkout (its dist/, through "exports") and rxjs
+  // to the same copy lifeline uses, as an installed package and its peer would.
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'lifeline-readme-'));
+    mkdirSync(path.join(dir, 'node_modules'));
+    symlinkSync(root, path.join(dir, 'node_modules', 'lifeline-ws'), 'dir');
+    symlinkSync(path.join(root, 'node_modules', 'rxjs'), path.join(dir, 'node_modules', 'rxjs'), 'dir');
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'readme-examples', type: 'module' }));
+    for (const { name, code } of examples) writeFileSync(path.join(dir, `${name}.ts`), code);
   });
 
-  it('should have a quick start that runs as written and prints what it shows', () => {
-    const [code, output] = blocksAfter('<!-- example:usage', 2) as [string, string];
-    expect(code).toContain("from 'lifeline'");
-    dir = mkdtempSync(path.join(tmpdir(), 'lifeline-readme-'));
-    const file = path.join(dir, 'quickstart.mjs');
-    const entry = pathToFileURL(path.join(root, 'dist', 'index.mjs')).href;
-    writeFileSync(file, code.replace("from 'lifeline'", `from '${entry}'`));
-    const stdout = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 20_000 });
-    expect(stdout.trim().split('\n')).toEqual(output.trim().split('\n'));
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should mark the quick start and the trade gate as runnable', () => {
+    expect(examples.map(({ name }) => name)).toEqual(expect.arrayContaining(['quickstart', 'trade-gate']));
+    expect(examples.find(({ name }) => name === 'quickstart')?.code).toContain("from 'lifeline-ws'");
+  });
+
+  it('should type-check every runnable example as printed (strict, node16, no skipLibCheck)', () => {
+    const program = ts.createProgram(
+      examples.map(({ name }) => path.join(dir, `${name}.ts`)),
+      {
+        module: ts.ModuleKind.Node16,
+        moduleResolution: ts.ModuleResolutionKind.Node16,
+        target: ts.ScriptTarget.ES2022,
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ['node'],
+        typeRoots: [path.join(root, 'node_modules', '@types')],
+      },
+    );
+    const errors = ts
+      .getPreEmitDiagnostics(program)
+      .map((diagnostic) => ts.formatDiagnostic(diagnostic, ts.createCompilerHost({})));
+    expect(errors).toEqual([]);
+  });
+
+  describe.each(runnableExamples().map((example) => [example.name, example] as const))('example:%s', (_, example) => {
+    it('should run and print what the README shows', async () => {
+      const file = path.join(dir, `${example.name}.mjs`);
+      const { outputText } = ts.transpileModule(example.code, {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      });
+      writeFileSync(file, outputText);
+      const { stdout } = await run(process.execPath, [file], { cwd: dir, timeout: 30_000 });
+      const printed = stdout.trimEnd().split('\n');
+      if (example.output === undefined) {
+        expect(printed.length).toBeGreaterThan(0);
+        return;
+      }
+      const expected = example.output.trimEnd().split('\n');
+      expect(printed).toHaveLength(expected.length);
+      printed.forEach((line, i) => expect(line).toMatch(linePattern(expected[i] as string)));
+    });
   });
 
   it('should show the marble example exactly as the spec runs it', () => {
@@ -61,5 +136,11 @@ describe('README', () => {
   it('should state the two commands', () => {
     expect(readme).toContain('npm ci && npm start');
     expect(readme).toContain('npm ci && npm test');
+  });
+
+  it('should install the package by its npm name, with its peer', () => {
+    expect(readme).toContain('npm install lifeline-ws rxjs');
+    expect(readme).not.toMatch(/npm install lifeline(?!-ws)/);
+    expect(readme).not.toMatch(/from 'lifeline'|require\('lifeline'\)/);
   });
 });
