@@ -33,12 +33,14 @@ export interface QualityThresholds {
   readonly errorRateWarning: number;
 }
 
+/** The seed's thresholds: good from a score of 70, warnings at 1000 ms average latency and a 10 % error rate. */
 export const defaultQualityThresholds: QualityThresholds = {
   qualityThreshold: 70,
   latencyWarningMs: 1000,
   errorRateWarning: 0.1,
 };
 
+/** A warning that holds: average latency at or over `latencyWarning`, or error rate at or over `errorRateWarning`. */
 export type QualityWarning = 'latency' | 'errorRate';
 
 /** The config fields the thresholds come from (a `LifelineConfig`, or a pool's strictest of them). */

@@ -109,6 +109,7 @@ export interface LifelineConfig {
   readonly closeTimeout: number;
   readonly ping: PingMode;
   readonly pingMessage: unknown;
+  /** An inbound text that answers the application ping: a substring or a predicate. */
   readonly pongMatch: string | ((text: string) => boolean);
   readonly heartbeatInterval: number;
   readonly heartbeatTimeout: number;

@@ -13,6 +13,7 @@ export interface BudgetState {
   readonly at: number;
 }
 
+/** A connection budget's rule: at most `limit` new connections in any window of `windowMs`. */
 export interface BudgetRule {
   /** Connections allowed per window; `Infinity` disables the budget. */
   readonly limit: number;

@@ -12,6 +12,7 @@ import { reportJson } from './reportJson';
 /** `'text'`: the seed's report for people. `'json'`: one line of JSON (see `reportJson`). */
 export type ReportFormat = 'text' | 'json';
 
+/** How `formatReport` writes a report: its language and text or JSON. */
 export interface FormatReportOptions {
   /** The language of the text. Defaults to `'zh-CN'`. */
   readonly locale?: ReportLocale;

@@ -16,6 +16,7 @@ export interface GateSource {
   readonly config?: Pick<LifelineConfig, 'qualityThreshold' | 'latencyWarning' | 'errorRateWarning'>;
 }
 
+/** When the trade gate closes and reopens, and the hooks it calls as it does. */
 export interface TradeGateConfig {
   /**
    * Statuses that close an open gate. `Failed` always does (the seed: pause trading while the

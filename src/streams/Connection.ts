@@ -67,6 +67,7 @@ export interface RestoredState {
   readonly warning?: string;
 }
 
+/** Per-message options of `send()`: how long it may wait for the link, and whether it may wait at all. */
 export interface SendOptions {
   /** How long the message may wait for the link before it is rejected. Defaults to the `queueTtl` option. */
   readonly ttl?: Duration;
