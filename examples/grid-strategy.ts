@@ -9,9 +9,9 @@
  * - a status report every 10 minutes.
  *
  * Run it against the demo's mock exchange (started here, on 127.0.0.1, with a few faults and time
- * compressed):      npx tsx examples/grid-strategy.ts
+ * compressed):      npm run example
  * or against a real endpoint, with production timing, until Ctrl-C:
- *                   npx tsx examples/grid-strategy.ts wss://api.example.com/ws https://api.example.com/info
+ *                   npm run example -- wss://api.example.com/ws https://api.example.com/info
  */
 import { EMPTY, Subject, Subscription, filter, firstValueFrom, map, mergeMap, switchMap, timer } from 'rxjs';
 import { Connection, Duration, connect, parseDuration } from '../src/index';

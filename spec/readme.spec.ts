@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
-import { configFieldNames } from '../src/index';
+import { buildReport, configFieldNames, formatReport } from '../src/index';
+import { SEED_AT, attempt, disconnected, inUtc, reconnected, seedQuality, seedStats } from './sinks/fixtures';
 import { expectPrinted } from './support/expectPrinted';
 import { readmeExamples } from './support/readmeExamples';
 
@@ -98,6 +99,24 @@ describe('README', () => {
     expect(snippet.trimEnd()).toBe(dedented);
   });
 
+  describe('the sample report', () => {
+    inUtc();
+
+    it("should be what formatReport prints for the seed's figures", () => {
+      const [block] = blocksAfter('<!-- report:seed -->', 1) as [string];
+      const report = buildReport({
+        at: SEED_AT,
+        periodStart: SEED_AT - 600_000,
+        status: 'Connected',
+        quality: seedQuality,
+        stats: seedStats,
+        latencies: [38, 41, 45, 60, 95, 212, 120, 70],
+        events: [disconnected, attempt, reconnected],
+      });
+      expect(block.trimEnd()).toBe(formatReport(report));
+    });
+  });
+
   it('should document every connect() option with its default', () => {
     const table = readme.slice(readme.indexOf('## `connect()` options'), readme.indexOf('## The handle'));
     for (const field of configFieldNames) expect(table).toMatch(new RegExp(`\\| \`${field}\` +\\|`));
@@ -106,6 +125,15 @@ describe('README', () => {
   it('should state the two commands', () => {
     expect(readme).toContain('npm ci && npm start');
     expect(readme).toContain('npm ci && npm test');
+  });
+
+  it('should name only npm scripts that exist', () => {
+    const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const named = [...readme.matchAll(/npm run ([\w:-]+)/g)].map((match) => match[1] as string);
+    expect(named).toEqual(expect.arrayContaining(['test:package', 'lint:package', 'docs', 'example']));
+    expect(named.filter((name) => scripts[name] === undefined)).toEqual([]);
   });
 
   it('should install the package by its npm name, with its peer', () => {

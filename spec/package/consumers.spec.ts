@@ -183,6 +183,14 @@ describe('the packed lifeline-ws package', () => {
       ]),
     );
     expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
+    // README: "rxjs-websockets 9, ws 8 and date-fns 4 come with it"; rxjs is the user's (a peer).
+    const installed = JSON.parse(
+      readFileSync(path.join(project('esm-js').dir, 'node_modules', 'lifeline-ws', 'package.json'), 'utf8'),
+    ) as { dependencies: Record<string, string>; peerDependencies: Record<string, string> };
+    expect(installed.dependencies).toMatchObject({ 'rxjs-websockets': '^9.0.0', ws: expect.stringMatching(/^\^8\./) });
+    expect(installed.dependencies['date-fns']).toMatch(/^\^4\./);
+    expect(installed.dependencies).not.toHaveProperty('rxjs');
+    expect(installed.peerDependencies).toMatchObject({ rxjs: '^7.8.0' });
     expect(files.filter((file) => !/^(dist|testing|metrics)\//.test(file)).sort()).toEqual([
       'CHANGELOG.md',
       'LICENSE',
