@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/spec', '<rootDir>/examples'],
   testMatch: ['**/*.spec.ts'],
-  // The full fault matrix and the soak run with `npm run test:reliability`.
-  testPathIgnorePatterns: ['/node_modules/', '/spec/reliability/slow/'],
+  // The full fault matrix and the soak run with `npm run test:reliability`; the packed package's
+  // consumer projects with `npm run test:package` (the last step of `npm test`).
+  testPathIgnorePatterns: ['/node_modules/', '/spec/reliability/slow/', '/spec/package/'],
   transform: {
     '^.+\\.ts$': 'ts-jest',
   },

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { MockExchange, startMockExchange } from '../src/cli/mockExchange';
+import { MockExchange, startMockExchange } from '../src/testing';
 import { seededRandom } from '../spec/support/seededRandom';
 import { waitFor } from '../spec/support/testServer';
 import { GridStrategy, GridTiming, startGridStrategy } from './grid-strategy';

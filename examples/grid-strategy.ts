@@ -9,15 +9,15 @@
  * - a status report every 10 minutes.
  *
  * Run it against the demo's mock exchange (started here, on 127.0.0.1, with a few faults and time
- * compressed):      npx tsx examples/grid-strategy.ts
+ * compressed):      npm run example
  * or against a real endpoint, with production timing, until Ctrl-C:
- *                   npx tsx examples/grid-strategy.ts wss://api.example.com/ws https://api.example.com/info
+ *                   npm run example -- wss://api.example.com/ws https://api.example.com/info
  */
 import { EMPTY, Subject, Subscription, filter, firstValueFrom, map, mergeMap, switchMap, timer } from 'rxjs';
 import { Connection, Duration, connect } from '../src/index';
 import { parseDuration } from '../src/model/parseDuration';
 import { httpProbe } from '../src/streams/httpProbe';
-import { startMockExchange } from '../src/cli/mockExchange';
+import { startMockExchange } from '../src/testing';
 import { ConnectionReport } from '../src/sinks/ConnectionReport';
 import { NetworkRiskEvent } from '../src/sinks/GateState';
 import { PinoLikeLogger, logSink } from '../src/sinks/logSink';

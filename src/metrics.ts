@@ -1,4 +1,6 @@
-// lifeline-ws/metrics: Prometheus metrics on prom-client (an optional peer dependency).
+// The `lifeline-ws/metrics` entry: Prometheus metrics through prom-client, an optional peer dependency
+// loaded on first use. Kept apart from the root entry so its types and its peer stay out of it.
+
 export { metricsSink, defaultLatencyBuckets } from './sinks/metricsSink';
 export type { MetricsSink, MetricsSinkConfig, MetricsSource, MetricsRegistry } from './sinks/metricsSink';
 export { serveMetrics } from './sinks/serveMetrics';

@@ -1,5 +1,9 @@
-// lifeline-ws/testing: drive connect() with marbles in virtual time, and a local mock exchange.
+// The `lifeline-ws/testing` entry: what a strategy's specs need to drive lifeline without a real exchange.
+
+// Drive connect() with marbles in virtual time.
 export { MarbleTransport, MarbleConnection } from './streams/MarbleTransport';
 export type { MarbleTransportOptions } from './streams/MarbleTransport';
+
+// The demo's mock exchange: a local ws server on 127.0.0.1 with fault switches.
 export { startMockExchange } from './cli/mockExchange';
 export type { MockExchange, MockExchangeOptions, MockExchangeEvent } from './cli/mockExchange';

@@ -38,4 +38,11 @@ describe('Terminal', () => {
     new Terminal(stream(false), out).status('0123456789abc');
     expect(out.written).toBe('\r\x1b[2K01234567…');
   });
+
+  it('should cut a CJK live line by display width, so it never wraps', () => {
+    const out = stream(true, 12);
+    new Terminal(stream(false), out).status('◌ 重连中 (Reconnecting)');
+    // At most 10 columns before the '…': '◌ 重连中 (' is 1 + 1 + 6 + 1 + 1, a string of 7 characters.
+    expect(out.written).toBe('\r\x1b[2K◌ 重连中 (…');
+  });
 });

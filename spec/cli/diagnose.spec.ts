@@ -105,6 +105,21 @@ describe('lifeline diagnose (the built binary)', () => {
     expect(out).toMatch(/total +[\d.]+ ms +FAILED/);
   });
 
+  it('should ask whether the server is plain ws:// when wss:// meets it, as a table and as JSON', async () => {
+    server = await startTestServer();
+    const url = server.url.replace('ws://', 'wss://');
+    const table = runCli(['diagnose', url]);
+    expect(await table.exited).toBe(3);
+    expect(table.stdout.join('\n')).toMatch(
+      /TLS handshake +failed +TLS handshake failed \(wrong version number\): is the server plain ws:\/\/\? Then use ws:\/\/ instead of wss:\/\//,
+    );
+    const json = runCli(['diagnose', url, '--json']);
+    expect(await json.exited).toBe(3);
+    const diagnosis = JSON.parse(json.stdout.join('')) as { steps: { tls: { error: string } } };
+    expect(diagnosis.steps.tls.error).toContain('is the server plain ws://?');
+    expect(diagnosis.steps.tls.error).not.toContain('SSL routines');
+  });
+
   it('should exit 2 for bad arguments', async () => {
     const run = runCli(['diagnose', 'ws://127.0.0.1:1/', '--count', 'many']);
     expect(await run.exited).toBe(2);

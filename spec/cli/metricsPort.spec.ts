@@ -1,3 +1,4 @@
+import net, { AddressInfo } from 'node:net';
 import { httpGet } from '../support/exposition';
 import { TestServer, startTestServer } from '../support/testServer';
 
@@ -68,6 +69,21 @@ describe('lifeline monitor --metrics-port (the built binary)', () => {
     server = await startTestServer({ port });
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
+  });
+
+  it('should exit 1 when the metrics port cannot be bound, and say why', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      server = await startTestServer();
+      const run = runCli(['monitor', server.url, '--metrics-port', String(port), ...FAST]);
+      expect(await run.exited).toBe(1);
+      expect(run.stderr.join('\n')).toContain(`lifeline monitor: cannot serve metrics on 127.0.0.1:${port}: `);
+      expect(run.stderr.join('\n')).toContain('EADDRINUSE');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('should exit 2 for a port that is not one, starting nothing', async () => {

@@ -1,5 +1,19 @@
+import { spawn } from 'node:child_process';
 import { TestServer, startTestServer, waitFor } from '../support/testServer';
-import { FAST, assertBuilt, reapCliRuns, records, runCli } from './runCli';
+import { BIN, FAST, assertBuilt, reapCliRuns, records, runCli } from './runCli';
+
+/** Runs the CLI and closes the reading end of its stdout after the first output, as `| head -1` does. */
+async function runThenCloseStdout(args: readonly string[]): Promise<{ code: number | string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const closed = new Promise<number | string>((resolve) =>
+    child.on('close', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  child.stdout.destroy();
+  return { code: await closed, stderr };
+}
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:\d{2})$/;
 
@@ -88,6 +102,39 @@ describe('lifeline monitor (the built binary, against a real local server)', () 
     expect(out).toMatch(/end {4}duration elapsed; exit 0/);
   }, 20_000);
 
+  it.each([[[]], [['--json']]])(
+    'should end quietly with exit 0 when the reader closes stdout (| head -1), args %j',
+    async (mode) => {
+      server = await startTestServer();
+      const { code, stderr } = await runThenCloseStdout(['monitor', server.url, ...mode, '--duration', '1s', ...FAST]);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    },
+    15_000,
+  );
+
+  it('should say wss:// to a plain ws:// server is the problem, and not offer reconnect() on exit', async () => {
+    server = await startTestServer();
+    const run = runCli([
+      'monitor',
+      server.url.replace('ws://', 'wss://'),
+      '--locale',
+      'en',
+      '--max-attempts',
+      '1',
+      '--initial-delay',
+      '50ms',
+    ]);
+    expect(await run.exited).toBe(3);
+    const out = run.stdout.join('\n');
+    expect(out).toMatch(
+      /status Failed: TLS handshake failed \(wrong version number\): is the server plain ws:\/\/\? Then use ws:\/\/ instead of wss:\/\//,
+    );
+    expect(out).not.toMatch(/SSL routines|openssl/);
+    expect(out).toMatch(/connection failed after 1 retry; lifeline stops here \(exit 3; --recover keeps watching/);
+    expect(out).not.toContain('reconnect()');
+  }, 15_000);
+
   describe('bad arguments', () => {
     it.each([
       [['--heartbeat-interval', 'abc'], /invalid --heartbeat-interval: "abc" \(allowed: a duration > 0/],
@@ -95,7 +142,11 @@ describe('lifeline monitor (the built binary, against a real local server)', () 
       [['--max-attempts', '-1'], /invalid --max-attempts: -1 \(allowed: a whole number >= 0, or Infinity\)/],
       [
         ['--heartbeat-timeout', '10s'],
-        /invalid --heartbeat-timeout: heartbeatTimeout \(10s\) must be > heartbeatInterval/,
+        /--heartbeat-timeout 10s is too short for --heartbeat-interval \(30s by default\): give --heartbeat-timeout more than 30s/,
+      ],
+      [
+        ['--heartbeat-interval', '1.5m'],
+        /^lifeline monitor: --heartbeat-interval 1\.5m is too long for --heartbeat-timeout \(1m by default\): give --heartbeat-timeout more than 1\.5m, or a shorter --heartbeat-interval/,
       ],
       [['--factor', '0.5'], /invalid --factor: 0.5 \(allowed: a finite number >= 1\)/],
       [['--locale', 'fr'], /invalid --locale: "fr" \(allowed: "zh-CN" or "en"\)/],

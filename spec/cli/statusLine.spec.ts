@@ -5,11 +5,21 @@ import { statusLine } from '../../src/cli/statusLine';
 describe('statusLine', () => {
   const quality = { ...initialQuality, averageLatencyMs: 42.4, latencySamples: 3 };
 
-  it('should show status, score, latency, attempt n/N and the gate', () => {
+  it('should show status, score, latency and the gate, and no attempt while Connected', () => {
     const state = { ...initialConnectionState(0, 5), status: 'Connected' as const };
     expect(
       statusLine({ state, quality, gate: { open: true, reason: 'healthy', since: 0 }, now: 0, locale: 'en' }),
-    ).toBe('● Connected │ score 100.0 │ latency 42ms │ attempt 0/5 │ gate open');
+    ).toBe('● Connected │ score 100.0 │ latency 42ms │ gate open');
+  });
+
+  it('should drop the attempt counter once a reconnect has succeeded', () => {
+    const reconnecting = { ...initialConnectionState(0, 5), status: 'Reconnecting' as const, attempt: 3 };
+    const reconnected = { ...reconnecting, status: 'Connected' as const };
+    expect(statusLine({ state: reconnecting, quality, now: 0, locale: 'en' })).toContain('attempt 3/5');
+    expect(statusLine({ state: reconnected, quality, now: 0, locale: 'en' })).not.toContain('attempt');
+    expect(statusLine({ state: { ...reconnected, status: 'Unstable' }, quality, now: 0, locale: 'en' })).not.toContain(
+      'attempt',
+    );
   });
 
   it('should count down to the next retry and say why the gate is closed, in zh-CN by default', () => {

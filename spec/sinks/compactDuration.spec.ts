@@ -1,3 +1,5 @@
+import { formatDuration, intervalToDuration } from 'date-fns';
+import { enUS, zhCN } from 'date-fns/locale';
 import { compactDuration } from '../../src/sinks/compactDuration';
 
 describe('compactDuration', () => {
@@ -14,6 +16,13 @@ describe('compactDuration', () => {
     expect(compactDuration(ms)).toBe(zh);
     expect(compactDuration(ms, 'zh-CN')).toBe(zh);
     expect(compactDuration(ms, 'en')).toBe(en);
+  });
+
+  it("should be more compact than date-fns' own wording (the README's reason for it)", () => {
+    const duration = intervalToDuration({ start: 0, end: 135_000 });
+    expect(formatDuration(duration, { locale: zhCN })).toBe('2 分钟 15 秒');
+    expect(formatDuration(duration, { locale: enUS })).toBe('2 minutes 15 seconds');
+    expect(compactDuration(135_000)).toBe('2分15秒');
   });
 
   it('should print under a second in milliseconds', () => {

@@ -23,10 +23,42 @@ describe('describeEvent', () => {
     );
   });
 
-  it('should add the latency when known and redact secrets', () => {
-    const event = createEvent('QualityDegraded', 0, 'quality degraded via wss://x/?token=t', { latencyMs: 1234.4 });
+  it('should add the latency to a latency warning', () => {
+    const event = createEvent('QualityDegraded', 0, 'quality degraded: score 52.0, warnings: latency', {
+      latencyMs: 1234.4,
+    });
     expect(describeEvent(event, 'en')).toBe(
-      '00:00:00 [notice] QualityDegraded: quality degraded via wss://x/?token=*** (1234ms)',
+      '00:00:00 [notice] QualityDegraded: quality degraded: score 52.0, warnings: latency (1234ms)',
     );
+  });
+
+  it('should redact secrets in the description and the error', () => {
+    const event = createEvent('ErrorOccurred', 0, 'probe of https://x/info?apikey=k failed', {
+      errorMessage: 'GET wss://x/?token=t: 401',
+    });
+    expect(describeEvent(event, 'en', { time: false })).toBe(
+      '[critical] ErrorOccurred: probe of https://x/info?apikey=*** failed (GET wss://x/?token=*** 401)',
+    );
+  });
+
+  it('should not attach a latency to an error-rate warning', () => {
+    const event = createEvent('QualityDegraded', 0, 'quality degraded: score 61.0, warnings: errorRate', {
+      latencyMs: 4,
+    });
+    expect(describeEvent(event, 'en', { time: false })).toBe(
+      '[notice] QualityDegraded: quality degraded: score 61.0, warnings: errorRate',
+    );
+    const both = createEvent('QualityDegraded', 0, 'quality degraded: score 40.0, warnings: latency, errorRate', {
+      latencyMs: 1500,
+    });
+    expect(describeEvent(both, 'en', { time: false })).toMatch(/\(1500ms\)$/);
+  });
+
+  it('should keep the latency of a forecast, which is about latency', () => {
+    const event = createEvent('QualityDegraded', 0, 'latency trend will cross 1000ms', {
+      latencyMs: 640,
+      predicted: true,
+    });
+    expect(describeEvent(event, 'en', { time: false })).toMatch(/\(640ms\)$/);
   });
 });

@@ -62,6 +62,26 @@ describe('formatReport', () => {
       ]);
     });
 
+    it('should not say "not measured" next to a sparkline: with period samples only, it gives their average', () => {
+      // Reconnected just before the report: the new socket has no round trip yet, the period has 18.
+      const latencies = [4, 5, 4, 6, 5, 4, 5, 5, 4, 6, 5, 4, 5, 4, 5, 6, 4, 5];
+      const report = buildReport({
+        at: SEED_AT,
+        periodStart: SEED_AT - 600_000,
+        status: 'Connected',
+        quality: { ...seedQuality, latencySamples: 0 },
+        stats: seedStats,
+        latencies,
+        events: [],
+      });
+      const zh = formatReport(report).split('\n');
+      expect(zh[3]).toBe('   平均延迟: 本次连接尚无样本 (本周期平均 5ms)');
+      expect(zh[15]).toMatch(/18 个样本$/);
+      expect(formatReport(report, { locale: 'en' }).split('\n')[3]).toBe(
+        '   Average latency: no sample since the last connect (period average 5ms)',
+      );
+    });
+
     it('should list the quality warnings that hold', () => {
       const report = buildReport({
         at: SEED_AT,

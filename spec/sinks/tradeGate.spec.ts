@@ -303,27 +303,91 @@ describe('tradeGate', () => {
       ]);
     });
 
-    it('should fail closed when onOpen throws: the gate never opens and errors', () => {
+    it('should fail closed when onOpen throws: stay closed, raise hookFailed, go on, and try again after settle', () => {
       testScheduler.run(({ cold, expectObservable }) => {
-        const error = new Error('cannot arm the dead-man switch');
-        const { gate$ } = tradeGate(
+        let calls = 0;
+        const { gate$, riskEvents$ } = tradeGate(
           { status$: cold('k', statuses), quality$: cold('g', qualities) },
           {
             settle: 5,
             onOpen: () => {
-              throw error;
+              calls++;
+              if (calls === 1) throw new Error('cannot arm the dead-man switch');
             },
           },
           testScheduler,
         );
-        expectObservable(gate$).toBe('(ab) 1ms #', { a: closed('Connecting', 0), b: closed('settling', 0) }, error);
+        expectObservable(gate$, '^ 20ms !').toBe('(ab) 1ms c 4ms d', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: closed('hook', 0),
+          d: open(10),
+        });
+        expectObservable(riskEvents$, '^ 20ms !').toBe('5ms h', {
+          h: {
+            type: 'hookFailed',
+            at: 5,
+            severity: 4,
+            reason: 'hook',
+            description:
+              'onOpen hook threw: Error: cannot arm the dead-man switch; the gate stays closed and tries again in 5ms',
+            errorMessage: 'Error: cannot arm the dead-man switch',
+          },
+        });
       });
     });
 
-    it('should error after closing when onClose throws', () => {
+    it('should keep the gate closed while onOpen keeps throwing, and follow the link meanwhile', () => {
       testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$, riskEvents$ } = tradeGate(
+          { status$: cold('k 11ms f', statuses), quality$: cold('g', qualities) },
+          {
+            settle: 5,
+            onOpen: (_state, risk) => {
+              // The README's old example: `risk` is undefined on the first opening.
+              void (risk as NetworkRiskEvent).description;
+            },
+          },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c 6ms d', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: closed('hook', 0),
+          d: closed('Failed', 0),
+        });
+        expectObservable(riskEvents$, '^ 30ms !').toBe('5ms a 4ms b', {
+          a: expect.objectContaining({ type: 'hookFailed', at: 5, reason: 'hook' }),
+          b: expect.objectContaining({ type: 'hookFailed', at: 10, reason: 'hook' }),
+        });
+      });
+    });
+
+    it('should retry a throwing onOpen after 1 s when the settle time is 0', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        let calls = 0;
         const { gate$ } = tradeGate(
-          { status$: cold('k 9ms f', statuses), quality$: cold('g', qualities) },
+          { status$: cold('k', statuses), quality$: cold('g', qualities) },
+          {
+            settle: 0,
+            onOpen: () => {
+              if (++calls === 1) throw new Error('not yet');
+            },
+          },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 2s !').toBe('(ab) 996ms c', {
+          a: closed('Connecting', 0),
+          b: closed('hook', 0),
+          c: open(1000),
+        });
+      });
+    });
+
+    it('should stay closed and raise hookFailed when onClose throws, and reopen when the link is back', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$, riskEvents$ } = tradeGate(
+          { status$: cold('k 9ms f 4ms k', statuses), quality$: cold('g', qualities) },
           {
             settle: 5,
             onClose: () => {
@@ -332,11 +396,25 @@ describe('tradeGate', () => {
           },
           testScheduler,
         );
-        expectObservable(gate$).toBe(
-          '(ab) 1ms c 4ms (d#)',
-          { a: closed('Connecting', 0), b: closed('settling', 0), c: open(5), d: closed('Failed', 10) },
-          new Error('cancel-all failed'),
-        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c 4ms d 4ms e 4ms f', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: open(5),
+          d: closed('Failed', 10),
+          e: closed('settling', 10),
+          f: open(20),
+        });
+        expectObservable(riskEvents$, '^ 30ms !').toBe('10ms (ph) 6ms r', {
+          p: expect.objectContaining({ type: 'tradingPaused', at: 10 }),
+          h: expect.objectContaining({
+            type: 'hookFailed',
+            at: 10,
+            severity: 4,
+            reason: 'Failed',
+            description: 'onClose hook threw: Error: cancel-all failed; the gate is closed',
+          }),
+          r: expect.objectContaining({ type: 'tradingResumed', at: 20 }),
+        });
       });
     });
   });

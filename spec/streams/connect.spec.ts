@@ -356,6 +356,46 @@ describe('connect', () => {
   });
 
   describe('sending', () => {
+    // Type-checked by `npm run typecheck`: before NoInfer, `Out` was inferred from `subscriptions` as
+    // `{ method: string; channel: string }` and the order below was a type error.
+    it('should not infer the outbound type from subscriptions, so an order can be sent after subscribing', () => {
+      let transport!: MarbleTransport;
+      testScheduler.run(({ cold }) => {
+        transport = new MarbleTransport(testScheduler, [cold('--o', frames)], { autoPongMs: 1 });
+        const link = connect({
+          url: 'ws://exchange.test/ws',
+          transport,
+          scheduler: testScheduler,
+          subscriptions: [{ method: 'subscribe', channel: 'ticks' }],
+        });
+        void link.send({ method: 'order', id: 'o-1', side: 'buy', px: '67000.5', sz: '0.01' });
+        at(100, () => void link.close());
+      });
+      expect(transport.connections[0]?.texts).toEqual([
+        '{"method":"subscribe","channel":"ticks"}',
+        '{"method":"order","id":"o-1","side":"buy","px":"67000.5","sz":"0.01"}',
+      ]);
+    });
+
+    it('should type send() with the outbound type given as a type argument', () => {
+      type Outbound = { method: 'subscribe'; channel: string } | { method: 'order'; id: string; sz: string };
+      let transport!: MarbleTransport;
+      testScheduler.run(({ cold }) => {
+        transport = new MarbleTransport(testScheduler, [cold('--o', frames)], { autoPongMs: 1 });
+        const link = connect<unknown, Outbound>({
+          url: 'ws://exchange.test/ws',
+          transport,
+          scheduler: testScheduler,
+          subscriptions: [{ method: 'subscribe', channel: 'ticks' }],
+        });
+        void link.send({ method: 'order', id: 'o-1', sz: '0.01' });
+        // @ts-expect-error an order without its size is not an Outbound
+        void link.send({ method: 'order', id: 'o-2' });
+        at(100, () => void link.close());
+      });
+      expect(transport.connections[0]?.texts).toHaveLength(3);
+    });
+
     it('should send the subscriptions first, then the queued messages in order, on every (re)connect', () => {
       let transport!: MarbleTransport;
       const written: string[] = [];

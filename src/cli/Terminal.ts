@@ -1,3 +1,5 @@
+import { fitWidth } from './fitWidth';
+
 /** The part of a Node write stream the terminal writes to. */
 export interface OutputStream {
   write(text: string): boolean;
@@ -58,7 +60,6 @@ export class Terminal {
   }
 
   private fit(text: string): string {
-    const width = this.liveOn?.columns;
-    return width !== undefined && width > 1 && text.length >= width ? `${text.slice(0, width - 2)}…` : text;
+    return fitWidth(text, this.liveOn?.columns);
   }
 }

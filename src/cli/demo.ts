@@ -9,6 +9,7 @@ import { GateState } from '../sinks/GateState';
 import { ReportLocale, reportLocale } from '../sinks/ReportLocale';
 import { compactDuration } from '../sinks/compactDuration';
 import { describeEvent } from '../sinks/describeEvent';
+import { failedWording } from './failedWording';
 import { describeGate } from '../sinks/describeGate';
 import { reportSink } from '../sinks/reportSink';
 import { severityLabel } from '../sinks/severityLabel';
@@ -101,7 +102,7 @@ export async function demo(options: Readonly<Record<string, unknown>>, io: CliIo
     locale = reportLocale(options.locale ?? 'zh-CN');
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    io.stderr.write(`lifeline demo: ${usageMessage(error)}\nSee: lifeline demo --help\n`);
+    io.stderr.write(`lifeline demo: ${usageMessage(error, options)}\nSee: lifeline demo --help\n`);
     return ExitCode.Usage;
   }
   const scale = (ms: number): number => Math.max(1, Math.round(ms / speed));
@@ -199,7 +200,9 @@ export async function demo(options: Readonly<Record<string, unknown>>, io: CliIo
     }),
   );
   subscription.add(
-    link.events$.subscribe((event) => line('event', describeEvent(event, locale, { time: false }), event.timestamp)),
+    link.events$.subscribe((event) =>
+      line('event', failedWording(describeEvent(event, locale, { time: false }), true), event.timestamp),
+    ),
   );
   subscription.add(
     gate$.subscribe((value) => {
@@ -240,7 +243,7 @@ export async function demo(options: Readonly<Record<string, unknown>>, io: CliIo
       locale,
       writer: (text) => {
         tally.reports++;
-        terminal.print(`\n${text}\n`);
+        terminal.print(`\n${failedWording(text, true)}\n`);
       },
     }),
   );

@@ -16,6 +16,7 @@ import { ExitCode } from './ExitCode';
 import { configInput, durationArgument, numberArgument, subscribeArguments } from './configOptions';
 import { CliIo } from './monitor';
 import { ProxyChoice, proxyAgent } from './proxyAgent';
+import { tlsHint } from './tlsHint';
 import { usageMessage } from './usageMessage';
 
 /** One step's outcome: a time, or why it was skipped, or the error that stopped it. */
@@ -108,7 +109,7 @@ export async function diagnose(url: string, options: Readonly<Record<string, unk
     settings = settingsOf(url, options);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    io.stderr.write(`lifeline diagnose: ${usageMessage(error)}\nSee: lifeline diagnose --help\n`);
+    io.stderr.write(`lifeline diagnose: ${usageMessage(error, options)}\nSee: lifeline diagnose --help\n`);
     return ExitCode.Usage;
   }
   const diagnosis = await measure(settings).finally(() => settings.proxy?.agent.destroy());
@@ -301,7 +302,7 @@ export async function measure(settings: DiagnoseSettings): Promise<Diagnosis> {
     ok = true;
   } catch (error) {
     if (step !== 'pings') {
-      const failed = { error: redactText(errorMessage(error)) };
+      const failed = { error: tlsHint(redactText(errorMessage(error))) };
       if (step === 'dns') steps.dns = failed;
       else if (step === 'tcp') steps.tcp = failed;
       else if (step === 'tls') steps.tls = failed;

@@ -146,7 +146,26 @@ function version(): string {
   }
 }
 
+/**
+ * Ends the process quietly with exit 0 when a reader closes its end of the output, as `cat` and `grep`
+ * do: `lifeline monitor … | head -1` must not print an EPIPE stack trace or exit 1. Any other stream
+ * error is rethrown, so it is not hidden.
+ *
+ * @example
+ * endQuietlyOnClosedOutput(process.stdout);
+ *
+ * @param stream stdout or stderr.
+ */
+export function endQuietlyOnClosedOutput(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(ExitCode.Ok);
+  });
+}
+
 if (require.main === module) {
+  endQuietlyOnClosedOutput(process.stdout);
+  endQuietlyOnClosedOutput(process.stderr);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

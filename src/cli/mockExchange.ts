@@ -11,6 +11,7 @@ export type MockExchangeEvent =
   | { readonly type: 'refused'; readonly status: number }
   | { readonly type: 'closed'; readonly id: number };
 
+/** Where the mock exchange listens and what it ticks. */
 export interface MockExchangeOptions {
   /** Port on 127.0.0.1; `0` picks a free one. Defaults to `0`. */
   readonly port?: number;

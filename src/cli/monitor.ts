@@ -42,8 +42,10 @@ import { OutputStream, Terminal } from './Terminal';
 import { configInput, durationArgument, subscribeArguments } from './configOptions';
 import { httpProbe } from '../streams/httpProbe';
 import { ProxyChoice, proxyAgent } from './proxyAgent';
+import { failedWording } from './failedWording';
 import { eventRecord, gateRecord, ndjson, reportRecord, riskRecord, statusRecord } from './ndjson';
 import { statusLine } from './statusLine';
+import { tlsHint } from './tlsHint';
 import { usageMessage } from './usageMessage';
 
 /** Where the CLI writes. */
@@ -159,7 +161,7 @@ export async function monitor(
       return ExitCode.Usage;
     }
     if (!(error instanceof ConfigError)) throw error;
-    io.stderr.write(`lifeline monitor: ${usageMessage(error)}\nSee: lifeline monitor --help\n`);
+    io.stderr.write(`lifeline monitor: ${usageMessage(error, options)}\nSee: lifeline monitor --help\n`);
     return ExitCode.Usage;
   }
   return run(settings, io);
@@ -179,8 +181,10 @@ function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
   const liveOn = json ? (io.stdout.isTTY ? undefined : io.stderr) : io.stdout;
   const terminal = new Terminal(io.stdout, liveOn);
   const clock = (at: number): string => format(at, 'HH:mm:ss');
+  // What the library says for code (reconnect(), OpenSSL's codes), said for the person at the terminal.
+  const forPeople = (text: string): string => tlsHint(failedWording(text, settings.recover));
   const line = (tag: string, text: string, at = Date.now()): void =>
-    terminal.print(`${clock(at)} ${tag.padEnd(6)} ${text}`);
+    terminal.print(forPeople(`${clock(at)} ${tag.padEnd(6)} ${text}`));
   const emit = (record: Record<string, unknown>): void => terminal.print(ndjson(record));
 
   let state: ConnectionState | undefined;
@@ -241,15 +245,24 @@ function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
       .subscribe((value) => {
         const previous = state;
         state = value;
-        if (json) emit(statusRecord(value, Date.now(), overallScore(quality)));
-        else if (previous?.status !== value.status) line('status', describeStatus(value, locale));
+        if (json) {
+          const shown = value.lastError === undefined ? value : { ...value, lastError: tlsHint(value.lastError) };
+          emit(statusRecord(shown, Date.now(), overallScore(quality)));
+        } else if (previous?.status !== value.status) line('status', describeStatus(value, locale));
         drawLive();
       }),
   );
   subscription.add(
     link.events$.subscribe((event) => {
-      if (json) emit(eventRecord(event));
-      else line('event', describeEvent(event, locale, { time: false }), event.timestamp);
+      if (json) {
+        emit(
+          eventRecord({
+            ...event,
+            description: failedWording(event.description, settings.recover),
+            ...(event.errorMessage !== undefined ? { errorMessage: tlsHint(event.errorMessage) } : {}),
+          }),
+        );
+      } else line('event', describeEvent(event, locale, { time: false }), event.timestamp);
     }),
   );
   const { gate$, riskEvents$ } = tradeGate(link, { closeOn: settings.closeOn, settle: settings.settle });
@@ -280,7 +293,7 @@ function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
   subscription.add(
     reports(link, { every: settings.reportEvery, trigger$: finalTrigger }).subscribe((report) => {
       if (json) emit(reportRecord(report, finalReport));
-      else terminal.print(`\n${formatReport(report, { locale })}\n`);
+      else terminal.print(forPeople(`\n${formatReport(report, { locale })}\n`));
     }),
   );
   if (terminal.hasLiveLine) subscription.add(interval(1000).subscribe(drawLive));

@@ -35,6 +35,13 @@ const WORDS = {
   },
 } as const;
 
+const RETRYING: ReadonlySet<ConnectionStatus> = new Set<ConnectionStatus>([
+  ConnectionStatus.Connecting,
+  ConnectionStatus.Reconnecting,
+  ConnectionStatus.Failed,
+]);
+
+/** What the live status line is drawn from. */
 export interface StatusLineInput {
   readonly state: ConnectionState;
   readonly quality: ConnectionQuality;
@@ -45,8 +52,8 @@ export interface StatusLineInput {
 }
 
 /**
- * The live one-line status: status, score, latency, attempt n/N, the next retry while one is
- * scheduled, and the trade gate.
+ * The live one-line status: status, score, latency, attempt n/N while connecting, reconnecting or
+ * failed, the next retry while one is scheduled, and the trade gate.
  *
  * @example
  * statusLine({ state, quality, gate, now, locale: 'en' });
@@ -61,8 +68,9 @@ export function statusLine(input: StatusLineInput): string {
     `${MARKS[state.status]} ${status}`,
     `${w.score} ${overallScore(quality).toFixed(1)}`,
     `${w.latency} ${quality.latencySamples > 0 ? `${Math.round(quality.averageLatencyMs)}ms` : '—'}`,
-    `${w.attempt} ${state.attempt}/${max}`,
   ];
+  // Only while attempts are being made (or spent): on a link that is up, the last reconnect's "3/5" is stale.
+  if (RETRYING.has(state.status)) parts.push(`${w.attempt} ${state.attempt}/${max}`);
   if (state.nextRetryAt !== undefined) {
     parts.push(`${w.retry} ${compactDuration(Math.max(0, state.nextRetryAt - now), locale)}`);
   }

@@ -36,14 +36,14 @@ export interface QualityThresholds {
   readonly errorRateWarning: number;
 }
 
-/** The seed's thresholds: score 70, latency 1000 ms, error rate 10 %. */
+/** The seed's thresholds: good from a score of 70, warnings at 1000 ms average latency and a 10 % error rate. */
 export const defaultQualityThresholds: QualityThresholds = {
   qualityThreshold: 70,
   latencyWarning: 1000,
   errorRateWarning: 0.1,
 };
 
-/** A warning that holds: average latency or error rate at or over its threshold. */
+/** A warning that holds: average latency at or over `latencyWarning`, or error rate at or over `errorRateWarning`. */
 export type QualityWarning = 'latency' | 'errorRate';
 
 const LATENCY_ALPHA = 0.3;

@@ -11,6 +11,7 @@ export interface PersistedState {
   readonly recentEvents: readonly ConnectionEvent[];
 }
 
+/** The version of the state file's format that this lifeline writes and reads (`version` in the file). */
 export const PERSISTED_STATE_VERSION = 1;
 
 /** The file's text for a state. */

@@ -12,6 +12,16 @@
  */
 export type SendFailure = 'closed' | 'overflow' | 'expired' | 'disconnected' | 'encode' | 'write' | 'gate';
 
+/**
+ * A message was not sent: `send()` rejects with it, and `reason` says why (`closed`, `overflow`,
+ * `expired`, `disconnected`, `encode`, `write`, or `gate` for a `GateClosedError`). A message that
+ * got one was never written to the socket, and never will be.
+ *
+ * @example
+ * link.send(order, { queue: false }).catch((error) => {
+ *   if (error instanceof SendError) console.warn(error.reason, error.message); // 'disconnected' …
+ * });
+ */
 export class SendError extends Error {
   readonly code = 'LIFELINE_SEND';
 

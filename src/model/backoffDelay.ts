@@ -4,6 +4,7 @@
  */
 export type Jitter = 'none' | 'full' | 'equal' | number;
 
+/** The retry schedule `backoffDelay` computes from: delay n = `initialDelay × factor^(n−1)`, capped, then jittered. */
 export interface BackoffSchedule {
   /** Milliseconds before the first retry. */
   readonly initialDelay: number;

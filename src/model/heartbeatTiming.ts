@@ -12,6 +12,7 @@ export interface HeartbeatTiming {
   readonly poor: boolean;
 }
 
+/** The settings the adaptive heartbeat and the dynamic timeout work from (a subset of `LifelineConfig`), in ms. */
 export interface HeartbeatTimingConfig {
   /** The base (and longest) ping interval, ms. */
   readonly heartbeatInterval: number;
@@ -31,6 +32,22 @@ export type HeartbeatFeedback =
   | { readonly kind: 'lost' }
   | { readonly kind: 'quality'; readonly poor: boolean };
 
+/**
+ * The heartbeat timing a new socket starts from: the configured interval and timeout, quality not poor.
+ *
+ * @example
+ * initialHeartbeatTiming({
+ *   heartbeatInterval: 30_000,
+ *   heartbeatTimeout: 60_000,
+ *   adaptiveHeartbeat: true,
+ *   dynamicTimeout: true,
+ *   latencyWarningMs: 1000,
+ * });
+ * // { intervalMs: 30000, timeoutMs: 60000, poor: false }
+ *
+ * @param config The heartbeat settings, in ms.
+ * @returns The starting timing for `nextHeartbeatTiming`.
+ */
 export function initialHeartbeatTiming(config: HeartbeatTimingConfig): HeartbeatTiming {
   return { intervalMs: config.heartbeatInterval, timeoutMs: config.heartbeatTimeout, poor: false };
 }

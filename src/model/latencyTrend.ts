@@ -10,6 +10,7 @@ export interface LatencyTrend {
   readonly projectedMs: number;
 }
 
+/** One latency measurement the trend is fitted to. */
 export interface TrendSample {
   /** Scheduler time, ms. */
   readonly at: number;
@@ -61,6 +62,7 @@ export function latencyTrend(
   };
 }
 
+/** When a latency trend forecasts degradation: the threshold it must cross, how far ahead, and how good a fit. */
 export interface ForecastRule {
   /** Latency that counts as degraded, ms. */
   readonly latencyWarning: number;

@@ -1,6 +1,7 @@
 import { Observable, OperatorFunction } from 'rxjs';
 import { ForecastRule, LatencyTrend, TrendSample, isDegradationForecast, latencyTrend } from '../model/latencyTrend';
 
+/** The forecast rule of `forecastDegradation`, and how many recent samples the trend is fitted to. */
 export interface ForecastConfig extends ForecastRule {
   /** How many recent samples the trend is fitted to. Defaults to `10`. */
   readonly predictionWindow?: number;

@@ -26,6 +26,7 @@ export interface RetryAttempt {
   readonly error: unknown;
 }
 
+/** How `retryBackoff` retries: the delay schedule, the attempt budget, when the count resets, which errors to retry. */
 export interface RetryBackoffConfig {
   /** Delay before the first retry. Milliseconds or a string like `'2s'`. Defaults to `2000`. */
   readonly initialDelay?: Duration;

@@ -1,5 +1,3 @@
-import type { Locale } from 'date-fns';
-import { enUS, zhCN } from 'date-fns/locale';
 import { oneOf } from '../model/configRules';
 
 /** The languages reports and the CLI speak: `'zh-CN'` (the seed's, and the default) or `'en'`. */
@@ -7,11 +5,6 @@ export type ReportLocale = 'zh-CN' | 'en';
 
 /** Every report locale, the default first. */
 export const reportLocales: readonly ReportLocale[] = ['zh-CN', 'en'];
-
-/** The date-fns locale behind a report locale. */
-export function dateFnsLocale(locale: ReportLocale): Locale {
-  return locale === 'en' ? enUS : zhCN;
-}
 
 /** Checks a locale option, throwing a `ConfigError` naming `field` when it is not one of `reportLocales`. */
 export function reportLocale(value: unknown, field = 'locale'): ReportLocale {

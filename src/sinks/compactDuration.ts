@@ -1,6 +1,7 @@
 import { Duration as DateFnsDuration, formatDuration, intervalToDuration } from 'date-fns';
 import type { Locale } from 'date-fns';
-import { ReportLocale, dateFnsLocale } from './ReportLocale';
+import { ReportLocale } from './ReportLocale';
+import { dateFnsLocale } from './dateFnsLocale';
 
 type Token = 'xSeconds' | 'xMinutes' | 'xHours' | 'xDays' | 'xWeeks' | 'xMonths' | 'xYears';
 

@@ -3,7 +3,8 @@ import { QualityWarning } from '../model/ConnectionQuality';
 import { statusLabelEn, statusLabelZh } from '../model/ConnectionStatus';
 import { oneOf } from '../model/configRules';
 import { ConnectionReport } from './ConnectionReport';
-import { ReportLocale, dateFnsLocale, reportLocale } from './ReportLocale';
+import { ReportLocale, reportLocale } from './ReportLocale';
+import { dateFnsLocale } from './dateFnsLocale';
 import { compactDuration } from './compactDuration';
 import { describeEvent } from './describeEvent';
 import { reportJson } from './reportJson';
@@ -11,6 +12,7 @@ import { reportJson } from './reportJson';
 /** `'text'`: the seed's report for people. `'json'`: one line of JSON (see `reportJson`). */
 export type ReportFormat = 'text' | 'json';
 
+/** How `formatReport` writes a report: its language and text or JSON. */
 export interface FormatReportOptions {
   /** The language of the text. Defaults to `'zh-CN'`. */
   readonly locale?: ReportLocale;
@@ -26,6 +28,8 @@ interface Words {
   readonly notMeasured: string;
   readonly stability: string;
   readonly errorRate: string;
+  /** No sample since the last connect, while the period has some: their average, named as such. */
+  readonly periodOnly: (averageMs: number) => string;
   readonly statistics: string;
   readonly connections: string;
   readonly disconnections: string;
@@ -50,6 +54,7 @@ const WORDS: Readonly<Record<ReportLocale, Words>> = {
     score: '连接质量评分',
     latency: '平均延迟',
     notMeasured: '未测量',
+    periodOnly: (ms) => `本次连接尚无样本 (本周期平均 ${ms}ms)`,
     stability: '连接稳定性',
     errorRate: '错误率',
     statistics: '统计信息',
@@ -74,6 +79,7 @@ const WORDS: Readonly<Record<ReportLocale, Words>> = {
     score: 'Quality score',
     latency: 'Average latency',
     notMeasured: 'not measured',
+    periodOnly: (ms) => `no sample since the last connect (period average ${ms}ms)`,
     stability: 'Stability',
     errorRate: 'Error rate',
     statistics: 'Statistics',
@@ -146,7 +152,7 @@ export function formatReport(report: ConnectionReport, options: FormatReportOpti
     w.title,
     `   ${w.status}: ${status}`,
     `   ${w.score}: ${report.score.toFixed(1)}/100`,
-    `   ${w.latency}: ${quality.latencySamples > 0 ? `${Math.round(quality.averageLatencyMs)}ms` : w.notMeasured}`,
+    `   ${w.latency}: ${averageLatency(report, w)}`,
     `   ${w.stability}: ${percent(quality.connectionStability)}`,
     `   ${w.errorRate}: ${percent(quality.errorRate * 100)}`,
     '',
@@ -173,4 +179,12 @@ export function formatReport(report: ConnectionReport, options: FormatReportOpti
     for (const event of report.notableEvents) lines.push(`     ${describeEvent(event, locale)}`);
   }
   return lines.join('\n');
+}
+
+// The quality figures start afresh on every socket; the period's samples may predate it. "Not measured"
+// next to a sparkline of samples would contradict itself.
+function averageLatency({ quality, latency }: ConnectionReport, w: Words): string {
+  if (quality.latencySamples > 0) return `${Math.round(quality.averageLatencyMs)}ms`;
+  if (latency.samples > 0 && latency.averageMs !== undefined) return w.periodOnly(Math.round(latency.averageMs));
+  return w.notMeasured;
 }

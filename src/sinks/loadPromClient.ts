@@ -5,7 +5,7 @@ import { MissingPeerError } from '../model/MissingPeerError';
 export type PromClientModule = typeof PromClient;
 
 /**
- * Loads prom-client on first use. It is an optional peer dependency: `import 'lifeline'` never loads
+ * Loads prom-client on first use. It is an optional peer dependency: `import 'lifeline-ws'` never loads
  * it, so a bot without metrics needs no prom-client; only calling `metricsSink` does.
  *
  * @param load The module loader. Defaults to Node's `require`; specs pass one that fails.

@@ -11,17 +11,23 @@ import { redactText } from './redactText';
 
 /** The part of a pino logger the sink uses (pino, and anything with its `(object, message)` calls). */
 export interface PinoLikeLogger {
+  /** Logs at info: the record, then the message. */
   info(object: object, message?: string): void;
+  /** Logs at warn: the record, then the message. */
   warn(object: object, message?: string): void;
+  /** Logs at error: the record, then the message. */
   error(object: object, message?: string): void;
+  /** Logs at debug, if the logger has it: the record, then the message. */
   debug?(object: object, message?: string): void;
 }
 
+/** A logger method the sink may call. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** What the sink logs: connection events, and the trade gate's network risk events. */
 export type LoggableEvent = ConnectionEvent | NetworkRiskEvent;
 
+/** How `logSink` logs: the level of each severity, and fields added to every record. */
 export interface LogSinkConfig {
   /**
    * The log level of each severity. Defaults to `{ 1: 'info', 2: 'info', 3: 'warn', 4: 'error' }`:

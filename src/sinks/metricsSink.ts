@@ -18,6 +18,7 @@ export interface MetricsRegistry {
   metrics(): Promise<string>;
   /** The Content-Type of that text. */
   readonly contentType: string;
+  /** The metric registered under `name`, if any (used to refuse registering a name twice). */
   getSingleMetric(name: string): unknown;
 }
 
@@ -30,6 +31,7 @@ export interface MetricsSource {
   readonly latency$: Observable<Pick<LatencySample, 'source' | 'latencyMs'>>;
 }
 
+/** Where `metricsSink` registers its metrics and how it names and labels them. */
 export interface MetricsSinkConfig<R extends MetricsRegistry = MetricsRegistry> {
   /**
    * The prom-client `Registry` to register in, e.g. one that `collectDefaultMetrics` also fills.

@@ -6,6 +6,7 @@ import { ReportFormat, formatReport } from './formatReport';
 import { ReportLocale, reportLocale } from './ReportLocale';
 import { ReportSource, ReportsConfig, reports } from './reports';
 
+/** `reports`' settings plus how `reportSink` writes each report: language, text or JSON, the writer. */
 export interface ReportSinkConfig extends ReportsConfig {
   /** The language of text reports. Defaults to `'zh-CN'`. */
   readonly locale?: ReportLocale;

@@ -36,6 +36,7 @@ export interface ReportSource {
   readonly config?: Pick<LifelineConfig, 'qualityThreshold' | 'latencyWarning' | 'errorRateWarning'>;
 }
 
+/** When `reports` reports and what a report holds: interval, thresholds, notable events, sparkline width. */
 export interface ReportsConfig {
   /** Time between reports. Defaults to `'10m'` (the seed's). */
   readonly every?: Duration;

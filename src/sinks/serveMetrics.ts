@@ -6,6 +6,7 @@ import { ConnectionStatus } from '../model/ConnectionStatus';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { MetricsRegistry } from './metricsSink';
 
+/** What `serveMetrics` serves (the registry; the gate or status for `/healthz`) and where it listens. */
 export interface ServeMetricsConfig {
   /** The registry to expose, e.g. `metricsSink(link).registry`. Required. */
   readonly registry: Pick<MetricsRegistry, 'metrics' | 'contentType'>;

@@ -4,6 +4,7 @@ import { MetricsRegistry, MetricsSinkConfig, MetricsSource, metricsSink } from '
 import { MetricsServer, serveMetrics } from './serveMetrics';
 import { ConnectionStatus } from '../model/ConnectionStatus';
 
+/** The metrics sink's settings plus where the endpoint listens and the gate `/healthz` follows. */
 export interface MetricsEndpointConfig extends Omit<MetricsSinkConfig, 'gate$'> {
   /** The TCP port; `0` picks a free one. Required. */
   readonly port: number;

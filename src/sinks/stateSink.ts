@@ -20,9 +20,11 @@ import { writeFileAtomically } from './writeFileAtomically';
 export interface StateSource {
   /** The sink saves once more, and stops, when this completes (the link was closed). */
   readonly status$: Observable<unknown>;
+  /** The statistics and recent events to save, as of now. */
   snapshot(): Pick<ConnectionSnapshot, 'stats' | 'recentEvents'>;
 }
 
+/** Where `stateSink` saves, how often, and who hears of a failed save. */
 export interface StateSinkConfig {
   /** The state file. Its directory is created if missing. Required. */
   readonly path: string;

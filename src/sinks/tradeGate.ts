@@ -16,6 +16,7 @@ export interface GateSource {
   readonly config?: Pick<LifelineConfig, 'qualityThreshold' | 'latencyWarning' | 'errorRateWarning'>;
 }
 
+/** When the trade gate closes and reopens, and the hooks it calls as it does. */
 export interface TradeGateConfig {
   /**
    * Statuses that close an open gate. `Failed` always does (the seed: pause trading while the
@@ -33,12 +34,15 @@ export interface TradeGateConfig {
   /**
    * Called synchronously when the gate opens, before the open state is emitted: arm the exchange's
    * cancel-all-after dead-man's switch, resume quoting. `risk` is the resume event, absent on the
-   * first opening. If it throws, the gate stays closed and `gate$` errors (fail closed).
+   * first opening. If it throws, the gate fails closed: it stays closed (reason `'hook'`), a
+   * `hookFailed` risk event (severity 4) carries the error, and it tries to open again after the
+   * settle time (1 s when `settle` is 0). `gate$` goes on.
    */
   readonly onOpen?: (state: GateState, risk: NetworkRiskEvent | undefined) => void;
   /**
    * Called synchronously when an open gate closes, after the closed state is emitted: cancel resting
-   * orders now. If it throws, `gate$` errors; the gate was already closed.
+   * orders now. If it throws, the gate stays closed and a `hookFailed` risk event (severity 4)
+   * carries the error; `gate$` goes on.
    */
   readonly onClose?: (state: GateState, risk: NetworkRiskEvent) => void;
 }
@@ -52,13 +56,15 @@ export interface TradeGate {
    */
   readonly gate$: Observable<GateState>;
   /**
-   * `tradingPaused` when an open gate closes, `tradingResumed` (with the downtime) when it reopens.
-   * Hot, not replayed. Subscribing also subscribes `gate$`.
+   * `tradingPaused` when an open gate closes, `tradingResumed` (with the downtime) when it reopens,
+   * `hookFailed` when `onOpen` or `onClose` threw. Hot, not replayed. Subscribing also subscribes `gate$`.
    */
   readonly riskEvents$: Observable<NetworkRiskEvent>;
 }
 
 const CLOSABLE = connectionStatuses.filter((status) => status !== ConnectionStatus.Connected);
+/** How long a gate whose `onOpen` threw waits before it tries again when `settle` is 0. */
+const HOOK_RETRY_MS = 1000;
 
 /**
  * The trade gate (seed: "连接失败时暂停交易"): from the link's status and quality, whether orders
@@ -72,11 +78,15 @@ const CLOSABLE = connectionStatuses.filter((status) => status !== ConnectionStat
  * risk:                   P                o       (P tradingPaused, o tradingResumed + downtime)
  * ```
  *
+ * A hook that throws fails closed: the gate stays closed, a `hookFailed` risk event says why, and the
+ * stream goes on (a throwing `onOpen` is tried again after the settle time).
+ *
  * @example
  * const { gate$, riskEvents$ } = tradeGate(link, {
  *   closeOn: ['Failed', 'Disconnected'],
  *   settle: '5s',
  *   onClose: () => exchange.cancelAll(),
+ *   onOpen: (state, risk) => log.info(risk?.description ?? 'trading open'),
  * });
  * riskEvents$.subscribe((risk) => log.warn(risk, risk.description));
  * orders$.pipe(whileGateOpen(gate$, (order, error) => strategy.rejected(order, error))).subscribe(place);
@@ -85,6 +95,7 @@ const CLOSABLE = connectionStatuses.filter((status) => status !== ConnectionStat
  * @param source A `Connection`, or any object with `status$` and `quality$`.
  * @param config Which statuses close it, the settle time, thresholds and hooks.
  * @param scheduler Time for the settle timer and the timestamps. Defaults to `asyncScheduler`.
+ * @returns `gate$` and `riskEvents$`, both cold until subscribed and sharing one gate.
  * @throws ConfigError when an option is invalid, before anything is subscribed.
  */
 export function tradeGate(
@@ -103,6 +114,7 @@ export function tradeGate(
     throw new ConfigError('closeOn', closeOn, `a list of statuses from ${CLOSABLE.join(', ')}`);
   }
   const settleMs = parseDuration(settle, 'settle');
+  const hookRetryMs = settleMs > 0 ? settleMs : HOOK_RETRY_MS;
   if (onOpen !== undefined && typeof onOpen !== 'function') throw new ConfigError('onOpen', onOpen, 'a function');
   if (onClose !== undefined && typeof onClose !== 'function') throw new ConfigError('onClose', onClose, 'a function');
   const closing = new Set<ConnectionStatus>([ConnectionStatus.Failed, ...closeOn]);
@@ -121,6 +133,33 @@ export function tradeGate(
       settling = undefined;
     };
 
+    // A throwing hook must not take the gate down with it: the strategy would lose its only guard.
+    const hookFailed = (hook: 'onOpen' | 'onClose', error: unknown): void => {
+      const errorMessage = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const outcome =
+        hook === 'onOpen'
+          ? `the gate stays closed and tries again in ${compactDuration(hookRetryMs, 'en')}`
+          : 'the gate is closed';
+      risks.next({
+        type: 'hookFailed',
+        at: scheduler.now(),
+        severity: 4,
+        reason: state.reason,
+        description: `${hook} hook threw: ${errorMessage}; ${outcome}`,
+        errorMessage,
+      });
+    };
+
+    const waitThenOpen = (delay: number): void => {
+      settling = scheduler.schedule(
+        guarded(() => {
+          settling = undefined;
+          open();
+        }),
+        delay,
+      );
+    };
+
     const close = (reason: GateReason): void => {
       if (!state.open) {
         if (state.reason !== reason) emit({ ...state, reason });
@@ -137,7 +176,11 @@ export function tradeGate(
         description: `trading paused: ${gateReasonText(reason, 'en')}`,
       };
       risks.next(risk);
-      onClose?.(state, risk);
+      try {
+        onClose?.(state, risk);
+      } catch (error) {
+        hookFailed('onClose', error);
+      }
     };
 
     const open = (): void => {
@@ -155,7 +198,14 @@ export function tradeGate(
               downtimeMs: at - pausedAt,
             };
       // Before the state goes out: a hook that throws must leave the gate closed.
-      onOpen?.(next, risk);
+      try {
+        onOpen?.(next, risk);
+      } catch (error) {
+        close('hook');
+        hookFailed('onOpen', error);
+        waitThenOpen(hookRetryMs);
+        return;
+      }
       pausedAt = undefined;
       emit(next);
       if (risk) risks.next(risk);
@@ -191,13 +241,7 @@ export function tradeGate(
         return;
       }
       close('settling');
-      settling = scheduler.schedule(
-        guarded(() => {
-          settling = undefined;
-          open();
-        }),
-        settleMs,
-      );
+      waitThenOpen(settleMs);
     });
 
     subscriber.next(state);

@@ -19,8 +19,12 @@ export interface ConnectOptions<In = unknown, Out = unknown> extends LifelineCon
   readonly probe?: () => ObservableInput<unknown>;
   /** Encodes outbound and decodes inbound messages. Defaults to `jsonCodec`. */
   readonly codec?: Codec<In, Out>;
-  /** Messages re-sent on every (re)connect, before any queued message (e.g. channel subscriptions). */
-  readonly subscriptions?: readonly Out[];
+  /**
+   * Messages re-sent on every (re)connect, before any queued message (e.g. channel subscriptions).
+   * `NoInfer`: `Out` comes from the type arguments or the codec, never from these, so subscribing with
+   * `{ method, channel }` does not make every later `send()` of an order a type error.
+   */
+  readonly subscriptions?: readonly NoInfer<Out>[];
   /**
    * Whether a failure is worth retrying; `attempt` is the 1-based retry about to be made. Defaults to
    * `defaultShouldRetry`: everything but an upgrade rejected with HTTP 400, 401, 403, 404 or 407 (proxy).
@@ -48,7 +52,7 @@ export interface ConnectOptions<In = unknown, Out = unknown> extends LifelineCon
    */
   readonly budget?: Budget;
   /** Staleness watchdogs for the feeds on this link; durations as `'30s'` or ms. */
-  readonly watchdogs?: readonly WatchdogOptions<In, Out>[];
+  readonly watchdogs?: readonly WatchdogOptions<In, NoInfer<Out>>[];
   /** State to start from, as `readStateFile(path)` returns it: totals and recent events survive a restart. */
   readonly restore?: RestoredState;
   /** Time for every timer and timestamp. Defaults to `asyncScheduler`; pass a TestScheduler in marble specs. */
@@ -76,6 +80,7 @@ export interface RestoredState {
   readonly warning?: string;
 }
 
+/** Per-message options of `send()`: how long it may wait for the link, and whether it may wait at all. */
 export interface SendOptions {
   /** How long the message may wait for the link before it is rejected. Defaults to the `queueTtl` option. */
   readonly ttl?: Duration;

@@ -47,6 +47,7 @@ export class MarbleConnection implements TransportConnection {
   }
 }
 
+/** Options of `MarbleTransport`: whether protocol pings are answered, and after how long. */
 export interface MarbleTransportOptions {
   /** Answer every protocol ping after this many ms. */
   readonly autoPongMs?: number;

@@ -25,6 +25,7 @@ export type PoolConnections<L extends PoolLinks> = {
   readonly [K in keyof L]: L[K] extends ConnectOptions<infer In, infer Out> ? Connection<In, Out> : never;
 };
 
+/** Pool-wide options of `connectPool`: how the links share a connection budget. */
 export interface ConnectPoolOptions {
   /**
    * The connection budget the links take their connection tokens from, since exchanges limit new

@@ -1,6 +1,7 @@
 import { Observable, SchedulerLike, asyncScheduler, interval, map } from 'rxjs';
 import { DataMeter, DataResumption } from '../model/DataMeter';
 
+/** How often `dataReceived` samples the inbound counters. */
 export interface DataReceivedOptions {
   /** Milliseconds between samples. Defaults to `1000`. */
   readonly sampleInterval?: number;

@@ -20,6 +20,7 @@ export interface HeartbeatTarget {
   lastActivityAt(): number;
 }
 
+/** The heartbeat's settings (ms) and the quality judgement it adapts to. */
 export interface HeartbeatOptions extends HeartbeatTimingConfig {
   /** The quality judgement, fed back into the adaptive interval. Optional. */
   readonly poor$?: Observable<boolean>;

@@ -20,6 +20,7 @@ import { errorMessage } from '../model/RetryExhaustedError';
 /** A connection check: any async call that proves the exchange answers, e.g. an account-info request. */
 export type Probe = () => ObservableInput<unknown>;
 
+/** How often the latency probe runs the connection check, and how long a check may take. */
 export interface LatencyProbeOptions {
   /** Milliseconds between checks. Defaults to `60000`. */
   readonly checkInterval?: number;

@@ -14,6 +14,7 @@ export type TlsOptions = Pick<
   'ca' | 'cert' | 'key' | 'pfx' | 'passphrase' | 'rejectUnauthorized' | 'servername' | 'checkServerIdentity'
 >;
 
+/** The socket settings of `webSocketTransport`: endpoint, subprotocols, headers, TLS and the `ws` client limits. */
 export interface WebSocketTransportOptions {
   /** `ws://` or `wss://` endpoint. */
   readonly url: string;
