@@ -252,7 +252,8 @@ describe('connect', () => {
       expect(timeout.timestamp).toBe(60_000);
       expect(timeout.severity).toBe(3);
       expect(transport.connections[0]?.terminated).toBe(true);
-      expect(transport.connections[0]?.pings).toEqual([30_000]);
+      // A ping at the open (it measures the path at once), then one per interval.
+      expect(transport.connections[0]?.pings).toEqual([0, 30_000]);
       expect(transport.attemptTimes).toEqual([0, 62_000]);
       expect(events.map((e) => e.type)).toEqual([
         E.Connected,
@@ -296,14 +297,21 @@ describe('connect', () => {
         link.messages$.subscribe((m) => messages.push(m));
         latencies = [];
         link.latency$.subscribe((l) => latencies.push(l.latencyMs));
+        at(60, () => transport.connections[0]?.inbound.next('{"channel":"pong"}'));
         at(10_040, () => transport.connections[0]?.inbound.next('{"channel":"pong"}'));
         at(10_050, () => transport.connections[0]?.inbound.next('{"channel":"trades"}'));
         at(20_030, () => transport.connections[0]?.inbound.next('{"channel":"pong"}'));
         at(30_020, () => transport.connections[0]?.inbound.next('{"channel":"pong"}'));
       });
-      expect(transport.connections[0]?.texts).toEqual(['{"method":"ping"}', '{"method":"ping"}', '{"method":"ping"}']);
+      // The ping at the open (answered at 60), then one every interval.
+      expect(transport.connections[0]?.texts).toEqual([
+        '{"method":"ping"}',
+        '{"method":"ping"}',
+        '{"method":"ping"}',
+        '{"method":"ping"}',
+      ]);
       expect(transport.connections[0]?.pings).toEqual([]);
-      expect(latencies).toEqual([40, 30, 20]);
+      expect(latencies).toEqual([60, 40, 30, 20]);
       expect(messages).toEqual([{ channel: 'trades' }]);
       expect(transport.attempts).toBe(1);
     });
@@ -327,7 +335,8 @@ describe('connect', () => {
       });
       expect(statuses.map(([, s]) => s)).toEqual([S.Connecting, S.Connected, S.Unstable, S.Connected, S.Disconnected]);
       const degraded = events.find((e) => e.type === E.QualityDegraded) as ConnectionEvent;
-      expect(degraded.timestamp).toBe(11_500);
+      // The ping at the open comes back after 1.5 s: the first round trip already says it.
+      expect(degraded.timestamp).toBe(1_500);
       expect(degraded.latencyMs).toBe(1500);
       expect(degraded.description).toContain('latency');
       const improved = events.find((e) => e.type === E.QualityImproved) as ConnectionEvent;
@@ -349,9 +358,10 @@ describe('connect', () => {
         link.events$.subscribe((e) => events.push(e));
       });
       const disconnected = events.find((e) => e.type === E.Disconnected) as ConnectionEvent;
-      expect(disconnected.timestamp).toBe(71_500);
+      // Unstable from the first round trip (the ping at the open, back at 1.5 s) for 60 s.
+      expect(disconnected.timestamp).toBe(61_500);
       expect(disconnected.errorMessage).toContain('unstable');
-      expect(transport.attemptTimes[1]).toBe(73_500);
+      expect(transport.attemptTimes[1]).toBe(63_500);
     });
   });
 

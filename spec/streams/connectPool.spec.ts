@@ -160,8 +160,8 @@ describe('connectPool', () => {
         const user = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
         const pool = start({ market: link(market), user: link(user) }, 1000);
         const names = pool.quality$.pipe(map((q) => `${q.name}:${q.score}`));
-        // Was market:100: no pong yet within the first second (30 s heartbeat), so not measured: 70 (issue 11 item 12).
-        expectObservable(names, '500ms ^').toBe('500ms a 499ms |', { a: 'market:70' });
+        // Both measured by the ping at the open (answered at 5): a tie, which goes to the first named.
+        expectObservable(names, '500ms ^').toBe('500ms a 499ms |', { a: 'market:100' });
       });
     });
 
@@ -171,9 +171,10 @@ describe('connectPool', () => {
         const market = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
         const user = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 5 });
         const pool = start({ market: link(market), user: link(user) }, 10_000);
-        pool.quality$.subscribe(() => count++);
+        // After the pongs of the pings at the open (at 5), the figures stop moving.
+        at(1000, () => pool.quality$.subscribe(() => count++));
       });
-      // The links sample every second but stay at 100 % up and idle: nothing new to say after the first.
+      // The links sample every second but stay at 100 % up and idle: nothing new to say after the current one.
       expect(count).toBe(1);
     });
   });
@@ -238,24 +239,24 @@ describe('connectPool', () => {
         reasons = record(gate.gate$.pipe(map((state) => (state.open ? 'open' : state.reason))));
         risks = record(gate.riskEvents$.pipe(map((risk) => risk.type)));
       });
-      // Was settling at 1 and 13_002 (open 500 ms later): the gate now waits for the first pong after
-      // each open, a link never seen not being good (issue 11 item 12), and settles from there.
+      // The gate waits for the first pong after each open (a link never seen is not good, issue 11
+      // item 12); the ping at the open brings it 5 ms later, and the settle time runs from there.
       expect(reasons).toEqual([
         [0, 'Connecting'],
         [1, 'quality'],
-        [206, 'settling'],
-        [706, 'open'],
+        [6, 'settling'],
+        [506, 'open'],
         // user drops at 2000: Disconnected, Reconnecting — the gate only closes on Failed.
         [3001, 'Failed'],
         [13_001, 'Reconnecting'],
         [13_002, 'quality'],
-        [13_207, 'settling'],
-        [13_707, 'open'],
+        [13_007, 'settling'],
+        [13_507, 'open'],
         [20_000, 'closed'],
       ]);
       expect(risks).toEqual([
         [3001, 'tradingPaused'],
-        [13_707, 'tradingResumed'],
+        [13_507, 'tradingResumed'],
         [20_000, 'tradingPaused'], // the pool closed
       ]);
     });

@@ -11,12 +11,19 @@ interface Ordering {
   readonly why: string;
 }
 
-// resolveConfig reports a broken pair on the longer field, with the default in ms if it was not given:
-// the CLI names the flag the user typed instead, and what to change.
-const ORDERINGS: Readonly<Record<string, Ordering>> = {
-  heartbeatTimeout: { shorter: 'heartbeatInterval', strict: true, why: 'a pong needs time to come back' },
-  maxDelay: { shorter: 'initialDelay', strict: false, why: 'no retry waits longer than the cap' },
+// resolveConfig reports a broken pair on one of its fields: the CLI says it with the flags the user
+// typed, both values as durations, and what to change.
+const ORDERINGS: Readonly<Record<string, Ordering & { readonly longer: string }>> = {
+  heartbeatTimeout: {
+    longer: 'heartbeatTimeout',
+    shorter: 'heartbeatInterval',
+    strict: true,
+    why: 'a pong needs time to come back',
+  },
+  maxDelay: { longer: 'maxDelay', shorter: 'initialDelay', strict: false, why: 'no retry waits longer than the cap' },
 };
+const orderingOf = (field: string): (Ordering & { readonly longer: string }) | undefined =>
+  ORDERINGS[field] ?? Object.values(ORDERINGS).find((ordering) => ordering.shorter === field);
 
 /**
  * A `ConfigError` in the words of the command line, secrets redacted: the option as typed (`--heartbeat-interval`
@@ -47,11 +54,10 @@ function plainUsageMessage(error: ConfigError): string {
 }
 
 function orderingMessage(error: ConfigError, typed: Readonly<Record<string, unknown>>): string | undefined {
-  const ordering = ORDERINGS[error.field];
+  const ordering = orderingOf(error.field);
   // A plain bad value of the field ("abc") is not an ordering problem.
   if (!ordering || error.message.startsWith(`Invalid ${error.field}: `)) return undefined;
-  const longer = error.field;
-  const { shorter, strict, why } = ordering;
+  const { longer, shorter, strict, why } = ordering;
   const more = strict ? 'more than' : 'at least';
   const less = strict ? 'under' : 'at most';
   const given = (field: string): string | undefined => (typed[field] === undefined ? undefined : shown(typed[field]));

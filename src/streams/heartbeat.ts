@@ -24,6 +24,11 @@ export interface HeartbeatTarget {
 export interface HeartbeatOptions extends HeartbeatTimingConfig {
   /** The quality judgement, fed back into the adaptive interval. Optional. */
   readonly poor$?: Observable<boolean>;
+  /**
+   * Also ping at once on subscribe: a link just opened learns its round trip (and that its outbound
+   * path works) without waiting a whole interval. Defaults to `false`.
+   */
+  readonly pingOnStart?: boolean;
 }
 
 /** One heartbeat observation. */
@@ -140,6 +145,14 @@ export function heartbeat(
       inFlight.push({ id, sentAt: now });
       target.ping(id);
     };
+    if (options.pingOnStart) {
+      try {
+        sendPing(scheduler.now());
+      } catch (error) {
+        fail(error);
+        return subscription;
+      }
+    }
     // When the next deadline look is due, and whether the current silence already had a second look.
     let lookDueAt = scheduler.now() + timing.timeoutMs;
     let graced = false;

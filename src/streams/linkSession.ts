@@ -79,6 +79,7 @@ export function linkSession<In>(
           dynamicTimeout: config.dynamicTimeout,
           latencyWarning: config.latencyWarning,
           poor$: store.select((model) => model.state.poor),
+          pingOnStart: true,
         },
         scheduler,
       ).subscribe((sample) => {
