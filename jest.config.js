@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/spec', '<rootDir>/examples'],
   testMatch: ['**/*.spec.ts'],
-  // The full fault matrix and the soak run with `npm run test:reliability`.
-  testPathIgnorePatterns: ['/node_modules/', '/spec/reliability/slow/'],
+  // The full fault matrix and the soak run with `npm run test:reliability`; the network namespaces
+  // suite (root, minutes) with `npm run test:network`.
+  testPathIgnorePatterns: ['/node_modules/', '/spec/reliability/slow/', '/spec/network/'],
   transform: {
     '^.+\\.ts$': 'ts-jest',
   },
