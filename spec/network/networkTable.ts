@@ -76,6 +76,7 @@ export function networkDetails(rows: readonly NetworkRow[]): string {
       const figures = t
         ? [
             `delivery p50/max ${t.deliveryMs ? `${t.deliveryMs.p50}/${t.deliveryMs.max}` : '—'} ms`,
+            `late though handed to the kernel within ttl ${t.lateHandedOverInTime}`,
             `out of order ${t.outOfOrder}`,
             `unsettled ${t.unsettled}`,
             `Unstable ${t.unstable}×`,

@@ -35,6 +35,11 @@ export interface NetworkTally {
   readonly duplicated: number;
   /** Received later than their ttl after `send()` was called. */
   readonly late: number;
+  /**
+   * Of the late ones, those whose `send()` resolved within the ttl: handed to the kernel in time, made
+   * late by the network after that (the part of lateness no client library can take back).
+   */
+  readonly lateHandedOverInTime: number;
   /** How far past its ttl the latest one arrived, ms. */
   readonly lateMaxMs?: number;
   /** `send()` → first arrival on the server, over the received sends, ms: median and worst. */
@@ -92,6 +97,7 @@ export function tallyCase(records: CaseRecords): NetworkTally {
   let received = 0;
   let duplicated = 0;
   let late = 0;
+  let lateHandedOverInTime = 0;
   let lateMaxMs: number | undefined;
   let lost = 0;
   let unsettled = 0;
@@ -116,6 +122,7 @@ export function tallyCase(records: CaseRecords): NetworkTally {
     const first = got[0];
     if (first !== undefined && deadline !== undefined && first.at - send.sentAt > deadline) {
       late++;
+      if (send.resolvedAt !== undefined && send.resolvedAt - send.sentAt <= deadline) lateHandedOverInTime++;
       lateMaxMs = Math.max(lateMaxMs ?? 0, first.at - send.sentAt - deadline);
     }
   }
@@ -133,6 +140,7 @@ export function tallyCase(records: CaseRecords): NetworkTally {
     received,
     duplicated,
     late,
+    lateHandedOverInTime,
     ...(lateMaxMs !== undefined ? { lateMaxMs: Math.round(lateMaxMs) } : {}),
     ...(delivery.length > 0 ? { deliveryMs: percentiles(delivery) } : {}),
     lost,
