@@ -18,6 +18,8 @@ let connections = 0;
 let feed: ServerFeed = input.feed;
 let ticker: NodeJS.Timeout | undefined;
 let seq = 0;
+let floodLeft = 0;
+let floodSent = 0;
 
 wss.on('listening', () => report({ type: 'listening', at: wallNow() }));
 wss.on('error', (error) => {
@@ -50,7 +52,7 @@ wss.on('connection', (socket) => {
     report({ type: 'closed', conn, at: wallNow(), code });
   });
   socket.on('error', () => undefined);
-  if (feed.kind === 'flood') flood(socket, feed.count, feed.maxBufferedBytes);
+  if (feed.kind === 'flood') flood(socket, feed.maxBufferedBytes);
 });
 
 function applyFeed(next: ServerFeed): void {
@@ -63,22 +65,30 @@ function applyFeed(next: ServerFeed): void {
       for (const socket of ids.keys()) if (socket.readyState === WebSocket.OPEN) socket.send(text);
     }, next.everyMs);
   }
-  if (next.kind === 'flood') for (const socket of ids.keys()) flood(socket, next.count, next.maxBufferedBytes);
+  if (next.kind === 'flood') {
+    floodLeft = next.count;
+    floodSent = 0;
+    for (const socket of ids.keys()) flood(socket, next.maxBufferedBytes);
+  }
 }
 
-/** Sends `count` ticks as fast as the socket drains, yielding to the event loop between batches. */
-function flood(socket: WebSocket, count: number, maxBufferedBytes: number): void {
-  let sent = 0;
+/**
+ * Sends what is left of the flood as fast as the socket drains, yielding to the event loop between
+ * batches. The count is shared: a connection that replaces a torn-down one gets the rest, not a new flood.
+ */
+function flood(socket: WebSocket, maxBufferedBytes: number): void {
   const batch = (): void => {
-    if (socket.readyState !== WebSocket.OPEN) return;
+    if (socket.readyState !== WebSocket.OPEN || floodLeft <= 0) return;
     if (socket.bufferedAmount > maxBufferedBytes) {
       setTimeout(batch, 5);
       return;
     }
-    const end = Math.min(count, sent + 500);
-    for (; sent < end; sent++) socket.send(`{"channel":"ticks","seq":${sent},"px":"67000.5","sz":"0.01"}`);
-    if (sent < count) setImmediate(batch);
-    else report({ type: 'fed', at: wallNow(), messages: sent });
+    for (let n = Math.min(floodLeft, 500); n > 0; n--) {
+      socket.send(`{"channel":"ticks","seq":${floodSent++},"px":"67000.5","sz":"0.01"}`);
+      floodLeft--;
+    }
+    if (floodLeft > 0) setImmediate(batch);
+    else report({ type: 'fed', at: wallNow(), messages: floodSent });
   };
   batch();
 }
