@@ -21,7 +21,10 @@ const printedConfig = ['heartbeatInterval', 'heartbeatTimeout', 'unstableTimeout
 
 const subscribe = (channel: string): OutboundMessage => ({ method: 'subscribe', id: `sub:${channel}` });
 
-/** `connect()` with every optional setting it takes: one it names in a ConfigError is dropped and the call retried. */
+/**
+ * `connect()` with every optional setting it takes: one it names in a ConfigError as an unknown option
+ * is dropped and the call retried.
+ */
 function connectDefensively(): {
   link: Lifeline.Connection<unknown, OutboundMessage>;
   accepted: Record<string, unknown>;
@@ -39,7 +42,11 @@ function connectDefensively(): {
       } as Lifeline.ConnectOptions<unknown, OutboundMessage>);
       return { link, accepted, refused };
     } catch (error) {
-      const field = error instanceof lifeline.ConfigError ? error.field : undefined;
+      // Only an option this version does not know is dropped; a value it refuses is the case's failure.
+      const unknown =
+        error instanceof lifeline.ConfigError &&
+        /unknown option|a known option/i.test(`${error.message} ${error.allowed}`);
+      const field = unknown ? error.field : undefined;
       if (field === undefined || !(field in accepted)) throw error;
       refused.push(field);
       delete accepted[field];
