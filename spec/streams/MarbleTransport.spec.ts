@@ -51,7 +51,8 @@ describe('MarbleTransport', () => {
     });
     expect(transport.connections).toHaveLength(1);
     expect(transport.connections[0]?.texts).toEqual(['{"op":"subscribe"}']);
-    expect(transport.connections[0]?.pings).toEqual([1000, 2000]);
+    // The ping at the open, then one per interval.
+    expect(transport.connections[0]?.pings).toEqual([0, 1000, 2000]);
     expect(transport.connections[0]?.closed).toBe(true);
     expect(transport.active).toBe(0);
   });
