@@ -22,6 +22,7 @@ describe('configOptions', () => {
   it('should have an option, with help, for every config field but url', () => {
     expect(configOptionFields()).toEqual(configFieldNames.filter((name) => name !== 'url'));
     expect(Object.keys(configOptions).sort()).toEqual(configOptionFields().sort());
+    for (const field of configOptionFields()) expect(configOptions[field].doc.length).toBeGreaterThan(10);
   });
 
   it('should name each option after its field in kebab-case', () => {

@@ -86,6 +86,15 @@ const validFields: Record<keyof LifelineConfigInput, fc.Arbitrary<Valid>> = {
   prediction: same(fc.boolean()),
   predictionHorizon: validDuration(false),
   predictionWindow: same(fc.integer({ min: 3, max: 1000 })),
+  pongTimeout: validDuration(false),
+  readyTimeout: validDuration(false),
+  requestTimeout: validDuration(false),
+  messageLimit: same(fc.oneof(fc.integer({ min: 1, max: 10_000 }), fc.constant(Infinity))),
+  messageLimitWindow: validDuration(false),
+  maxConnectionAge: validDuration(false, true),
+  maxRetryAfter: validDuration(true),
+  highWaterMark: same(fc.integer({ min: 0, max: 1e9 })),
+  lagWarning: validDuration(false),
 };
 
 /** A random valid input (any subset of fields) and the config it must resolve to. */
@@ -223,6 +232,20 @@ const invalidFields: Record<Exclude<keyof LifelineConfigInput, 'pingMessage'>, f
   prediction: notBoolean,
   predictionHorizon: invalidDuration(false),
   predictionWindow: notInteger(3),
+  pongTimeout: invalidDuration(false),
+  readyTimeout: invalidDuration(false),
+  requestTimeout: invalidDuration(false),
+  messageLimit: fc.oneof(
+    fc.double({ min: 0, noNaN: true }).filter((n) => !Number.isInteger(n) && n !== Infinity),
+    fc.integer({ min: -1000, max: 0 }),
+    fc.constantFrom<unknown>(NaN, '30', -Infinity),
+    junk,
+  ),
+  messageLimitWindow: invalidDuration(false),
+  maxConnectionAge: invalidDuration(false, true),
+  maxRetryAfter: invalidDuration(true),
+  highWaterMark: notInteger(0),
+  lagWarning: invalidDuration(false),
 };
 
 describe('resolveConfig', () => {

@@ -85,6 +85,15 @@ const validSettings = {
   maxEvents: fc.integer({ min: 1, max: 10_000 }),
   queueSize: fc.integer({ min: 0, max: 1e6 }),
   queueTtl: duration(false, true),
+  pongTimeout: duration(false),
+  readyTimeout: duration(false),
+  requestTimeout: duration(false),
+  messageLimit: fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.constant(Infinity)),
+  messageLimitWindow: duration(false),
+  maxConnectionAge: duration(false, true),
+  maxRetryAfter: duration(true),
+  highWaterMark: fc.integer({ min: 0, max: 1e9 }),
+  lagWarning: duration(false),
 } satisfies Record<Exclude<keyof LifelineConfigInput, 'url'>, fc.Arbitrary<unknown>>;
 
 /** The parts that are code, as valid values. */

@@ -34,6 +34,8 @@ export interface LifelineConfigInput {
   readonly pongMatch?: string | ((text: string) => boolean);
   /** Time between pings (the longest, when adaptive). Defaults to `'30s'`. */
   readonly heartbeatInterval?: Duration;
+  /** A ping unanswered this long, with no outbound progress either, leaves the outbound path unconfirmed: the link is Unstable, not ready, and sends wait in the queue. Defaults to `'5s'`. */
+  readonly pongTimeout?: Duration;
   /** Silence (no pong, no data) after which the link is dead; more than the interval; the floor of the dynamic timeout. Defaults to `'60s'`. */
   readonly heartbeatTimeout?: Duration;
   /** Shorten the ping interval under stress, relax it when stable. Defaults to `true`. */
@@ -76,10 +78,26 @@ export interface LifelineConfigInput {
   readonly predictionHorizon?: Duration;
   /** How many recent latency samples the trend is fitted to. Defaults to `10`. */
   readonly predictionWindow?: number;
+  /** From the socket opening to ready (handshake, acknowledged subscriptions, resync): a step stuck longer fails the attempt. Defaults to `'15s'`. */
+  readonly readyTimeout?: Duration;
+  /** How long `request()` waits for a reply once written. Defaults to `'10s'`. */
+  readonly requestTimeout?: Duration;
+  /** Outbound messages allowed in any window of `messageLimitWindow` (handshakes, subscriptions, requests and sends all count); `Infinity` disables. Defaults to `Infinity`. */
+  readonly messageLimit?: number;
+  /** The window of `messageLimit`. Defaults to `'1s'`. */
+  readonly messageLimitWindow?: Duration;
+  /** Replace a socket this old before the exchange cuts it: the new one is made ready first, then the old one closed. Defaults to `Infinity`. */
+  readonly maxConnectionAge?: Duration;
+  /** The longest `Retry-After` (from a 429 or 503 upgrade) honoured; the next attempt waits at least the server's time, up to this. Defaults to `'5m'`. */
+  readonly maxRetryAfter?: Duration;
+  /** Bytes buffered on the socket above which messages wait in lifeline's own queue, under their time-to-live, instead of in the socket's. Defaults to `16384`. */
+  readonly highWaterMark?: number;
+  /** Event-loop lag at which this process's stall is raised as an event; lag is kept out of latency samples whatever its size. Defaults to `'500ms'`. */
+  readonly lagWarning?: Duration;
   /** Recent events kept. Defaults to `100`. */
   readonly maxEvents?: number;
   /** Outbound messages held while the link cannot take them; one more is rejected. Defaults to `1000`. */
   readonly queueSize?: number;
-  /** Default time a queued message may wait before it is rejected. Defaults to `Infinity`. */
+  /** Default time a message may wait to be written (link down, not ready, backpressure) before it is rejected, never sent late. Defaults to `Infinity`. */
   readonly queueTtl?: Duration;
 }

@@ -103,6 +103,10 @@ export const configFields = {
     },
   }),
   heartbeatInterval: durationField({ default: '30s', doc: 'Time between pings (the longest, when adaptive).' }),
+  pongTimeout: durationField({
+    default: '5s',
+    doc: 'A ping unanswered this long, with no outbound progress either, leaves the outbound path unconfirmed: the link is Unstable, not ready, and sends wait in the queue.',
+  }),
   heartbeatTimeout: durationField({
     default: '60s',
     doc: 'Silence (no pong, no data) after which the link is dead; more than the interval; the floor of the dynamic timeout.',
@@ -166,6 +170,37 @@ export const configFields = {
     min: 3,
     doc: 'How many recent latency samples the trend is fitted to.',
   }),
+  readyTimeout: durationField({
+    default: '15s',
+    doc: 'From the socket opening to ready (handshake, acknowledged subscriptions, resync): a step stuck longer fails the attempt.',
+  }),
+  requestTimeout: durationField({ default: '10s', doc: 'How long `request()` waits for a reply once written.' }),
+  messageLimit: countField({
+    default: Infinity,
+    min: 1,
+    infinity: true,
+    doc: 'Outbound messages allowed in any window of `messageLimitWindow` (handshakes, subscriptions, requests and sends all count); `Infinity` disables.',
+  }),
+  messageLimitWindow: durationField({ default: '1s', doc: 'The window of `messageLimit`.' }),
+  maxConnectionAge: durationField({
+    default: 'Infinity',
+    infinity: true,
+    doc: 'Replace a socket this old before the exchange cuts it: the new one is made ready first, then the old one closed.',
+  }),
+  maxRetryAfter: durationField({
+    default: '5m',
+    zero: true,
+    doc: "The longest `Retry-After` (from a 429 or 503 upgrade) honoured; the next attempt waits at least the server's time, up to this.",
+  }),
+  highWaterMark: countField({
+    default: 16 * 1024,
+    min: 0,
+    doc: "Bytes buffered on the socket above which messages wait in lifeline's own queue, under their time-to-live, instead of in the socket's.",
+  }),
+  lagWarning: durationField({
+    default: '500ms',
+    doc: "Event-loop lag at which this process's stall is raised as an event; lag is kept out of latency samples whatever its size.",
+  }),
   maxEvents: countField({ default: 100, min: 1, doc: 'Recent events kept.' }),
   queueSize: countField({
     default: 1000,
@@ -175,7 +210,7 @@ export const configFields = {
   queueTtl: durationField({
     default: 'Infinity',
     infinity: true,
-    doc: 'Default time a queued message may wait before it is rejected.',
+    doc: 'Default time a message may wait to be written (link down, not ready, backpressure) before it is rejected, never sent late.',
   }),
 } as const;
 
