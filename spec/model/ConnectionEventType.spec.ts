@@ -14,10 +14,14 @@ const designSeverities: ReadonlyArray<readonly [ConnectionEventType, Severity, s
   ['ErrorOccurred', 4, '错误发生'],
   ['QualityDegraded', 2, '连接质量下降'],
   ['QualityImproved', 1, '连接质量改善'],
+  // Beyond the seed: the session (issue 13) and the process's own stalls (issue 10).
+  ['SessionStep', 1, '会话步骤'],
+  ['SessionReady', 1, '会话就绪'],
+  ['ProcessStalled', 3, '进程停顿'],
 ];
 
 describe('ConnectionEventType', () => {
-  it('should list exactly the ten event types, in the order of the seed', () => {
+  it("should list exactly the seed's ten event types, in its order, then the session's and the process's", () => {
     expect(connectionEventTypes).toEqual(designSeverities.map(([type]) => type));
   });
 

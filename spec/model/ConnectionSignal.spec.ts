@@ -34,11 +34,18 @@ const examples: Record<ConnectionSignalType, ConnectionSignal> = {
     slopeMsPerSecond: 13,
     horizonMs: 60_000,
   },
+  step: { type: 'step', at: 1_000, step: 'handshake' },
+  subscription: { type: 'subscription', at: 1_000, name: 'trades', verdict: 'rejected', reason: 'unknown symbol' },
+  resynced: { type: 'resynced', at: 1_000, ms: 120 },
+  setUp: { type: 'setUp', at: 1_000, setUp: true, ms: 340 },
+  outbound: { type: 'outbound', at: 1_000, confirmed: false, silentMs: 5_000 },
+  stall: { type: 'stall', at: 1_000, lagMs: 1_400 },
 };
 
 describe('ConnectionSignal', () => {
-  // The 'quality' signal is gone (no feedback loop); four measurement signals feed the one fold instead.
-  it('should have exactly the nineteen signal types the engine reports', () => {
+  // The 'quality' signal is gone (no feedback loop); four measurement signals feed the one fold instead,
+  // and six more report the session (steps, subscriptions, resync, ready), the outbound path and stalls.
+  it('should have exactly the twenty-five signal types the engine reports', () => {
     expect(Object.keys(examples).sort()).toEqual(
       [
         'connecting',
@@ -60,6 +67,12 @@ describe('ConnectionSignal', () => {
         'feedStale',
         'feedResumed',
         'forecast',
+        'step',
+        'subscription',
+        'resynced',
+        'setUp',
+        'outbound',
+        'stall',
       ].sort(),
     );
   });

@@ -30,6 +30,10 @@ describe('ConnectionState', () => {
       attempt: 0,
       maxAttempts: 5,
       poor: false,
+      // The session (issue 13) and the outbound path (issue 10): not ready until open and set up.
+      ready: false,
+      setUp: false,
+      outbound: 'confirmed',
     });
     expect(initialConnectionState(0, 9).maxAttempts).toBe(9);
   });

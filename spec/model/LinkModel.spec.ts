@@ -95,7 +95,16 @@ describe('LinkModel', () => {
   describe('initialLinkModel', () => {
     it('should start Connecting, with no figure measured and nothing counted', () => {
       expect(initialLinkModel(1_000, 5)).toEqual({
-        state: { status: S.Connecting, since: 1_000, attempt: 0, maxAttempts: 5, poor: false },
+        state: {
+          status: S.Connecting,
+          since: 1_000,
+          attempt: 0,
+          maxAttempts: 5,
+          poor: false,
+          ready: false,
+          setUp: false,
+          outbound: 'confirmed',
+        },
         quality: initialQuality,
         stats: initialStats(1_000),
       });
@@ -136,11 +145,21 @@ describe('LinkModel', () => {
 
     it('should reach each state the signals lead to, quality judged in the same step', () => {
       const models = trail([open(1), slow(3), disconnected(5, 'socket closed')]);
+      // Not ready: nothing set the session up (the engine says so with a 'setUp' signal).
+      const session = { ready: false, setUp: false, outbound: 'confirmed' } as const;
       expect(models.map((m) => m.state)).toEqual([
-        { status: S.Connecting, since: 0, attempt: 0, maxAttempts: 5, poor: false },
-        { status: S.Connected, since: 1, attempt: 0, maxAttempts: 5, poor: false },
-        { status: S.Unstable, since: 3, attempt: 0, maxAttempts: 5, poor: true },
-        { status: S.Disconnected, since: 5, attempt: 0, maxAttempts: 5, poor: true, lastError: 'socket closed' },
+        { status: S.Connecting, since: 0, attempt: 0, maxAttempts: 5, poor: false, ...session },
+        { status: S.Connected, since: 1, attempt: 0, maxAttempts: 5, poor: false, ...session },
+        { status: S.Unstable, since: 3, attempt: 0, maxAttempts: 5, poor: true, ...session },
+        {
+          status: S.Disconnected,
+          since: 5,
+          attempt: 0,
+          maxAttempts: 5,
+          poor: true,
+          lastError: 'socket closed',
+          ...session,
+        },
       ]);
     });
 

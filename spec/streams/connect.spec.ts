@@ -176,15 +176,19 @@ describe('connect', () => {
       let statuses: Array<[number, S]> = [];
       testScheduler.run(({ cold }) => {
         const down = cold('-#', frames, new TransportError('refused'));
-        transport = new MarbleTransport(testScheduler, [
-          down,
-          down, // retry 1
-          down, // retry 2 → Failed
-          down, // recovery try at +10 s → Failed again, no retries
-          cold('-o 99ms #', frames, closedBy(1006)), // second recovery opens, then drops
-          down, // retries with the full budget again
-          cold('-o', frames),
-        ]);
+        transport = new MarbleTransport(
+          testScheduler,
+          [
+            down,
+            down, // retry 1
+            down, // retry 2 → Failed
+            down, // recovery try at +10 s → Failed again, no retries
+            cold('-o 99ms #', frames, closedBy(1006)), // second recovery opens, then drops
+            down, // retries with the full budget again
+            cold('-o', frames),
+          ],
+          { autoPongMs: 5 },
+        );
         const link = start(transport, 60_000, {
           maxAttempts: 2,
           initialDelay: 1000,
@@ -251,32 +255,53 @@ describe('connect', () => {
       const timeout = events.find((e) => e.type === E.HeartbeatTimeout) as ConnectionEvent;
       expect(timeout.timestamp).toBe(60_000);
       expect(timeout.severity).toBe(3);
-      expect(transport.connections[0]?.terminated).toBe(true);
+      expect(transport.connections[0]?.aborted).toBe(true);
       // A ping at the open (it measures the path at once), then one per interval.
       expect(transport.connections[0]?.pings).toEqual([0, 30_000]);
       expect(transport.attemptTimes).toEqual([0, 62_000]);
+      // The unanswered ping leaves the outbound path unconfirmed after pongTimeout (5 s): QualityDegraded
+      // (Unstable, sends held) long before the link is declared dead.
       expect(events.map((e) => e.type)).toEqual([
         E.Connected,
+        E.QualityDegraded,
         E.HeartbeatTimeout,
         E.Disconnected,
         E.ReconnectAttempt,
         E.ReconnectSuccess,
+        E.QualityDegraded,
         E.Disconnected,
       ]);
     });
 
-    it('should count data as proof of life when pongs are lost, and record the losses', () => {
+    it('should count data as proof of the inbound direction only: pongs lost while data flows leave the outbound path unconfirmed, then replace the link', () => {
+      // Issue 10, contract 4: data coming in proves only the inbound direction. Before, such a link was
+      // alive for good (losses only lowered its quality), and orders went out into the void.
       let link!: Connection;
       let transport!: MarbleTransport;
+      let states: Array<[number, ConnectionState]> = [];
+      let events: ConnectionEvent[] = [];
       testScheduler.run(({ cold }) => {
-        // A tick every 10 s, never a pong.
+        // A tick every 10 s, never a pong; then a healthy socket.
         transport = new MarbleTransport(testScheduler, [
           cold('o 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m 9999ms m', frames),
+          cold('o', frames),
         ]);
         link = start(transport, 100_000, { adaptiveHeartbeat: false, dynamicTimeout: false });
+        states = record(link.state$);
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
+        at(90_000, () => (transport.autoPongMs = 5));
       });
-      expect(transport.attempts).toBe(1);
-      expect(link.snapshot().stats.totalDisconnections).toBe(0);
+      const unconfirmed = states.find(([, s]) => s.outbound === 'unconfirmed');
+      // The ping at the open, unanswered for pongTimeout (5 s): Unstable, not ready, sends held.
+      expect(unconfirmed?.[0]).toBe(5_000);
+      expect(unconfirmed?.[1]).toMatchObject({ status: S.Unstable, ready: false });
+      // No pong and nothing drained for heartbeatTimeout (60 s), data or not: replaced.
+      const timeout = events.find((e) => e.type === E.HeartbeatTimeout) as ConnectionEvent;
+      expect(timeout.timestamp).toBe(60_000);
+      expect(timeout.description).toContain('outbound path is dead');
+      expect(transport.connections[0]?.aborted).toBe(true);
+      expect(transport.attempts).toBe(2);
       expect(link.snapshot().quality.packetLossRate).toBeGreaterThan(0);
     });
 

@@ -1,4 +1,8 @@
-/** The ten kinds of connection event. Each has a fixed severity from 1 (info) to 4 (critical). */
+/**
+ * The kinds of connection event: the seed's ten, and three for the session and the process (a step
+ * of the session set up, the session ready, the process itself stalled). Each has a fixed severity
+ * from 1 (info) to 4 (critical).
+ */
 export const ConnectionEventType = {
   Connected: 'Connected',
   Disconnected: 'Disconnected',
@@ -10,6 +14,9 @@ export const ConnectionEventType = {
   ErrorOccurred: 'ErrorOccurred',
   QualityDegraded: 'QualityDegraded',
   QualityImproved: 'QualityImproved',
+  SessionStep: 'SessionStep',
+  SessionReady: 'SessionReady',
+  ProcessStalled: 'ProcessStalled',
 } as const;
 
 export type ConnectionEventType = (typeof ConnectionEventType)[keyof typeof ConnectionEventType];
@@ -17,7 +24,7 @@ export type ConnectionEventType = (typeof ConnectionEventType)[keyof typeof Conn
 /** 1 info · 2 notice · 3 warning · 4 critical. */
 export type Severity = 1 | 2 | 3 | 4;
 
-/** Every event type, in the order of the seed. */
+/** Every event type: the seed's, in its order, then the session's and the process's. */
 export const connectionEventTypes: readonly ConnectionEventType[] = Object.values(ConnectionEventType);
 
 const table: Readonly<Record<ConnectionEventType, { severity: Severity; zh: string }>> = {
@@ -31,6 +38,9 @@ const table: Readonly<Record<ConnectionEventType, { severity: Severity; zh: stri
   ErrorOccurred: { severity: 4, zh: '错误发生' },
   QualityDegraded: { severity: 2, zh: '连接质量下降' },
   QualityImproved: { severity: 1, zh: '连接质量改善' },
+  SessionStep: { severity: 1, zh: '会话步骤' },
+  SessionReady: { severity: 1, zh: '会话就绪' },
+  ProcessStalled: { severity: 3, zh: '进程停顿' },
 };
 
 /** The severity of an event type: Connected 1, Disconnected 4, ReconnectAttempt 2, … (see the README). */

@@ -73,6 +73,8 @@ export type ConnectionSignal =
       readonly attempt: number;
       readonly maxAttempts: number;
       readonly delayMs: number;
+      /** The server asked for this wait (`Retry-After` on a 429 or 503 upgrade), ms, when it did. */
+      readonly retryAfterMs?: number;
     }
   /** The retry budget is spent (or the error is not retryable): the link has failed. */
   | {
@@ -82,9 +84,20 @@ export type ConnectionSignal =
       readonly error: string;
       /** Milliseconds until the recovery attempt, when one is scheduled. */
       readonly recoveryInMs?: number;
+      /** The exchange said retrying is pointless (`fatalOn`): no retry, no recovery attempt. */
+      readonly fatal?: boolean;
     }
-  /** Neither a pong nor any data arrived within the heartbeat timeout. */
-  | { readonly type: 'heartbeatTimeout'; readonly at: number; readonly silentMs: number; readonly timeoutMs: number }
+  /**
+   * The heartbeat timeout passed: nothing came in (`inbound`: neither a pong nor any data), or nothing
+   * went out (`outbound`: no pong and no bytes drained) while data still came in.
+   */
+  | {
+      readonly type: 'heartbeatTimeout';
+      readonly at: number;
+      readonly silentMs: number;
+      readonly timeoutMs: number;
+      readonly direction?: 'inbound' | 'outbound';
+    }
   /** A non-fatal error: a malformed inbound message, a state that could not be restored. */
   | { readonly type: 'error'; readonly at: number; readonly message: string }
   /** Data arrived first after an open, or again after a silence. */
@@ -102,7 +115,35 @@ export type ConnectionSignal =
   | { readonly type: 'checkFailed'; readonly at: number; readonly error: string; readonly initial: boolean }
   /** The inbound rate over the last sampling tick. */
   | { readonly type: 'throughput'; readonly at: number; readonly messagesPerSecond: number }
+  /** A step of setting the session up on an open socket began (`undefined`: no step pending). */
+  | { readonly type: 'step'; readonly at: number; readonly step: SessionStep | undefined }
+  /** A subscription's verdict on the current socket. */
+  | {
+      readonly type: 'subscription';
+      readonly at: number;
+      readonly name: string;
+      readonly verdict: 'confirmed' | 'rejected' | 'unconfirmed';
+      readonly reason?: string;
+    }
+  /** The resync hook resolved after `ms`. */
+  | { readonly type: 'resynced'; readonly at: number; readonly ms: number }
+  /**
+   * Whether the session on the open socket is set up: the handshake done, every acknowledged
+   * subscription active, the resync hook resolved. `ms`, the time from the socket opening, when it
+   * becomes so after steps. (Ready is set up with the outbound path confirmed: the fold derives it.)
+   */
+  | { readonly type: 'setUp'; readonly at: number; readonly setUp: boolean; readonly ms?: number }
+  /**
+   * The outbound path: unconfirmed when a ping waited `pongTimeout` with no pong and no bytes draining
+   * (data coming in proves only the inbound direction); confirmed again by a pong or by progress.
+   */
+  | { readonly type: 'outbound'; readonly at: number; readonly confirmed: boolean; readonly silentMs: number }
+  /** This process's own timers ran `lagMs` late: a handler or a GC pause stalled it. */
+  | { readonly type: 'stall'; readonly at: number; readonly lagMs: number }
   /** The application closed the handle. */
   | { readonly type: 'closed'; readonly at: number };
+
+/** A step of setting a session up on a socket: the handshake, the subscriptions, the resync hook. */
+export type SessionStep = 'handshake' | 'subscribing' | 'resync';
 
 export type ConnectionSignalType = ConnectionSignal['type'];

@@ -1,4 +1,4 @@
-import { ConnectionSignal } from './ConnectionSignal';
+import { ConnectionSignal, SessionStep } from './ConnectionSignal';
 import { ConnectionStatus } from './ConnectionStatus';
 
 /** The status machine's state: the status plus what the status line and the events need. */
@@ -22,11 +22,33 @@ export interface ConnectionState {
   readonly endpoint?: string;
   /** While the connection budget holds the next attempt back: when it may go. */
   readonly budgetWaitUntil?: number;
+  /** The wait the server asked for (`Retry-After`), ms, while the retry it delays is scheduled. */
+  readonly retryAfterMs?: number;
+  /**
+   * Whether the link is fit to trade on: up, the session set up (`setUp`) and the outbound path
+   * confirmed (see `Connection.ready$`). Derived in the same step as those.
+   */
+  readonly ready: boolean;
+  /** Whether the session on the open socket is set up: handshake, acknowledged subscriptions, resync. */
+  readonly setUp: boolean;
+  /** The step of setting the session up under way on the open socket, if any. */
+  readonly step?: SessionStep;
+  /** Whether the outbound path is confirmed (pongs, or bytes draining) or not (pings unanswered). */
+  readonly outbound: 'confirmed' | 'unconfirmed';
 }
 
 /** Before the first attempt: Connecting. */
 export function initialConnectionState(now: number, maxAttempts: number): ConnectionState {
-  return { status: ConnectionStatus.Connecting, since: now, attempt: 0, maxAttempts, poor: false };
+  return {
+    status: ConnectionStatus.Connecting,
+    since: now,
+    attempt: 0,
+    maxAttempts,
+    poor: false,
+    ready: false,
+    setUp: false,
+    outbound: 'confirmed',
+  };
 }
 
 /**
@@ -45,7 +67,7 @@ export function initialConnectionState(now: number, maxAttempts: number): Connec
  */
 export function nextConnectionState(state: ConnectionState, signal: ConnectionSignal): ConnectionState {
   if (state.closedByApp) return state;
-  const next = step(state, signal);
+  const next = withReady(step(state, signal));
   // A signal that moves nothing (a repeated failover, a disconnect while already down) keeps the
   // state itself, so the model and every selection of it stay unchanged too.
   return next === state || !sameFields(next, state) ? next : state;
@@ -72,23 +94,50 @@ function step(state: ConnectionState, signal: ConnectionSignal): ConnectionState
       );
     case 'open':
       return to(
-        { ...state, nextRetryAt: undefined, lastError: undefined },
+        { ...state, nextRetryAt: undefined, retryAfterMs: undefined, lastError: undefined, outbound: 'confirmed' },
         state.poor ? ConnectionStatus.Unstable : ConnectionStatus.Connected,
         signal.at,
       );
     case 'disconnected':
-      return to({ ...state, lastError: signal.reason }, ConnectionStatus.Disconnected, signal.at);
+      return to(
+        { ...state, lastError: signal.reason, setUp: false, step: undefined, outbound: 'confirmed' },
+        ConnectionStatus.Disconnected,
+        signal.at,
+      );
+    case 'step':
+      return { ...state, step: signal.step };
+    case 'setUp':
+      return { ...state, setUp: signal.setUp, ...(signal.setUp ? { step: undefined } : {}) };
+    case 'outbound': {
+      const next: ConnectionState = { ...state, outbound: signal.confirmed ? 'confirmed' : 'unconfirmed' };
+      return unstableOrNot(next, signal.at);
+    }
     case 'connectFailed':
       return { ...state, lastError: signal.error };
     case 'retryScheduled':
       return to(
-        { ...state, attempt: signal.attempt, maxAttempts: signal.maxAttempts, nextRetryAt: signal.at + signal.delayMs },
+        {
+          ...state,
+          attempt: signal.attempt,
+          maxAttempts: signal.maxAttempts,
+          nextRetryAt: signal.at + signal.delayMs,
+          retryAfterMs: signal.retryAfterMs,
+          setUp: false,
+        },
         ConnectionStatus.Reconnecting,
         signal.at,
       );
     case 'failed':
       return to(
-        { ...state, nextRetryAt: undefined, budgetWaitUntil: undefined, lastError: signal.error },
+        {
+          ...state,
+          nextRetryAt: undefined,
+          retryAfterMs: undefined,
+          budgetWaitUntil: undefined,
+          lastError: signal.error,
+          setUp: false,
+          step: undefined,
+        },
         ConnectionStatus.Failed,
         signal.at,
       );
@@ -98,7 +147,14 @@ function step(state: ConnectionState, signal: ConnectionSignal): ConnectionState
       return { ...state, endpoint: signal.to };
     case 'closed':
       return to(
-        { ...state, nextRetryAt: undefined, budgetWaitUntil: undefined, closedByApp: true },
+        {
+          ...state,
+          nextRetryAt: undefined,
+          budgetWaitUntil: undefined,
+          closedByApp: true,
+          setUp: false,
+          step: undefined,
+        },
         ConnectionStatus.Disconnected,
         signal.at,
       );
@@ -109,15 +165,27 @@ function step(state: ConnectionState, signal: ConnectionSignal): ConnectionState
 
 /**
  * The quality judgement at `at`: a Connected link whose quality turns poor is Unstable, an Unstable
- * one whose quality recovers is Connected again; in any other status only the judgement is kept
- * (a link that opens while poor opens Unstable).
+ * one whose quality recovers (and whose outbound path is confirmed) is Connected again; in any other
+ * status only the judgement is kept (a link that opens while poor opens Unstable).
  */
 export function judgeQuality(state: ConnectionState, poor: boolean, at: number): ConnectionState {
   if (state.closedByApp || poor === state.poor) return state;
-  const next = { ...state, poor };
-  if (state.status === ConnectionStatus.Connected && poor) return to(next, ConnectionStatus.Unstable, at);
-  if (state.status === ConnectionStatus.Unstable && !poor) return to(next, ConnectionStatus.Connected, at);
-  return next;
+  return unstableOrNot({ ...state, poor }, at);
+}
+
+/** Unstable while the quality is poor or the outbound path unconfirmed; Connected otherwise (when up). */
+function unstableOrNot(state: ConnectionState, at: number): ConnectionState {
+  const unstable = state.poor || state.outbound === 'unconfirmed';
+  if (state.status === ConnectionStatus.Connected && unstable) return to(state, ConnectionStatus.Unstable, at);
+  if (state.status === ConnectionStatus.Unstable && !unstable) return to(state, ConnectionStatus.Connected, at);
+  return state;
+}
+
+/** Ready: up, set up, and the outbound path confirmed; derived, never set on its own. */
+function withReady(state: ConnectionState): ConnectionState {
+  const up = state.status === ConnectionStatus.Connected || state.status === ConnectionStatus.Unstable;
+  const ready = up && state.setUp && state.outbound === 'confirmed' && !state.closedByApp;
+  return ready === state.ready ? state : { ...state, ready };
 }
 
 function to(state: ConnectionState, status: ConnectionStatus, at: number): ConnectionState {

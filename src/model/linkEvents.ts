@@ -69,6 +69,19 @@ function qualityEvent(
   );
 }
 
+/** A subscription's verdict: confirmed is a step; rejected or unconfirmed is an error naming it. */
+function subscriptionEvent(signal: Extract<ConnectionSignal, { type: 'subscription' }>): ConnectionEvent {
+  if (signal.verdict === 'confirmed') {
+    return createEvent(ConnectionEventType.SessionStep, signal.at, `subscription ${signal.name} confirmed`);
+  }
+  return createEvent(
+    ConnectionEventType.ErrorOccurred,
+    signal.at,
+    `subscription ${signal.name} ${signal.verdict === 'rejected' ? 'rejected' : 'not confirmed'}; sent again on the next connect`,
+    signal.reason !== undefined ? { errorMessage: signal.reason } : {},
+  );
+}
+
 /** The events that belong to the signal itself. */
 function signalEvents(previous: ConnectionState, signal: ConnectionSignal): readonly ConnectionEvent[] {
   const at = signal.at;
@@ -125,13 +138,15 @@ function signalEvents(previous: ConnectionState, signal: ConnectionSignal): read
         createEvent(
           ConnectionEventType.ErrorOccurred,
           at,
-          `connection failed ${
-            signal.attempts === 0
-              ? 'without a retry'
-              : `after ${signal.attempts} ${signal.attempts === 1 ? 'retry' : 'retries'}`
-          }; waiting for reconnect()${
-            signal.recoveryInMs === undefined ? '' : ` or the recovery attempt in ${seconds(signal.recoveryInMs)}`
-          }`,
+          signal.fatal
+            ? 'connection failed: the exchange says retrying is pointless; not retried, waiting for reconnect()'
+            : `connection failed ${
+                signal.attempts === 0
+                  ? 'without a retry'
+                  : `after ${signal.attempts} ${signal.attempts === 1 ? 'retry' : 'retries'}`
+              }; waiting for reconnect()${
+                signal.recoveryInMs === undefined ? '' : ` or the recovery attempt in ${seconds(signal.recoveryInMs)}`
+              }`,
           { errorMessage: signal.error, retryCount: signal.attempts },
         ),
       ];
@@ -140,7 +155,9 @@ function signalEvents(previous: ConnectionState, signal: ConnectionSignal): read
         createEvent(
           ConnectionEventType.HeartbeatTimeout,
           at,
-          `no pong or data for ${seconds(signal.silentMs)} (timeout ${seconds(signal.timeoutMs)})`,
+          signal.direction === 'outbound'
+            ? `no pong and nothing drained for ${seconds(signal.silentMs)} while data came in (timeout ${seconds(signal.timeoutMs)}): the outbound path is dead`
+            : `no pong or data for ${seconds(signal.silentMs)} (timeout ${seconds(signal.timeoutMs)})`,
         ),
       ];
     case 'error':
@@ -205,6 +222,35 @@ function signalEvents(previous: ConnectionState, signal: ConnectionSignal): read
       ];
     case 'closed':
       return wasUp(previous) ? [createEvent(ConnectionEventType.Disconnected, at, 'closed by the application')] : NONE;
+    case 'subscription':
+      return [subscriptionEvent(signal)];
+    case 'resynced':
+      return [createEvent(ConnectionEventType.SessionStep, at, `resync done in ${seconds(signal.ms)}`)];
+    case 'setUp':
+      // Only a session that took steps to set up (a handshake, acks, a resync) says when it got there.
+      return signal.setUp && !previous.setUp && signal.ms !== undefined
+        ? [createEvent(ConnectionEventType.SessionReady, at, `ready ${seconds(signal.ms)} after the socket opened`)]
+        : NONE;
+    case 'outbound':
+      return signal.confirmed
+        ? [createEvent(ConnectionEventType.QualityImproved, at, 'outbound path confirmed again')]
+        : [
+            createEvent(
+              ConnectionEventType.QualityDegraded,
+              at,
+              `outbound path unconfirmed: no pong and nothing drained for ${seconds(signal.silentMs)}, while data still comes in; sends wait`,
+            ),
+          ];
+    case 'stall':
+      return [
+        createEvent(
+          ConnectionEventType.ProcessStalled,
+          at,
+          `this process stalled: its timers ran ${Math.round(signal.lagMs)} ms late (taken out of the link's latency)`,
+          { latencyMs: Math.round(signal.lagMs) },
+        ),
+      ];
+    case 'step':
     case 'budgetWait':
     case 'retryScheduled':
     case 'roundTrip':

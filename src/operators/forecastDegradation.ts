@@ -1,17 +1,13 @@
 import { Observable, OperatorFunction } from 'rxjs';
-import { ForecastRule, LatencyTrend, TrendSample, isDegradationForecast, latencyTrend } from '../model/latencyTrend';
+import { Forecast, LatencyForecast } from '../model/LatencyForecast';
+import { ForecastRule, TrendSample } from '../model/latencyTrend';
+
+export type { Forecast } from '../model/LatencyForecast';
 
 /** The forecast rule of `forecastDegradation`, and how many recent samples the trend is fitted to. */
 export interface ForecastConfig extends ForecastRule {
   /** How many recent samples the trend is fitted to. Defaults to `10`. */
   readonly predictionWindow?: number;
-}
-
-/** A forecast: where the latency trend leads, raised before it gets there. */
-export interface Forecast extends LatencyTrend {
-  /** Scheduler time of the sample that completed the forecast. */
-  readonly at: number;
-  readonly horizonMs: number;
 }
 
 /**
@@ -38,17 +34,11 @@ export function forecastDegradation(config: ForecastConfig): OperatorFunction<Tr
   const { predictionWindow = 10, ...rule } = config;
   return (samples$) =>
     new Observable<Forecast>((subscriber) => {
-      const recent: TrendSample[] = [];
-      let raised = false;
+      const forecast = new LatencyForecast(rule, predictionWindow);
       return samples$.subscribe({
         next: (sample) => {
-          recent.push(sample);
-          if (recent.length > predictionWindow) recent.shift();
-          const trend = latencyTrend(recent, sample.at, rule.predictionHorizon);
-          const holds = isDegradationForecast(trend, rule);
-          if (holds && !raised && trend)
-            subscriber.next({ ...trend, at: sample.at, horizonMs: rule.predictionHorizon });
-          raised = holds;
+          const raised = forecast.add(sample);
+          if (raised) subscriber.next(raised);
         },
         error: (error) => subscriber.error(error),
         complete: () => subscriber.complete(),

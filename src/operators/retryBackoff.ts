@@ -49,6 +49,11 @@ export interface RetryBackoffConfig {
   readonly resetOnSuccess?: boolean | Duration;
   /** Whether to retry `error`; `attempt` is the 1-based retry about to be made. `false` rethrows `error` as is. Defaults to always. */
   readonly shouldRetry?: (error: unknown, attempt: number) => boolean;
+  /**
+   * The least delay an error asks for, ms (a server's `Retry-After`): the retry waits at least that
+   * long, even past `maxDelay`; `undefined` for the usual backoff. Defaults to none.
+   */
+  readonly delayAtLeast?: (error: unknown) => number | undefined;
   /** Called before each retry's delay starts. */
   readonly onAttempt?: (attempt: RetryAttempt) => void;
   /** Uniform random source in [0, 1) for jitter. Defaults to `Math.random`. */
@@ -91,6 +96,7 @@ export function retryBackoff<T>(config: RetryBackoffConfig = {}): MonoTypeOperat
     jitter = 'none',
     resetOnSuccess = false,
     shouldRetry = () => true,
+    delayAtLeast,
     onAttempt,
     random = Math.random,
     scheduler = asyncScheduler,
@@ -135,7 +141,7 @@ export function retryBackoff<T>(config: RetryBackoffConfig = {}): MonoTypeOperat
               if (attempt > budget) return throwError(() => new RetryExhaustedError(retries, error));
               if (!shouldRetry(error, attempt)) return throwError(() => error);
               retries = attempt;
-              const delay = backoffDelay(attempt, schedule, random);
+              const delay = Math.max(backoffDelay(attempt, schedule, random), delayAtLeast?.(error) ?? 0);
               onAttempt?.({ attempt, delay, error });
               return timer(delay, scheduler);
             }),

@@ -11,20 +11,40 @@ import { Duration } from '../model/parseDuration';
 import { Budget } from '../model/Budget';
 import { PersistedState } from '../model/PersistedState';
 import { Transport } from './Transport';
+import {
+  MessageOrBuilder,
+  RequestOptions,
+  SessionOptions,
+  SubscriptionHandle,
+  SubscriptionOptions,
+  UrlFactory,
+} from './SessionOptions';
 import { TlsOptions } from './webSocketTransport';
 
-/** Everything `connect()` takes: the validated settings plus the parts that are code. */
-export interface ConnectOptions<In = unknown, Out = unknown> extends LifelineConfigInput {
+/**
+ * Everything `connect()` takes: the validated settings, the session that runs on the link, and the
+ * parts that are code.
+ */
+export interface ConnectOptions<In = unknown, Out = unknown>
+  extends Omit<LifelineConfigInput, 'url'>, SessionOptions<In, Out> {
+  /**
+   * The endpoint, `ws://` or `wss://`; a function deciding it before every attempt (a listen key, a
+   * signed query string); or a list of these for failover: the first is preferred, the next is used
+   * when the current one exhausts its retry budget. Required.
+   */
+  readonly url: string | UrlFactory | readonly (string | UrlFactory)[];
   /** A connection check run at start and every `checkInterval`, e.g. an account-info request. Optional. */
   readonly probe?: () => ObservableInput<unknown>;
   /** Encodes outbound and decodes inbound messages. Defaults to `jsonCodec`. */
   readonly codec?: Codec<In, Out>;
   /**
-   * Messages re-sent on every (re)connect, before any queued message (e.g. channel subscriptions).
-   * `NoInfer`: `Out` comes from the type arguments or the codec, never from these, so subscribing with
-   * `{ method, channel }` does not make every later `send()` of an order a type error.
+   * Subscriptions sent on every (re)connect after the handshake, before any queued message: messages,
+   * or builders run afresh on each connect (a timestamp, a signature). The `acks` option says how the
+   * server confirms them; `subscribe()` adds more, each with its own options. `NoInfer`: `Out` comes
+   * from the type arguments or the codec, never from these, so subscribing with `{ method, channel }`
+   * does not make every later `send()` of an order a type error.
    */
-  readonly subscriptions?: readonly NoInfer<Out>[];
+  readonly subscriptions?: readonly NoInfer<MessageOrBuilder<Out>>[];
   /**
    * Whether a failure is worth retrying; `attempt` is the 1-based retry about to be made. Defaults to
    * `defaultShouldRetry`: everything but an upgrade rejected with HTTP 400, 401, 403, 404 or 407 (proxy).
@@ -113,6 +133,8 @@ export interface ConnectionSnapshot {
   readonly recentEvents: readonly ConnectionEvent[];
   /** Outbound messages waiting for the link. */
   readonly queued: number;
+  /** The largest event-loop lag of this process over the last `sampleInterval`, ms. */
+  readonly maxLagMs: number;
 }
 
 /** The handle `connect()` returns. Its streams are hot: late subscribers get the current value. */
@@ -132,16 +154,42 @@ export interface Connection<In = unknown, Out = unknown> {
   /** Round trips from the heartbeat and the probe. */
   readonly latency$: Observable<LatencySample>;
   /**
-   * Sends a message: at once while the link is up, else queued (bounded, in order, flushed after the
-   * subscriptions on reconnect). Resolves once written to the socket; rejects with a `SendError`
-   * saying why it was not (`closed`, `overflow`, `expired`, `disconnected`, `encode`, `write`).
+   * Whether the link is fit to trade on: open, outbound path confirmed, handshake done, every
+   * acknowledged subscription confirmed, the `resync` hook resolved. Distinct values, the current one
+   * replayed; false again the moment any of these stops holding, true again after every reconnect.
+   */
+  readonly ready$: Observable<boolean>;
+  /**
+   * How late this process's own timers run (event-loop lag), ms, sampled every `sampleInterval`: a
+   * bot stalled by its own handlers is a risk of its own, kept out of the link's latency.
+   */
+  readonly lag$: Observable<number>;
+  /**
+   * Sends a message: written at once while the link is ready and the socket takes it, else queued
+   * (bounded, in order, flushed after the subscriptions on reconnect) for at most its `ttl`. Resolves
+   * once the kernel has the bytes; rejects with a `SendError` saying why it never will (`closed`,
+   * `overflow`, `expired`, `disconnected`, `encode`, `write`): never written late.
    */
   send(message: Out, options?: SendOptions): Promise<void>;
   /**
+   * Sends a request with a fresh correlation id and resolves with its reply. Rejects with a
+   * `RequestError` whose `outcome` says what the trader needs: `'notSent'` (no byte was written:
+   * expired, closed, over budget) or `'unknown'` (written, then the link dropped or the timeout passed
+   * with no reply), or `'rejected'` (the exchange answered with an error).
+   */
+  request<Reply = In>(message: Out, options?: RequestOptions): Promise<Reply>;
+  /**
+   * Adds a subscription: sent now if the link is up, and again (built afresh) on every reconnect until
+   * unsubscribed; with an `ack`, confirmed or rejected by the server, its state in `state$`.
+   */
+  subscribe(message: MessageOrBuilder<Out>, options?: SubscriptionOptions<In, Out>): SubscriptionHandle;
+  /**
    * Adds a message to re-send on every (re)connect, sending it now if the link is up. Unsubscribing
-   * removes it and, if given and the link is up, sends `unsubscribeMessage`.
+   * removes it and, if given and the link is up, sends `unsubscribeMessage`. (`subscribe` without an ack.)
    */
   addSubscription(message: Out, unsubscribeMessage?: Out): Subscription;
+  /** The exchange's time now, ms: local time corrected by the measured clock offset (0 until measured). */
+  exchangeNow(): number;
   /** The current state as plain data. */
   snapshot(): ConnectionSnapshot;
   /** Drops the link (if up) and connects again now with a fresh retry budget; also the way out of Failed. */

@@ -1,35 +1,47 @@
-import { Transport } from './Transport';
+import { Observable, catchError, defer, finalize, from, mergeMap, of, throwError } from 'rxjs';
+import { errorMessage } from '../model/RetryExhaustedError';
+import { TransportError } from '../model/TransportError';
+import { AttemptInfo, UrlFactory } from './SessionOptions';
+import { Transport, TransportConnection } from './Transport';
+
+/** One endpoint: where it is (a URL, or a function deciding it per attempt) and how to open a socket to it. */
+export interface EndpointSpec {
+  /** How events and the status line name it: the URL, or a label for a function. */
+  readonly label: string;
+  readonly url: string | UrlFactory;
+  /** The transport for a URL (a function URL gets one per attempt). */
+  readonly transportFor: (url: string) => Transport;
+}
+
+/** An opened socket and the URL it went to. */
+export interface Opened {
+  readonly connection: TransportConnection;
+  readonly url: string;
+}
 
 /**
  * The endpoints of a handle, as nats.js keeps its `Servers`: the list, the preferred one (the
  * first), and the one in use. Failover moves down the list when the current endpoint exhausts its
- * retry budget; failback returns to the preferred one once it answers again.
+ * retry budget; failback returns to the preferred one once it answers again. An endpoint given as a
+ * function is asked for its URL before every attempt (a listen key, a signed query string); its
+ * failure is a failed attempt.
  */
 export class Endpoints {
   private index = 0;
+  private readonly fixed: ReadonlyMap<EndpointSpec, Transport>;
+  /** Transports made for function URLs, kept until their socket closes so `close()` can wait for them. */
+  private readonly made = new Set<Transport>();
 
-  /**
-   * @param urls Every endpoint, preferred first.
-   * @param transports One transport per endpoint, in the same order.
-   */
-  constructor(
-    readonly urls: readonly string[],
-    private readonly transports: readonly Transport[],
-  ) {}
+  /** @param specs Every endpoint, preferred first. */
+  constructor(private readonly specs: readonly EndpointSpec[]) {
+    this.fixed = new Map(
+      specs.flatMap((spec) => (typeof spec.url === 'string' ? [[spec, spec.transportFor(spec.url)] as const] : [])),
+    );
+  }
 
-  /** The endpoint in use or being tried. */
+  /** The endpoint in use or being tried, by its label. */
   get url(): string {
-    return this.urls[this.index] as string;
-  }
-
-  /** The transport to the endpoint in use. */
-  get transport(): Transport {
-    return this.transports[this.index] as Transport;
-  }
-
-  /** The transport to the preferred endpoint, for failback probes. */
-  get preferred(): Transport {
-    return this.transports[0] as Transport;
+    return this.current.label;
   }
 
   /** Whether the endpoint in use is a fallback (not the preferred one). */
@@ -39,12 +51,22 @@ export class Endpoints {
 
   /** Whether the handle has several endpoints (events then name the one tried). */
   get several(): boolean {
-    return this.urls.length > 1;
+    return this.specs.length > 1;
+  }
+
+  /** Opens a socket to the endpoint in use (asking a function URL for its URL first). */
+  open(info: AttemptInfo): Observable<Opened> {
+    return this.connect(this.current, info);
+  }
+
+  /** Opens a socket to the preferred endpoint, for a failback probe. */
+  openPreferred(info: AttemptInfo): Observable<Opened> {
+    return this.connect(this.specs[0] as EndpointSpec, info);
   }
 
   /** Moves to the next endpoint; undefined (and no move) when the current one is the last. */
   failover(): { readonly from: string; readonly to: string } | undefined {
-    if (this.index >= this.urls.length - 1) return undefined;
+    if (this.index >= this.specs.length - 1) return undefined;
     const from = this.url;
     this.index++;
     return { from, to: this.url };
@@ -58,8 +80,47 @@ export class Endpoints {
     return { from, to: this.url };
   }
 
-  /** Every transport, for draining on close. */
-  all(): readonly Transport[] {
-    return this.transports;
+  /** Resolves once every socket of every endpoint has closed. */
+  drain(): Promise<void> {
+    return Promise.all([...this.fixed.values(), ...this.made].map((transport) => transport.drain?.())).then(
+      () => undefined,
+    );
   }
+
+  private get current(): EndpointSpec {
+    return this.specs[this.index] as EndpointSpec;
+  }
+
+  private connect(spec: EndpointSpec, info: AttemptInfo): Observable<Opened> {
+    const fixed = this.fixed.get(spec);
+    if (fixed !== undefined) {
+      const url = spec.url as string;
+      return fixed.connect().pipe(mergeMap((connection) => of({ connection, url })));
+    }
+    // A synchronous answer stays synchronous (marble specs run in virtual time); a promise is awaited.
+    return defer(() => {
+      const url = (spec.url as UrlFactory)(info);
+      return typeof url === 'string' ? of(url) : from(url);
+    }).pipe(
+      catchError((error: unknown) => throwError(() => urlFactoryError(error))),
+      mergeMap((url) => {
+        if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) {
+          throw new TransportError(`the url function returned ${JSON.stringify(url)}, not a ws:// or wss:// URL`);
+        }
+        const transport = spec.transportFor(url);
+        this.made.add(transport);
+        return transport.connect().pipe(
+          mergeMap((connection) => of({ connection, url })),
+          finalize(() => void transport.drain?.().then(() => this.made.delete(transport))),
+        );
+      }),
+    );
+  }
+}
+
+/** A failed URL function, as the attempt's error. */
+function urlFactoryError(error: unknown): TransportError {
+  return error instanceof TransportError
+    ? error
+    : new TransportError(`the url function failed: ${errorMessage(error)}`);
 }

@@ -1,53 +1,88 @@
-import { Observable, SchedulerLike, Subject } from 'rxjs';
+import { Observable, SchedulerLike } from 'rxjs';
 import { WireData } from '../model/Codec';
 import { TransportError } from '../model/TransportError';
-import { Transport, TransportConnection } from './Transport';
+import { Transport, TransportConnection, TransportListener } from './Transport';
 
-/** An open socket in a marble spec: records what was sent and pinged, takes scripted frames. */
+/**
+ * An open socket in a marble spec: records what was written and pinged, takes scripted frames, and
+ * can model a socket whose bytes wait in its own buffer (`backlog`) until the spec drains them.
+ */
 export class MarbleConnection implements TransportConnection {
-  readonly inbound = new Subject<WireData>();
-  readonly pongs = new Subject<number | undefined>();
-  readonly messages$ = this.inbound.asObservable();
-  readonly pongs$ = this.pongs.asObservable();
-  /** Frames written, with the scheduler time. */
+  /** Frames the "kernel" took, with the scheduler time: written for good. */
   readonly sent: Array<{ data: WireData; at: number }> = [];
   /** Scheduler times of protocol pings. */
   readonly pings: number[] = [];
-  terminated = false;
+  /** Delivers an inbound frame, as the peer sending it: `connection.inbound.next('{"channel":"trades"}')`. */
+  readonly inbound = { next: (data: WireData): void => this.listener?.message(data) };
+  /** Delivers a protocol pong: `connection.pongs.next(id)`. */
+  readonly pongs = { next: (id: number | undefined): void => this.listener?.pong(id) };
+  /** Abandoned with a (modelled) TCP reset: nothing still buffered was delivered. */
+  aborted = false;
   closed = false;
   /** When set, `send` reports a write failure with this error. */
   failWrites: Error | undefined;
+  /**
+   * When true, written frames wait in the socket's own buffer (counted in `bufferedAmount`) until
+   * `drain()` hands them to the "kernel", as on a link slower than the writer.
+   */
+  backlog = false;
+  private readonly buffered: Array<{ readonly data: WireData; readonly done: (error?: Error) => void }> = [];
+  private listener: TransportListener | undefined;
 
   constructor(
     private readonly scheduler: SchedulerLike,
     private readonly autoPongMs: () => number | undefined,
   ) {}
 
+  get bufferedAmount(): number {
+    let bytes = 0;
+    for (const { data } of this.buffered) bytes += typeof data === 'string' ? data.length : data.byteLength;
+    return bytes;
+  }
+
+  listen(listener: TransportListener): void {
+    this.listener = listener;
+  }
+
   send(data: WireData, done: (error?: Error) => void): boolean {
-    if (this.closed || this.terminated) return false;
-    this.sent.push({ data, at: this.scheduler.now() });
-    done(this.failWrites);
+    if (this.closed || this.aborted) return false;
+    if (this.backlog) this.buffered.push({ data, done });
+    else this.take(data, done);
     return true;
+  }
+
+  /** Hands up to `count` buffered frames to the "kernel", oldest first (all by default). */
+  drain(count = Infinity): void {
+    for (let i = 0; i < count && this.buffered.length > 0 && !this.aborted; i++) {
+      const { data, done } = this.buffered.shift() as { data: WireData; done: (error?: Error) => void };
+      this.take(data, done);
+    }
   }
 
   ping(id: number): void {
     this.pings.push(this.scheduler.now());
     const delay = this.autoPongMs();
     if (delay !== undefined)
-      this.scheduler.schedule(() => this.closed || this.terminated || this.pongs.next(id), delay);
+      this.scheduler.schedule(() => this.closed || this.aborted || this.listener?.pong(id), delay);
   }
 
-  terminate(): void {
-    this.terminated = true;
+  abort(): void {
+    this.aborted = true;
+    // A reset drops what the socket still held: those frames never reach the peer.
+    this.buffered.length = 0;
   }
 
   /** The text frames sent, in order. */
   get texts(): string[] {
     return this.sent.map(({ data }) => data.toString());
   }
+
+  private take(data: WireData, done: (error?: Error) => void): void {
+    if (this.failWrites === undefined) this.sent.push({ data, at: this.scheduler.now() });
+    done(this.failWrites);
+  }
 }
 
-/** Options of `MarbleTransport`: whether protocol pings are answered, and after how long. */
 export interface MarbleTransportOptions {
   /** Answer every protocol ping after this many ms. */
   readonly autoPongMs?: number;

@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { Observable, ObservableInput } from 'rxjs';
 import { WireData } from '../model/Codec';
 import { Budget } from '../model/Budget';
 import { Duration } from '../model/parseDuration';
@@ -37,18 +37,20 @@ export interface Session<In = unknown, Out = unknown> extends AttemptInfo {
 
 /**
  * The per-connect handshake: runs on every socket open, before any subscription or queued message,
- * e.g. a login signed with the current time. It may send, await replies, and must resolve within
- * `readyTimeout`; a rejection fails the attempt (a `HandshakeError`), and `shouldRetry` decides
- * whether it is retried (the default does not retry a rejection the exchange answered, so a bad key
- * does not loop).
+ * e.g. a login signed with the current time. It may send, await replies, and must finish within
+ * `readyTimeout`; a failure fails the attempt (a `SessionError` at step `handshake`), and
+ * `shouldRetry` decides whether it is retried (the default does not retry a request the exchange
+ * refused, so a bad key does not loop). Returns a Promise, or an Observable (its completion is the
+ * end of the step: handy in marble specs).
  */
-export type Handshake<In = unknown, Out = unknown> = (session: Session<In, Out>) => Promise<void>;
+export type Handshake<In = unknown, Out = unknown> = (session: Session<In, Out>) => ObservableInput<unknown>;
 
 /**
  * After the handshake and the subscriptions, before the link is ready: the application's own catch-up,
- * e.g. a REST backfill of open orders and positions after a gap. A rejection fails the attempt.
+ * e.g. a REST backfill of open orders and positions after a gap. A failure fails the attempt. A
+ * Promise, or an Observable.
  */
-export type Resync<In = unknown, Out = unknown> = (session: Session<In, Out>) => Promise<void>;
+export type Resync<In = unknown, Out = unknown> = (session: Session<In, Out>) => ObservableInput<unknown>;
 
 /** What an inbound message says about a pending subscription. */
 export type AckVerdict = 'ack' | 'reject' | undefined;

@@ -1,35 +1,46 @@
 import { Observable } from 'rxjs';
 import { WireData } from '../model/Codec';
 
+/** Where an open socket delivers what arrives: plain callbacks, the per-message hot path. */
+export interface TransportListener {
+  /** An inbound frame: text as a string, binary as a Buffer. */
+  message(data: WireData): void;
+  /** A protocol pong, with the id of the ping it echoes (`undefined` for an unsolicited or foreign one). */
+  pong(id: number | undefined): void;
+}
+
 /** One open socket, as the connection engine sees it. */
 export interface TransportConnection {
-  /** Inbound frames: text as strings, binary as Buffers. Hot; ends when the socket does. */
-  readonly messages$: Observable<WireData>;
   /**
-   * Protocol-level pongs, with the id of the ping they answer when the payload carries one
-   * (`undefined` for an unsolicited or foreign pong). Never emits on transports without ping frames.
+   * Starts delivering inbound frames and pongs to `listener` (one listener per socket; a second call
+   * replaces the first). Nothing is delivered before.
    */
-  readonly pongs$: Observable<number | undefined>;
+  listen(listener: TransportListener): void;
   /**
    * Writes one frame. Returns `false`, without calling `done`, when the socket is no longer open:
    * nothing was sent and the caller may keep the message. Otherwise `done` is called once, when the
-   * frame is written to the socket or with the error that stopped it.
+   * kernel has taken the frame's bytes, or with the error that stopped it.
    */
   send(data: WireData, done: (error?: Error) => void): boolean;
   /** Sends a protocol ping frame carrying `id`, which the pong echoes. */
   ping(id: number): void;
-  /** Ends the socket at once, without a close handshake: a half-open peer would never answer one. */
-  terminate(): void;
+  /** Bytes accepted by `send` that the kernel has not taken yet: the socket's own backlog. */
+  readonly bufferedAmount: number;
+  /**
+   * Abandons the socket with a TCP reset: the kernel drops whatever it still held for it, so nothing
+   * written on it can reach the peer afterwards (a plain close would keep retransmitting it).
+   */
+  abort(): void;
 }
 
 /**
- * Opens sockets. Production uses `webSocketTransport` (rxjs-websockets over `ws`); marble specs
- * drive a fake one in virtual time.
+ * Opens sockets. Production uses `webSocketTransport` (over `ws`); marble specs drive a fake one in
+ * virtual time (`MarbleTransport` from `lifeline-ws/testing`).
  */
 export interface Transport {
   /**
    * Cold: each subscription opens one socket, emits its connection once it is open, and errors with
-   * a `TransportError` when it fails to open or closes. Unsubscribing closes it.
+   * a `TransportError` when it fails to open or closes. Unsubscribing closes it cleanly (1000).
    */
   connect(): Observable<TransportConnection>;
   /** Resolves once every socket this transport opened has closed (used by `close()`). */

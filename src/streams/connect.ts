@@ -1,28 +1,29 @@
 import { Subject, Subscription, merge } from 'rxjs';
 import { WireData } from '../model/Codec';
-import { overallScore, qualityWarnings } from '../model/ConnectionQuality';
-import { initialStats, reconnectSuccessRate, totalDowntime, uptimePercentage } from '../model/ConnectionStats';
+import { ConnectionStatus } from '../model/ConnectionStatus';
 import { DataMeter } from '../model/DataMeter';
 import { initialLinkModel } from '../model/LinkModel';
-import { parseDuration } from '../model/parseDuration';
-import { PersistedState } from '../model/PersistedState';
-import { errorMessage } from '../model/RetryExhaustedError';
-import { SendError } from '../model/SendError';
 import { Broadcast } from './Broadcast';
-import { Connection, ConnectionSnapshot, ConnectOptions, SendOptions } from './Connection';
+import { Connection, ConnectOptions } from './Connection';
+import { connectionHandle } from './connectionHandle';
 import { Endpoints } from './Endpoints';
+import { EventLoopMonitor } from './EventLoopMonitor';
 import { FeedWatch } from './feedWatch';
 import { lifetimeMonitors } from './lifetimeMonitors';
-import { linkSession } from './linkSession';
+import { LinkSessionContext, linkSession } from './linkSession';
 import { LinkStore } from './LinkStore';
 import { Outbox } from './Outbox';
 import { RestartRequest, reconnectLoop } from './reconnectLoop';
+import { RequestBook } from './RequestBook';
 import { resolveConnectOptions } from './resolveConnectOptions';
+import { restoredStats } from './restoredStats';
+import { SubscriptionBook } from './SubscriptionBook';
 
 /**
- * Opens a managed connection and keeps it alive and honest: heartbeats, latency probes, data-flow
- * sampling, quality scoring, reconnects with exponential backoff, and the status, event, quality and
- * statistics streams a strategy trades by.
+ * Opens a managed connection and keeps it alive and honest: heartbeats in both directions, latency
+ * probes, data-flow sampling, quality scoring, reconnects with exponential backoff, the session run on
+ * every socket (handshake, acknowledged subscriptions, resync: ready), requests with replies, and the
+ * status, event, quality and statistics streams a strategy trades by.
  *
  * ```
  * socket:    --o-----------x            (o open, x lost)
@@ -30,12 +31,12 @@ import { resolveConnectOptions } from './resolveConnectOptions';
  * events$:   --C-----------D-A---F-AS   (Connected, Disconnected, ReconnectAttempt, ReconnectFailed, …Success)
  * ```
  *
- * Connecting starts at once. On every (re)connect the `subscriptions` are sent first, then the
- * queued messages in order. After `maxAttempts` failed retries the next endpoint (if `url` lists
- * several) is tried, and after the last one the status is Failed; the handle then waits for
- * `reconnect()` or tries once every `recoveryInterval`. Every attempt takes a slot from the
- * connection budget. Every option is validated before anything starts: a bad one throws a
- * `ConfigError` naming the field.
+ * Connecting starts at once. On every (re)connect the handshake runs first, then the subscriptions
+ * are sent, then (once ready) the queued messages in order. After `maxAttempts` failed retries the
+ * next endpoint (if `url` lists several) is tried, and after the last one the status is Failed; the
+ * handle then waits for `reconnect()` or tries once every `recoveryInterval`. Every attempt takes a
+ * slot from the connection budget, every message one from the message budget. Every option is
+ * validated before anything starts: a bad one throws a `ConfigError` naming the field.
  *
  * @example
  * const link = connect({ url: 'wss://api.example.com/ws', subscriptions: [{ method: 'subscribe', channel: 'trades' }] });
@@ -44,8 +45,8 @@ import { resolveConnectOptions } from './resolveConnectOptions';
  * await link.send({ method: 'order', px: '67000.5', sz: '0.01' }, { ttl: '2s' });
  * await link.close();
  *
- * @param options The endpoint(s), the settings (see `LifelineConfigInput`) and the injectable parts.
- * @returns The handle: streams, `send`, `snapshot`, `reconnect`, `close`.
+ * @param options The endpoint(s), the settings (see `LifelineConfigInput`), the session and the injectable parts.
+ * @returns The handle: streams, `send`, `request`, `subscribe`, `snapshot`, `reconnect`, `close`.
  */
 export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In, Out>): Connection<In, Out> {
   const resolved = resolveConnectOptions(options);
@@ -53,139 +54,90 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
   const now = (): number => scheduler.now();
   const start = now();
   const store = new LinkStore(
-    initialLinkModel(
-      start,
-      config.maxAttempts,
-      restore?.state ? restoredStats(restore.state, start) : initialStats(start),
-    ),
+    initialLinkModel(start, config.maxAttempts, restoredStats(restore?.state, start)),
     config,
     config.maxEvents,
     restore?.state?.recentEvents,
   );
-  const outbox = new Outbox(config.queueSize, scheduler);
-  for (const data of resolved.subscriptions) outbox.addSubscription(data, undefined);
+  const dispatch = store.dispatch.bind(store);
+  const eventLoop = EventLoopMonitor.of(scheduler);
+  const engine = new Subscription();
+  const outbox = new Outbox(config, scheduler, resolved.messageBudget, (error) =>
+    dispatch({ type: 'error', at: now(), message: `message budget unavailable, nothing written: ${String(error)}` }),
+  );
+  const requests = new RequestBook<In>(
+    resolved.replies,
+    scheduler,
+    ({ id, reason }) => dispatch({ type: 'error', at: now(), message: `late reply to request ${id} (${reason})` }),
+    () => undefined,
+  );
+  const subscriptions = new SubscriptionBook<In>(scheduler);
   // Not a Subject: this is the per-message path (see Broadcast).
   const messages = new Broadcast<In>();
   const meter = new DataMeter(config.dataSilence, now);
   const restarts = new Subject<RestartRequest>();
-  const endpoints = new Endpoints(config.urls, resolved.transports);
-  const session = {
-    config,
-    scheduler,
-    outbox,
+  const endpoints = new Endpoints(resolved.endpoints);
+  const context: LinkSessionContext<In, Out> = {
+    ...resolved,
     store,
-    appPing: resolved.appPing,
+    outbox,
+    requests,
+    subscriptions,
+    stalls: eventLoop,
+    encode: (message: Out) => codec.encode(message),
     inbound: {
       meter,
       decode: (data: WireData) => codec.decode(data),
       feedWatch: resolved.watchdogs.length > 0 ? new FeedWatch<In, WireData>(resolved.watchdogs, start) : undefined,
       deliver: (message: In) => messages.next(message),
-      malformed: (message: string) => store.dispatch({ type: 'error', at: now(), message }),
+      malformed: (message: string) => dispatch({ type: 'error', at: now(), message }),
       now,
     },
+    exchangeNow: now,
+    restart: (reason) => restarts.next({ reason }),
+    current: { session: undefined },
   };
-  const engine = new Subscription();
   if (restore?.warning !== undefined) {
     // On the scheduler, so that subscribers attached right after connect() (log, metrics) see it too.
     const message = `state not restored, starting fresh: ${restore.warning}`;
-    engine.add(scheduler.schedule(() => store.dispatch({ type: 'error', at: start, message })));
+    engine.add(scheduler.schedule(() => dispatch({ type: 'error', at: start, message })));
   }
+  engine.add(eventLoop.use());
+  engine.add(
+    eventLoop.stalls$.subscribe((stall) => {
+      if (stall.lagMs >= config.lagWarning) dispatch({ type: 'stall', at: stall.to, lagMs: stall.lagMs });
+    }),
+  );
   engine.add(
     merge(
       reconnectLoop(
-        {
-          ...resolved,
-          endpoints,
-          dispatch: (signal) => store.dispatch(signal),
-          openSession: (c, a, r) => linkSession(session, c, a, r),
-        },
+        { ...resolved, endpoints, dispatch, openSession: (connection, info) => linkSession(context, connection, info) },
         restarts,
       ),
       lifetimeMonitors(meter, resolved.probe, config, scheduler),
-    ).subscribe((signal) => store.dispatch(signal)),
+    ).subscribe(dispatch),
   );
-  const encode = (message: Out): WireData => {
-    try {
-      return codec.encode(message);
-    } catch (error) {
-      throw new SendError('encode', `cannot encode message: ${errorMessage(error)}`, error);
-    }
-  };
-  let closing: Promise<void> | undefined;
-
-  return {
-    config,
-    messages$: messages.asObservable(),
-    status$: store.select((model) => model.state.status),
-    state$: store.select((model) => model.state),
-    events$: store.events$,
-    quality$: store.select((model) => model.quality),
-    stats$: store.select((model) => model.stats),
-    latency$: store.latency$,
-    send(message: Out, sendOptions: SendOptions = {}): Promise<void> {
-      if (closing) return Promise.reject(new SendError('closed', 'connection is closed; message not sent'));
-      try {
-        const data = encode(message);
-        const ttl =
-          sendOptions.ttl === undefined
-            ? config.queueTtl
-            : parseDuration(sendOptions.ttl, 'ttl', { allowZero: false, allowInfinity: true });
-        return outbox.send(data, ttl, sendOptions.queue !== false, () => store.model.state.status);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
-    addSubscription: (message: Out, unsubscribeMessage?: Out): Subscription =>
-      outbox.addSubscription(
-        encode(message),
-        unsubscribeMessage === undefined ? undefined : encode(unsubscribeMessage),
-      ),
-    snapshot: (): ConnectionSnapshot => snapshotOf(store, outbox, config, now()),
-    reconnect(): void {
-      if (!closing) restarts.next({ reason: 'reconnect requested by the application' });
-    },
-    close(): Promise<void> {
-      if (closing) return closing;
-      store.dispatch({ type: 'closed', at: now() });
+  for (const entry of resolved.subscriptions) subscriptions.add(entry, undefined, () => undefined);
+  return connectionHandle<In, Out>({
+    context,
+    resolved,
+    messages,
+    eventLoop,
+    restarts,
+    endpoints,
+    close: () => {
+      // A healthy link closes cleanly; one that is not is abandoned with a reset.
+      const { status, outbound } = store.model.state;
+      if (status !== ConnectionStatus.Connected || outbound !== 'confirmed') context.current.session?.abandon();
+      dispatch({ type: 'closed', at: now() });
       outbox.close();
+      requests.close();
+      subscriptions.close();
       messages.complete();
       restarts.complete();
       engine.unsubscribe();
       store.complete();
-      closing = Promise.all(endpoints.all().map((transport) => transport.drain?.())).then(() => undefined);
-      return closing;
+      return endpoints.drain();
     },
-  };
-}
-
-/** Everything known at `at`, as plain data: uptime computed once, for the quality and the figures alike. */
-function snapshotOf(
-  store: LinkStore,
-  outbox: Outbox,
-  thresholds: Parameters<typeof qualityWarnings>[1],
-  at: number,
-): ConnectionSnapshot {
-  const { state, stats } = store.model;
-  const uptime = uptimePercentage(stats, at);
-  const quality = { ...store.model.quality, uptimePercentage: uptime };
-  return {
-    at,
-    status: state.status,
-    state,
-    quality,
-    score: overallScore(quality),
-    warnings: qualityWarnings(quality, thresholds),
-    stats,
-    totalDowntime: totalDowntime(stats, at),
-    uptimePercentage: uptime,
-    reconnectSuccessRate: reconnectSuccessRate(stats),
-    recentEvents: store.recentEvents(),
-    queued: outbox.queued,
-  };
-}
-
-/** Statistics carried over a restart: the time the process was away counts as downtime. */
-function restoredStats(state: PersistedState, now: number): ReturnType<typeof initialStats> {
-  const { stats } = state;
-  return { ...stats, downSince: stats.downSince ?? Math.min(state.savedAt, now) };
+  });
 }

@@ -1,15 +1,39 @@
-import { EMPTY, Observable, SchedulerLike, Subject, Subscription, map, switchMap, tap, timer, filter } from 'rxjs';
+import { Observable, ObservableInput, SchedulerLike, Subscriber, Subscription, from, last, timeout } from 'rxjs';
 import { WireData } from '../model/Codec';
+import { SessionStep } from '../model/ConnectionSignal';
 import { ConnectionStatus } from '../model/ConnectionStatus';
+import { DataMeter } from '../model/DataMeter';
+import { FatalExchangeError } from '../model/FatalExchangeError';
 import { HeartbeatTimeoutError } from '../model/HeartbeatTimeoutError';
+import { LatencyForecast } from '../model/LatencyForecast';
 import { LifelineConfig } from '../model/LifelineConfig';
+import { RequestError } from '../model/RequestError';
+import { errorMessage } from '../model/RetryExhaustedError';
+import { SessionError } from '../model/SessionError';
 import { UnstableLinkError } from '../model/UnstableLinkError';
-import { forecastDegradation } from '../operators/forecastDegradation';
-import { HeartbeatTarget, heartbeat } from './heartbeat';
-import { AppPongs, InboundParts, inboundPath } from './inboundPath';
+import { Broadcast } from './Broadcast';
+import { FeedWatch } from './feedWatch';
+import { HeartbeatMonitor, StallClock } from './HeartbeatMonitor';
 import { LinkStore } from './LinkStore';
 import { Outbox } from './Outbox';
-import { TransportConnection } from './Transport';
+import { RequestBook } from './RequestBook';
+import { Session } from './SessionOptions';
+import { SubscriptionBook } from './SubscriptionBook';
+import { TransportConnection, TransportListener } from './Transport';
+
+/** The parts of a handle every inbound frame goes through. */
+export interface InboundParts<In> {
+  /** Counts frames; the heartbeat's inbound liveness clock. */
+  readonly meter: DataMeter;
+  readonly decode: (data: WireData) => In;
+  /** Stale-feed watchdogs, when any are configured. */
+  readonly feedWatch: FeedWatch<In, WireData> | undefined;
+  /** Where decoded messages go: the handle's `messages$`. */
+  readonly deliver: (message: In) => void;
+  /** A frame the codec could not decode: an event, never a crash. */
+  readonly malformed: (reason: string) => void;
+  readonly now: () => number;
+}
 
 /** The application ping: the frame to send and how to recognise its answer. */
 export interface AppPing {
@@ -17,169 +41,444 @@ export interface AppPing {
   readonly isPong: (data: WireData) => boolean;
 }
 
+/** What the exchange may tell the link, as the session reads it from inbound frames and messages. */
+export interface Directives<In> {
+  readonly ignore: ((data: WireData) => boolean) | undefined;
+  readonly reconnectOn: ((message: In) => string | boolean | undefined) | undefined;
+  readonly fatalOn: ((message: In) => string | boolean | undefined) | undefined;
+}
+
+/** A session's hooks: the per-connect handshake and the resync, each an async step. */
+export interface SessionHooks<In, Out> {
+  readonly handshake: ((session: Session<In, Out>) => ObservableInput<unknown>) | undefined;
+  readonly resync: ((session: Session<In, Out>) => ObservableInput<unknown>) | undefined;
+}
+
 /** What a session needs from the handle that owns it. */
-export interface LinkSessionContext<In> {
+export interface LinkSessionContext<In, Out> {
   readonly config: LifelineConfig;
   readonly scheduler: SchedulerLike;
-  /** Replays the subscriptions and the queue on open, then takes live sends. */
+  readonly store: LinkStore;
   readonly outbox: Outbox;
+  readonly requests: RequestBook<In>;
+  readonly subscriptions: SubscriptionBook<In>;
   /** The hot path's parts: meter, codec, watchdogs, outlets. */
   readonly inbound: InboundParts<In>;
   /** The application ping; undefined for protocol pings. */
   readonly appPing: AppPing | undefined;
-  /** The handle's one state: signals go in, the quality judgement and latency come back out. */
-  readonly store: Pick<LinkStore, 'dispatch' | 'select' | 'latency$'>;
+  readonly directives: Directives<In>;
+  readonly hooks: SessionHooks<In, Out>;
+  /** The process's own stalls, kept out of round trips and silences. */
+  readonly stalls: StallClock;
+  readonly encode: (message: Out) => WireData;
+  /** Encodes a request with its correlation id and deadline stamped in. */
+  readonly encodeRequest: (message: Out, id: number, deadline: number) => WireData;
+  readonly exchangeNow: () => number;
+  /** The exchange asked for a reconnect now (`reconnectOn`). */
+  readonly restart: (reason: string) => void;
+  /** The session on the current socket, so the handle can abandon it (reset) or close it cleanly. */
+  readonly current: { session: LinkSessionHandle | undefined };
 }
 
-const ignoreWrite = (): void => undefined;
-const isUnstable = (status: ConnectionStatus): boolean => status === ConnectionStatus.Unstable;
+/** What the handle may do with the session on the current socket. */
+export interface LinkSessionHandle {
+  /** Abandons the socket with a TCP reset: nothing written on it reaches the peer any more. */
+  abandon(): void;
+}
+
+/** Which attempt opened the socket, and where to. */
+export interface SocketInfo {
+  readonly attempt: number;
+  readonly reconnect: boolean;
+  readonly url: string;
+}
 
 /**
- * One open socket, from its open to its end. On subscribe it writes the subscriptions, then the
- * queued messages in order, reports the open and emits once (retryBackoff's minimum uptime counts
- * from there). Then it watches the socket: inbound frames, the heartbeat, the unstable timer, the
- * feed watchdogs and the latency forecast. It errors when the link must end (heartbeat timeout,
- * unstable too long) and never completes by itself; unsubscribing tears it all down.
+ * One open socket, from its open to its end: the session set up on it (handshake, subscriptions with
+ * their acknowledgements, resync: ready), then watched (inbound frames, the heartbeat in both
+ * directions, the unstable timer, the feed watchdogs, the latency forecast). It emits once when the
+ * attempt has succeeded (the handshake done: retryBackoff's minimum uptime counts from there), errors
+ * when the link must end (a step failed, the heartbeat timed out, unstable too long, the exchange said
+ * so) and never completes by itself; unsubscribing tears it all down.
  *
  * ```
- * socket:    o------m---m------x      (x: the transport errors, e.g. closed by the peer)
- * result:    a-----------------#      (a: up, once; then the transport's error)
+ * socket:    o--h----s--r------x      (open, handshake done, subscriptions confirmed, resync done; x closed)
+ * result:    ---a--------------#      (a: the attempt succeeded, once; then the transport's error)
+ * ready$:    f-------------t---f      (ready only once every step is done and the outbound path confirmed)
  * ```
  *
  * @param context The handle's parts.
  * @param connection The socket, just opened.
- * @param attempt The attempt in the reconnect cycle that opened it.
- * @param reconnect Whether this is a reconnect (any attempt but the handle's very first).
+ * @param info The attempt that opened it.
+ * @returns Emits once when the attempt succeeded; errors when the link must end.
  */
-export function linkSession<In>(
-  context: LinkSessionContext<In>,
+export function linkSession<In, Out>(
+  context: LinkSessionContext<In, Out>,
   connection: TransportConnection,
-  attempt: number,
-  reconnect: boolean,
+  info: SocketInfo,
 ): Observable<void> {
-  const { config, scheduler, outbox, inbound, store } = context;
-  return new Observable<void>((subscriber) => {
-    const openedAt = scheduler.now();
-    inbound.meter.markOpen();
-    inbound.feedWatch?.reset(openedAt);
-    outbox.attach(connection);
-    store.dispatch({ type: 'open', at: openedAt, attempt, reconnect });
-    subscriber.next();
+  return new Observable<void>((subscriber) => new SocketSession(context, connection, info, subscriber).start());
+}
 
-    const session = new Subscription(() => outbox.detach(connection));
-    const appPongs = appPongsOf(context.appPing, session);
-    session.add(inboundPath(inbound, connection.messages$, appPongs?.watch));
-    session.add(
-      heartbeat(
-        heartbeatTarget(connection, context, appPongs),
-        {
-          heartbeatInterval: config.heartbeatInterval,
-          heartbeatTimeout: config.heartbeatTimeout,
-          adaptiveHeartbeat: config.adaptiveHeartbeat,
-          dynamicTimeout: config.dynamicTimeout,
-          latencyWarning: config.latencyWarning,
-          poor$: store.select((model) => model.state.poor),
-          pingOnStart: true,
-        },
-        scheduler,
-      ).subscribe((sample) => {
-        const at = scheduler.now();
-        switch (sample.kind) {
-          case 'rtt':
-            store.dispatch({ type: 'roundTrip', at, source: 'heartbeat', latencyMs: sample.rttMs });
-            return;
-          case 'lost':
-            store.dispatch({ type: 'pingLost', at });
-            return;
-          case 'timeout':
-            store.dispatch({ type: 'heartbeatTimeout', at, silentMs: sample.silentMs, timeoutMs: sample.timeoutMs });
-            connection.terminate();
-            subscriber.error(new HeartbeatTimeoutError(sample.silentMs, sample.timeoutMs));
-        }
-      }),
+/** The state of one socket's session: a class, so a socket costs named methods, not a web of closures. */
+class SocketSession<In, Out> implements TransportListener, LinkSessionHandle {
+  private readonly openedAt: number;
+  private readonly subscription = new Subscription();
+  private readonly heartbeat: HeartbeatMonitor;
+  private readonly forecast: LatencyForecast | undefined;
+  /** Inbound messages for the hooks, while a hook may listen. */
+  private sessionMessages: Broadcast<In> | undefined;
+  private appPingsInFlight = 0;
+  private setUp = false;
+  private resyncing = false;
+  /** Whether setting up took steps (a handshake, acks, a resync): only then is "ready" an event. */
+  private steps = false;
+  private confirmed = true;
+  private ready = false;
+  private reportedSetUp = false;
+  private unstableTimer: Subscription | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly context: LinkSessionContext<In, Out>,
+    private readonly connection: TransportConnection,
+    private readonly info: SocketInfo,
+    private readonly subscriber: Subscriber<void>,
+  ) {
+    const { config, scheduler, stalls } = context;
+    this.openedAt = scheduler.now();
+    this.heartbeat = new HeartbeatMonitor(
+      { ping: (id) => this.ping(id), lastActivityAt: () => context.inbound.meter.lastActivityAt() },
+      { ...config, pingOnStart: true },
+      scheduler,
+      {
+        rtt: (rttMs) => this.roundTrip(rttMs),
+        lost: () => this.dispatch({ type: 'pingLost', at: this.now() }),
+        outbound: (ok, silentMs) => this.outbound(ok, silentMs),
+        timeout: (silentMs, timeoutMs, direction) => this.timedOut(silentMs, timeoutMs, direction),
+      },
+      stalls,
     );
-    if (Number.isFinite(config.unstableTimeout)) {
-      session.add(
-        store
-          .select((model) => isUnstable(model.state.status))
-          .pipe(switchMap((unstable) => (unstable ? timer(config.unstableTimeout, scheduler) : EMPTY)))
-          .subscribe(() => subscriber.error(new UnstableLinkError(config.unstableTimeout))),
-      );
+    this.forecast = config.prediction
+      ? new LatencyForecast(
+          { latencyWarning: config.latencyWarning, predictionHorizon: config.predictionHorizon },
+          config.predictionWindow,
+        )
+      : undefined;
+  }
+
+  /** Subscribed: listens, attaches the outbox, starts the heartbeat and the first step. */
+  start(): Subscription {
+    const { inbound, outbox, hooks, current } = this.context;
+    inbound.meter.markOpen();
+    inbound.feedWatch?.reset(this.openedAt);
+    if (hooks.handshake !== undefined || hooks.resync !== undefined) this.sessionMessages = new Broadcast<In>();
+    this.connection.listen(this);
+    outbox.attach({ connection: this.connection, progress: () => this.heartbeat.progress() });
+    current.session = this;
+    this.subscription.add(() => this.end());
+    this.subscription.add(this.heartbeat.start());
+    this.watch();
+    if (hooks.handshake !== undefined) this.step('handshake', hooks.handshake, () => this.opened());
+    else this.opened();
+    return this.subscription;
+  }
+
+  abandon(): void {
+    this.connection.abort();
+  }
+
+  // TransportListener: the hot path.
+  message(data: WireData): void {
+    const { inbound, directives, requests, subscriptions } = this.context;
+    inbound.meter.record(typeof data === 'string' ? data.length : data.byteLength);
+    if (this.appPingsInFlight > 0 && (this.context.appPing as AppPing).isPong(data)) {
+      this.appPingsInFlight--;
+      inbound.meter.recordPong();
+      this.heartbeat.pong(undefined);
+      return;
     }
+    if (directives.ignore !== undefined && directives.ignore(data)) return;
+    let message: In;
+    try {
+      message = inbound.decode(data);
+    } catch (error) {
+      inbound.malformed(`malformed inbound message: ${errorMessage(error)}`);
+      return;
+    }
+    if (requests.size > 0 && requests.reply(message)) return;
+    if (subscriptions.awaitingAcks) subscriptions.inspect(message);
+    if (directives.fatalOn !== undefined || directives.reconnectOn !== undefined) {
+      if (this.directed(message)) return;
+    }
+    if (inbound.feedWatch !== undefined) inbound.feedWatch.record(message, inbound.now());
+    this.sessionMessages?.next(message);
+    inbound.deliver(message);
+  }
+
+  pong(id: number | undefined): void {
+    this.context.inbound.meter.recordPong();
+    if (id !== undefined) this.heartbeat.pong(id);
+  }
+
+  private now(): number {
+    return this.context.scheduler.now();
+  }
+
+  private dispatch(signal: Parameters<LinkStore['dispatch']>[0]): void {
+    if (!this.ended) this.context.store.dispatch(signal);
+  }
+
+  private ping(id: number): void {
+    const appPing = this.context.appPing;
+    if (appPing === undefined) return this.connection.ping(id);
+    this.appPingsInFlight++;
+    this.connection.send(appPing.frame, ignoreWrite);
+  }
+
+  private roundTrip(latencyMs: number): void {
+    const at = this.now();
+    this.dispatch({ type: 'roundTrip', at, source: 'heartbeat', latencyMs });
+    const forecast = this.forecast?.add({ at, latencyMs });
+    if (forecast !== undefined) {
+      const { currentMs, projectedMs, slopeMsPerSecond, horizonMs } = forecast;
+      this.dispatch({ type: 'forecast', at, currentMs, projectedMs, slopeMsPerSecond, horizonMs });
+    }
+  }
+
+  private outbound(confirmed: boolean, silentMs: number): void {
+    this.confirmed = confirmed;
+    this.dispatch({ type: 'outbound', at: this.now(), confirmed, silentMs });
+    this.judgeReady();
+  }
+
+  private timedOut(silentMs: number, timeoutMs: number, direction: 'inbound' | 'outbound'): void {
+    this.dispatch({ type: 'heartbeatTimeout', at: this.now(), silentMs, timeoutMs, direction });
+    // Abandoned: a reset, so nothing still buffered for it can reach the exchange later.
+    this.connection.abort();
+    this.fail(new HeartbeatTimeoutError(silentMs, timeoutMs));
+  }
+
+  /** The exchange spoke: a fatal message ends the link, a reconnect notice replaces it. True if acted on. */
+  private directed(message: In): boolean {
+    const { fatalOn, reconnectOn } = this.context.directives;
+    const fatal = fatalOn?.(message);
+    if (fatal !== undefined && fatal !== false) {
+      this.fail(new FatalExchangeError(fatal === true ? 'a fatal message from the exchange' : fatal));
+      return true;
+    }
+    const notice = reconnectOn?.(message);
+    if (notice !== undefined && notice !== false) {
+      this.context.restart(
+        notice === true ? 'the exchange asked for a reconnect' : `the exchange asked for a reconnect: ${notice}`,
+      );
+      return true;
+    }
+    return false;
+  }
+
+  /** The handshake is done (or there is none): the attempt succeeded; subscriptions come next. */
+  private opened(): void {
+    this.dispatch({ type: 'open', at: this.now(), attempt: this.info.attempt, reconnect: this.info.reconnect });
+    this.subscriber.next();
+    const { subscriptions, outbox } = this.context;
+    let settled = false;
+    const entries = subscriptions.begin({
+      confirmed: (name) => this.dispatch({ type: 'subscription', at: this.now(), name, verdict: 'confirmed' }),
+      failed: (name, reason, timedOut) => {
+        this.dispatch({
+          type: 'subscription',
+          at: this.now(),
+          name,
+          verdict: timedOut ? 'unconfirmed' : 'rejected',
+          reason,
+        });
+        // Not confirmed in time: the step is stuck, so the attempt fails and the next connect sends it again.
+        if (timedOut) this.fail(new SessionError('subscribing', `subscription ${name} not confirmed: ${reason}`));
+      },
+      settled: (allActive) => {
+        settled = true;
+        if (allActive && !this.resyncing) this.resync();
+        else this.judgeReady();
+      },
+    });
+    const awaiting = subscriptions.awaitingAcks;
+    if (awaiting) {
+      this.steps = true;
+      this.dispatch({ type: 'step', at: this.now(), step: 'subscribing' });
+    }
+    for (const entry of entries) {
+      let data: WireData;
+      try {
+        data = entry.build();
+      } catch (error) {
+        this.dispatch({
+          type: 'error',
+          at: this.now(),
+          message: `subscription ${entry.name} not sent: ${errorMessage(error)}`,
+        });
+        continue;
+      }
+      outbox.sessionSend(this.connection, data).catch(ignoreWrite);
+    }
+    // Written (queued first in the outbox), so nothing the application queued can overtake them.
+    if (!awaiting && !settled) this.resync();
+  }
+
+  /** Subscriptions confirmed: the resync hook, if any, then the session is set up. */
+  private resync(): void {
+    this.resyncing = true;
+    const resync = this.context.hooks.resync;
+    if (resync === undefined) return this.setUpDone();
+    const started = this.now();
+    this.step('resync', resync, () => {
+      this.dispatch({ type: 'resynced', at: this.now(), ms: this.now() - started });
+      this.setUpDone();
+    });
+  }
+
+  private setUpDone(): void {
+    this.setUp = true;
+    this.judgeReady();
+  }
+
+  /**
+   * Set up: every step done, every acknowledged subscription active. Ready (and the outbox open):
+   * set up, with the outbound path confirmed. The fold derives the same from the signals.
+   */
+  private judgeReady(): void {
+    const setUp = this.setUp && this.context.subscriptions.allActive;
+    if (setUp !== this.reportedSetUp) {
+      this.reportedSetUp = setUp;
+      const at = this.now();
+      this.dispatch({ type: 'setUp', at, setUp, ...(setUp && this.steps ? { ms: at - this.openedAt } : {}) });
+    }
+    const ready = setUp && this.confirmed;
+    if (ready === this.ready) return;
+    this.ready = ready;
+    if (ready) this.context.outbox.open();
+    else this.context.outbox.hold();
+  }
+
+  /** Runs a hook as a step: within what is left of `readyTimeout`, its failure failing the attempt. */
+  private step(
+    step: SessionStep,
+    hook: (session: Session<In, Out>) => ObservableInput<unknown>,
+    done: () => void,
+  ): void {
+    this.steps = true;
+    this.dispatch({ type: 'step', at: this.now(), step });
+    const left = Math.max(1, this.openedAt + this.context.config.readyTimeout - this.now());
+    const { scheduler } = this.context;
+    let run: ObservableInput<unknown>;
+    try {
+      run = hook(this.session());
+    } catch (error) {
+      return this.fail(stepError(step, error));
+    }
+    this.subscription.add(
+      from(run)
+        .pipe(
+          last(undefined, undefined),
+          timeout({
+            first: left,
+            scheduler,
+            with: () => {
+              throw new SessionError(
+                step,
+                `${step} not done within readyTimeout (${this.context.config.readyTimeout} ms)`,
+              );
+            },
+          }),
+        )
+        .subscribe({ next: () => done(), error: (error: unknown) => this.fail(stepError(step, error)) }),
+    );
+  }
+
+  /** The socket being set up, as the hooks see it. */
+  private session(): Session<In, Out> {
+    const { outbox, requests, encode, encodeRequest, exchangeNow, config } = this.context;
+    const connection = this.connection;
+    return {
+      attempt: this.info.attempt,
+      reconnect: this.info.reconnect,
+      url: this.info.url,
+      messages$: (this.sessionMessages as Broadcast<In>).asObservable(),
+      send: (message) => outbox.sessionSend(connection, encode(message)),
+      request: <Reply>(message: Out, options: { timeout?: number } = {}) =>
+        outbox.sessionRequest(connection, {
+          build: (id, deadline) => encodeRequest(message, id, deadline),
+          timeoutMs: typeof options.timeout === 'number' ? options.timeout : config.requestTimeout,
+          book: requests,
+        }) as Promise<Reply>,
+      exchangeNow,
+    };
+  }
+
+  /** The monitors that live as long as the socket: unstable too long, stale feeds. */
+  private watch(): void {
+    const { config, store, scheduler, inbound } = this.context;
+    if (Number.isFinite(config.unstableTimeout)) {
+      this.subscription.add(
+        store
+          .select((model) => model.state.status === ConnectionStatus.Unstable)
+          .subscribe((unstable) => {
+            this.unstableTimer?.unsubscribe();
+            this.unstableTimer = unstable
+              ? scheduler.schedule(() => {
+                  // An unstable link is abandoned: nothing more it holds may go out later.
+                  this.connection.abort();
+                  this.fail(new UnstableLinkError(config.unstableTimeout));
+                }, config.unstableTimeout)
+              : undefined;
+          }),
+      );
+      this.subscription.add(() => this.unstableTimer?.unsubscribe());
+    }
+    this.subscription.add(store.select((model) => model.state.poor).subscribe((poor) => this.heartbeat.quality(poor)));
     const feedWatch = inbound.feedWatch;
     if (feedWatch) {
-      session.add(
+      this.subscription.add(
         feedWatch.signals(scheduler).subscribe((signal) => {
           if (signal.kind === 'resumed') {
-            store.dispatch({ type: 'feedResumed', at: signal.at, feed: signal.feed, silentMs: signal.silentMs });
+            this.dispatch({ type: 'feedResumed', at: signal.at, feed: signal.feed, silentMs: signal.silentMs });
             return;
           }
           const resend = feedWatch.watchdogs.find((watchdog) => watchdog.name === signal.feed)?.resubscribe ?? [];
-          for (const data of resend) connection.send(data, ignoreWrite);
-          store.dispatch({ type: 'feedStale', ...signal, resubscribed: resend.length > 0 });
+          for (const data of resend) this.context.outbox.sessionSend(this.connection, data).catch(ignoreWrite);
+          this.dispatch({ type: 'feedStale', ...signal, resubscribed: resend.length > 0 });
         }),
       );
     }
-    if (config.prediction) {
-      session.add(
-        store.latency$
-          .pipe(
-            map(({ at, latencyMs }) => ({ at, latencyMs })),
-            forecastDegradation({
-              latencyWarning: config.latencyWarning,
-              predictionHorizon: config.predictionHorizon,
-              predictionWindow: config.predictionWindow,
-            }),
-          )
-          .subscribe(({ at, currentMs, projectedMs, slopeMsPerSecond, horizonMs }) =>
-            store.dispatch({ type: 'forecast', at, currentMs, projectedMs, slopeMsPerSecond, horizonMs }),
-          ),
-      );
-    }
-    return session;
-  });
-}
-
-/** Application pongs on one socket: the inbound path's watch, and the stream the heartbeat reads. */
-function appPongsOf(
-  appPing: AppPing | undefined,
-  session: Subscription,
-): { readonly watch: AppPongs; readonly pongs$: Observable<undefined> } | undefined {
-  if (appPing === undefined) return undefined;
-  const pongs = new Subject<undefined>();
-  session.add(() => pongs.complete());
-  return {
-    watch: { inFlight: 0, isPong: appPing.isPong, answered: () => pongs.next(undefined) },
-    pongs$: pongs.asObservable(),
-  };
-}
-
-/** What the heartbeat pings and listens to: protocol ping frames, or the application ping. */
-function heartbeatTarget<In>(
-  connection: TransportConnection,
-  context: LinkSessionContext<In>,
-  appPongs: ReturnType<typeof appPongsOf>,
-): HeartbeatTarget {
-  const meter = context.inbound.meter;
-  const lastActivityAt = (): number => meter.lastActivityAt();
-  const appPing = context.appPing;
-  if (appPing === undefined || appPongs === undefined) {
-    return {
-      ping: (id) => connection.ping(id),
-      // Every pong is proof of life; only those echoing one of our ids are round trips.
-      pongs$: connection.pongs$.pipe(
-        tap(() => meter.recordPong()),
-        filter((id) => id !== undefined),
-      ),
-      lastActivityAt,
-    };
   }
-  return {
-    ping: () => {
-      appPongs.watch.inFlight++;
-      connection.send(appPing.frame, ignoreWrite);
-    },
-    pongs$: appPongs.pongs$.pipe(tap(() => meter.recordPong())),
-    lastActivityAt,
-  };
+
+  private fail(error: unknown): void {
+    if (this.ended) return;
+    this.subscriber.error(error);
+  }
+
+  /** Torn down: nothing more goes to this socket; what waited on it is settled. */
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const { outbox, requests, subscriptions, current } = this.context;
+    this.heartbeat.stop();
+    // Whatever the socket still delivers while it closes is not the link's any more.
+    this.connection.listen(deaf);
+    outbox.detach(this.connection);
+    requests.lost(this.connection, 'socket closed');
+    subscriptions.end();
+    this.sessionMessages?.complete();
+    if (current.session === this) current.session = undefined;
+  }
+}
+
+const ignoreWrite = (): void => undefined;
+const deaf: TransportListener = { message: ignoreWrite, pong: ignoreWrite };
+
+/** A step's failure as a SessionError; a request the exchange refused marks it `rejected` (not retried). */
+function stepError(step: SessionStep, error: unknown): SessionError {
+  if (error instanceof SessionError) return error;
+  const rejected = error instanceof RequestError && error.outcome === 'rejected';
+  return new SessionError(step, `${step} failed: ${errorMessage(error)}`, rejected, error);
 }

@@ -20,11 +20,13 @@ import {
   timer,
 } from 'rxjs';
 import { ConnectionSignal } from '../model/ConnectionSignal';
+import { FatalExchangeError } from '../model/FatalExchangeError';
 import { LifelineConfig } from '../model/LifelineConfig';
 import { RetryExhaustedError, errorMessage } from '../model/RetryExhaustedError';
 import { TransportError } from '../model/TransportError';
 import { retryBackoff } from '../operators/retryBackoff';
 import { Endpoints } from './Endpoints';
+import { SocketInfo } from './linkSession';
 import { TransportConnection } from './Transport';
 
 /** Takes one connection slot: 0 to go now, else the ms after which to ask again (see `Budget`). */
@@ -44,6 +46,7 @@ export interface ReconnectLoopOptions {
     | 'resetOnSuccess'
     | 'recoveryInterval'
     | 'failbackAfter'
+    | 'maxRetryAfter'
   >;
   readonly endpoints: Endpoints;
   readonly budget: AttemptBudget;
@@ -55,13 +58,16 @@ export interface ReconnectLoopOptions {
    * Runs one open socket: emits once when it is live, errors when the link must end, never
    * completes (see `linkSession`).
    */
-  readonly openSession: (connection: TransportConnection, attempt: number, reconnect: boolean) => Observable<void>;
+  readonly openSession: (connection: TransportConnection, info: SocketInfo) => Observable<void>;
 }
 
 /** Why the loop restarts at once: the application asked, or the preferred endpoint answers again. */
 export interface RestartRequest {
   readonly reason: string;
 }
+
+/** A shared connection budget that did not answer is asked again after this long, ms. */
+const BUDGET_RETRY_MS = 1000;
 
 /** Ends the session on a fallback endpoint because the preferred one answers again. */
 class PreferredIsBack extends Error {
@@ -98,12 +104,23 @@ export function reconnectLoop(options: ReconnectLoopOptions, restarts$: Observab
     /** Whether a socket is live now: a restart then ends it with a Disconnected. */
     let up = false;
 
-    /** Waits for a slot in the connection budget, saying so while it waits. */
+    /**
+     * Waits for a slot in the connection budget, saying so while it waits. A shared budget that
+     * cannot be reached holds every attempt back (fail closed) and is asked again a second later.
+     */
     const slot = (): Observable<unknown> =>
       defer(() => {
         const wait = budget.take(now());
         return typeof wait === 'number' ? of(wait) : from(wait);
       }).pipe(
+        catchError((error: unknown) => {
+          dispatch({
+            type: 'error',
+            at: now(),
+            message: `connection budget unavailable, no attempt until it answers: ${errorMessage(error)}`,
+          });
+          return of(BUDGET_RETRY_MS);
+        }),
         mergeMap((waitMs) => {
           if (waitMs <= 0) return of(undefined);
           dispatch({ type: 'budgetWait', at: now(), waitMs });
@@ -114,9 +131,9 @@ export function reconnectLoop(options: ReconnectLoopOptions, restarts$: Observab
     /** Opens (and at once closes) a socket to the preferred endpoint; emits if it opened. */
     const preferredAnswers$ = defer(() => {
       const wait = budget.take(now());
-      // A probe never waits for the budget: with no slot now, it skips this look.
+      // A probe never waits for the budget: with no slot now (or a budget not answering at once), it skips this look.
       if (wait !== 0) return EMPTY;
-      return endpoints.preferred.connect().pipe(
+      return endpoints.openPreferred({ attempt: 0, reconnect: true }).pipe(
         take(1),
         catchError(() => EMPTY),
       );
@@ -146,11 +163,11 @@ export function reconnectLoop(options: ReconnectLoopOptions, restarts$: Observab
             reconnect,
             ...(endpoints.several ? { endpoint: endpoints.url } : {}),
           });
-          return endpoints.transport.connect().pipe(
-            switchMap((connection) => {
+          return endpoints.open({ attempt, reconnect }).pipe(
+            switchMap(({ connection, url }) => {
               opened = true;
               return merge(
-                openSession(connection, attempt, reconnect).pipe(
+                openSession(connection, { attempt, reconnect, url }).pipe(
                   tap(() => {
                     up = true;
                     recovering = false;
@@ -194,10 +211,22 @@ export function reconnectLoop(options: ReconnectLoopOptions, restarts$: Observab
             resetOnSuccess: config.resetOnSuccess,
             // A recovery cycle is one try per endpoint: until it opens, a failure moves straight on.
             shouldRetry: (error, attempt) =>
-              !(error instanceof PreferredIsBack) && !recovering && shouldRetry(error, attempt),
-            onAttempt: ({ attempt, delay }) => {
+              !(error instanceof PreferredIsBack) &&
+              !(error instanceof FatalExchangeError) &&
+              !recovering &&
+              shouldRetry(error, attempt),
+            delayAtLeast: (error) => retryAfter(error),
+            onAttempt: ({ attempt, delay, error }) => {
               state.attempt = attempt;
-              dispatch({ type: 'retryScheduled', at: now(), attempt, maxAttempts: config.maxAttempts, delayMs: delay });
+              const retryAfterMs = retryAfter(error);
+              dispatch({
+                type: 'retryScheduled',
+                at: now(),
+                attempt,
+                maxAttempts: config.maxAttempts,
+                delayMs: delay,
+                ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+              });
             },
             random,
             scheduler,
@@ -207,6 +236,10 @@ export function reconnectLoop(options: ReconnectLoopOptions, restarts$: Observab
               const move = endpoints.failback();
               if (move) dispatch({ type: 'failover', at: now(), ...move, reason: error.message });
               return cycle();
+            }
+            if (error instanceof FatalExchangeError) {
+              dispatch({ type: 'failed', at: now(), attempts: state.attempt, error: error.reason, fatal: true });
+              return NEVER;
             }
             const exhausted = error instanceof RetryExhaustedError;
             const reason = errorMessage(exhausted ? error.cause : error);
@@ -233,6 +266,12 @@ export function reconnectLoop(options: ReconnectLoopOptions, restarts$: Observab
           }),
         );
       });
+
+    /** The wait a rejected upgrade asked for (`Retry-After`), capped at `maxRetryAfter`. */
+    const retryAfter = (error: unknown): number | undefined => {
+      const asked = error instanceof TransportError ? error.details.retryAfterMs : undefined;
+      return asked === undefined ? undefined : Math.min(asked, config.maxRetryAfter);
+    };
 
     return restarts$.pipe(
       map((request): RestartRequest | undefined => request),

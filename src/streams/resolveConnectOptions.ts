@@ -9,12 +9,16 @@ import { errorMessage } from '../model/RetryExhaustedError';
 import { ConnectOptions, RestoredState, WatchdogOptions } from './Connection';
 import { defaultShouldRetry } from './defaultShouldRetry';
 import { FeedWatchdog } from './feedWatch';
+import { EndpointSpec } from './Endpoints';
 import { AppPing } from './linkSession';
+import { ResolvedSession, resolveSessionOptions } from './resolveSessionOptions';
+import { AckRule, MessageOrBuilder, SubscriptionOptions } from './SessionOptions';
+import { SubscriptionEntry } from './SubscriptionBook';
 import { Transport } from './Transport';
 import { webSocketTransport } from './webSocketTransport';
 
 /** `connect()`'s options, checked and ready to run: nothing here has started anything. */
-export interface ResolvedConnectOptions<In, Out> {
+export interface ResolvedConnectOptions<In, Out> extends ResolvedSession<In, Out> {
   readonly config: LifelineConfig;
   readonly codec: Codec<In, Out>;
   readonly probe: (() => ObservableInput<unknown>) | undefined;
@@ -22,10 +26,10 @@ export interface ResolvedConnectOptions<In, Out> {
   readonly scheduler: SchedulerLike;
   readonly random: () => number;
   /** One per endpoint, in the order of `config.urls`. */
-  readonly transports: readonly Transport[];
+  readonly endpoints: readonly EndpointSpec[];
   readonly budget: Budget;
-  /** The subscriptions, encoded once. */
-  readonly subscriptions: readonly WireData[];
+  /** The subscriptions, each built and encoded per connect (a message is encoded once, here). */
+  readonly subscriptions: readonly SubscriptionEntry<In>[];
   /** The watchdogs, with their durations in ms and their resubscribe messages encoded. */
   readonly watchdogs: readonly FeedWatchdog<In, WireData>[];
   /** The application ping, encoded, and how to recognise its answer; undefined for protocol pings. */
@@ -56,9 +60,145 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
     restore,
     scheduler = asyncScheduler,
     random = Math.random,
+    handshake,
+    resync,
+    correlation,
+    acks,
+    messageBudget,
+    reconnectOn,
+    fatalOn,
+    ignoreFrames,
+    url,
     ...settings
   } = options;
-  const config = resolveConfig(settings);
+  const urls = urlList(url);
+  const config = resolveConfig({
+    ...settings,
+    // A function URL is checked when it answers; anything else that is not a URL is a ConfigError here.
+    url: urls.map((entry, i) => (typeof entry === 'function' ? `ws://dynamic-${i + 1}.invalid/` : entry)) as string[],
+  });
+  checkParts({ tls, agent, transport, probe, codec, subscriptions, shouldRetry, random, scheduler, budget, watchdogs });
+  const session = resolveSessionOptions(
+    { handshake, resync, correlation, acks, messageBudget, reconnectOn, fatalOn, ignoreFrames },
+    codec,
+    config,
+  );
+  const encode = (message: unknown, field: string): WireData => {
+    try {
+      return codec.encode(message as Out);
+    } catch (error) {
+      throw new ConfigError(field, message, `a message the codec can encode (${errorMessage(error)})`);
+    }
+  };
+  const endpoints = urls.map((entry, i): EndpointSpec => ({
+    label: typeof entry === 'function' ? `(url from a function, endpoint ${i + 1})` : entry,
+    url: entry,
+    transportFor: (target) => transportFor(target, transport, config, tls, agent),
+  }));
+  return {
+    ...session,
+    config:
+      typeof urls[0] === 'string'
+        ? config
+        : { ...config, url: endpoints[0]?.label as string, urls: endpoints.map((e) => e.label) },
+    codec,
+    probe,
+    shouldRetry,
+    scheduler,
+    random,
+    endpoints,
+    budget: budget ?? new WindowBudget({ limit: config.connectLimit, window: config.connectLimitWindow }),
+    subscriptions: subscriptions.map((message, i) =>
+      subscriptionEntry(
+        message as MessageOrBuilder<Out>,
+        `subscriptions[${i}]`,
+        {},
+        session.acks,
+        codec,
+        config,
+        encode,
+      ),
+    ),
+    watchdogs: watchdogs.map((watchdog, i) => resolveWatchdog(watchdog, i, encode)),
+    appPing: appPingOf(config, encode),
+    restore,
+  };
+}
+
+/** The `url` option as a list: one endpoint, or several for failover; each a URL or a function. */
+function urlList<T>(url: T | readonly T[]): readonly T[] {
+  if (Array.isArray(url)) return url as readonly T[];
+  return [url as T];
+}
+
+/** The application ping, encoded, and its matcher; undefined with protocol pings. */
+function appPingOf(config: LifelineConfig, encode: (message: unknown, field: string) => WireData): AppPing | undefined {
+  if (config.ping !== 'app') return undefined;
+  const pongMatch = config.pongMatch;
+  return {
+    frame: typeof config.pingMessage === 'string' ? config.pingMessage : encode(config.pingMessage, 'pingMessage'),
+    isPong:
+      typeof pongMatch === 'string'
+        ? (data) => typeof data === 'string' && data.includes(pongMatch)
+        : (data) => typeof data === 'string' && pongMatch(data),
+  };
+}
+
+/**
+ * One subscription, ready to write on any socket: a message encoded here (a bad one is a
+ * `ConfigError` naming `field`), a builder encoded on every connect; its ack rule its own, or the
+ * handle's `acks` for its message.
+ */
+export function subscriptionEntry<In, Out>(
+  message: MessageOrBuilder<Out>,
+  field: string,
+  options: SubscriptionOptions<In, Out>,
+  acks: ((subscription: Out) => AckRule<In> | undefined) | undefined,
+  codec: Codec<In, Out>,
+  config: Pick<LifelineConfig, 'readyTimeout'>,
+  encode: (message: unknown, field: string) => WireData,
+): SubscriptionEntry<In> {
+  const sample = typeof message === 'function' ? (message as () => Out)() : message;
+  const data = encode(sample, field);
+  const ack = options.ack ?? acks?.(sample);
+  if (ack !== undefined && (typeof ack !== 'object' || typeof ack.match !== 'function')) {
+    throw new ConfigError(
+      `${field}.ack`,
+      ack,
+      'an ack rule { match(message) => "ack" | "reject" | undefined, timeout? }',
+    );
+  }
+  const farewell = options.unsubscribe;
+  return {
+    name: options.name ?? nameOf(data),
+    build: typeof message === 'function' ? () => codec.encode((message as () => Out)()) : () => data,
+    ack: ack?.match,
+    ackTimeoutMs:
+      ack?.timeout === undefined
+        ? config.readyTimeout
+        : parseDuration(ack.timeout, `${field}.ack.timeout`, { allowZero: false }),
+    farewell:
+      farewell === undefined
+        ? undefined
+        : typeof farewell === 'function'
+          ? () => codec.encode((farewell as () => Out)())
+          : (
+              (encoded) => () =>
+                encoded
+            )(encode(farewell, `${field}.unsubscribe`)),
+  };
+}
+
+/** A subscription's name for events: its message, shortened. */
+function nameOf(data: WireData): string {
+  const text = typeof data === 'string' ? data : `<${data.byteLength} bytes>`;
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** The parts that are code: each of the right shape, or a `ConfigError` naming it. */
+function checkParts(parts: Record<string, unknown>): void {
+  const { tls, agent, transport, probe, codec, subscriptions, shouldRetry, random, scheduler, budget, watchdogs } =
+    parts;
   if (tls !== undefined && (typeof tls !== 'object' || tls === null || Array.isArray(tls))) {
     throw new ConfigError('tls', tls, 'an object of TLS options, e.g. { ca }');
   }
@@ -69,7 +209,7 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
       'an http.Agent (e.g. new HttpsProxyAgent(url)), or a function (url) => http.Agent | undefined',
     );
   }
-  if (agent !== undefined && options.transport !== undefined) {
+  if (agent !== undefined && transport !== undefined) {
     throw new ConfigError('agent', agent, 'no agent with a custom transport: give it to webSocketTransport({ agent })');
   }
   if (probe !== undefined && typeof probe !== 'function') {
@@ -91,39 +231,6 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
   if (budget !== undefined && !hasFunctions(budget, 'take'))
     throw new ConfigError('budget', budget, 'a Budget (e.g. a WindowBudget, or redisBudget for a fleet)');
   if (!Array.isArray(watchdogs)) throw new ConfigError('watchdogs', watchdogs, 'an array of watchdogs');
-
-  const encode = (message: unknown, field: string): WireData => {
-    try {
-      return codec.encode(message as Out);
-    } catch (error) {
-      throw new ConfigError(field, message, `a message the codec can encode (${errorMessage(error)})`);
-    }
-  };
-  const pongMatch = config.pongMatch;
-  return {
-    config,
-    codec,
-    probe,
-    shouldRetry,
-    scheduler,
-    random,
-    transports: config.urls.map((url) => transportFor(url, transport, config, tls, agent)),
-    budget: budget ?? new WindowBudget({ limit: config.connectLimit, window: config.connectLimitWindow }),
-    subscriptions: subscriptions.map((message, i) => encode(message, `subscriptions[${i}]`)),
-    watchdogs: watchdogs.map((watchdog, i) => resolveWatchdog(watchdog, i, encode)),
-    appPing:
-      config.ping !== 'app'
-        ? undefined
-        : {
-            frame:
-              typeof config.pingMessage === 'string' ? config.pingMessage : encode(config.pingMessage, 'pingMessage'),
-            isPong:
-              typeof pongMatch === 'string'
-                ? (data) => typeof data === 'string' && data.includes(pongMatch)
-                : (data) => typeof data === 'string' && pongMatch(data),
-          },
-    restore,
-  };
 }
 
 function hasFunctions(value: unknown, ...names: string[]): boolean {

@@ -1,16 +1,16 @@
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
-import { Observable, SchedulerLike, Subject, asyncScheduler } from 'rxjs';
-import makeWebSocketObservable, { GetWebSocketResponses, WebSocketLike } from 'rxjs-websockets';
-import type { ConnectionOptions } from 'node:tls';
+import { Socket, connect as netConnect, isIP } from 'node:net';
+import { ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls';
+import { Observable, SchedulerLike, Subscriber, asyncScheduler } from 'rxjs';
 import WebSocket, { ClientOptions } from 'ws';
 import { WireData } from '../model/Codec';
 import { retryAfterMs } from '../model/retryAfterMs';
 import { TransportError } from '../model/TransportError';
-import { Transport, TransportConnection } from './Transport';
+import { Transport, TransportConnection, TransportListener } from './Transport';
 
 /** TLS settings passed to the `ws` client (Node's `tls.connect` options). */
 export type TlsOptions = Pick<
-  ConnectionOptions,
+  TlsConnectionOptions,
   'ca' | 'cert' | 'key' | 'pfx' | 'passphrase' | 'rejectUnauthorized' | 'servername' | 'checkServerIdentity'
 >;
 
@@ -47,11 +47,11 @@ export interface WebSocketTransportOptions {
 }
 
 /**
- * The production transport: rxjs-websockets' `makeWebSocketObservable` over a `ws` client built by
- * our `makeWebSocket` factory. Keeping a handle to that client gives the heartbeat protocol
- * ping/pong, the close code and reason, and a write callback for every frame: rxjs-websockets' own
- * input stream calls `send` without one, and a frame sent to a closing `ws` socket is then dropped
- * without a word, so outbound frames go straight to the client instead.
+ * The production transport: a `ws` client per socket, read and written directly. It gives the
+ * heartbeat protocol ping/pong, the close code and reason, a write callback for every frame (the
+ * bytes reached the kernel), the socket's backlog (`bufferedAmount`), and a TCP reset to abandon a
+ * socket (`abort`): lifeline opens direct connections over a TCP socket of its own (TLS runs on top
+ * of it for `wss://`), so that reset reaches the wire whatever the protocol.
  *
  * ```
  * connect():  --c-------#      c: the open connection; #: TransportError (close code, errno, …)
@@ -66,6 +66,9 @@ export interface WebSocketTransportOptions {
  * close code is the one ws sent for that error code (1009, 1007, 1002): ws stops reading after
  * sending it, so its own `'close'` event can only say 1006.
  *
+ * Gotcha: through a proxy `agent` the agent makes the socket; `abort` then resets it when it is plain
+ * TCP, and otherwise can only destroy it.
+ *
  * @example
  * const transport = webSocketTransport({
  *   url: 'wss://api.example.com/ws',
@@ -78,151 +81,176 @@ export interface WebSocketTransportOptions {
  * @returns A `Transport` whose every `connect()` subscription opens one socket.
  */
 export function webSocketTransport(options: WebSocketTransportOptions): Transport {
-  const {
-    url,
-    protocols = [],
-    headers = {},
-    handshakeTimeout = 10_000,
-    maxPayload = 16 * 1024 * 1024,
-    closeTimeout = 1000,
-    tls = {},
-    agent,
-    scheduler = asyncScheduler,
-  } = options;
+  const { url, protocols = [], agent, scheduler = asyncScheduler } = options;
+  const clientOptions = clientOptionsOf(options);
+  const secure = url.startsWith('wss:');
   const open = new Set<WebSocket>();
   const idle: Array<() => void> = [];
   const forget = (ws: WebSocket): void => {
     open.delete(ws);
     if (open.size === 0) idle.splice(0).forEach((resolve) => resolve());
   };
-
   const connect = (): Observable<TransportConnection> =>
     new Observable<TransportConnection>((subscriber) => {
-      let ws: WebSocket | undefined;
-      let lastError: (Error & { code?: string }) | undefined;
-      let rejected: Rejection | undefined;
-      let opened = false;
-      let closeCode: number | undefined;
-      let closeReason = '';
-      const pongs = new Subject<number | undefined>();
-
-      const makeWebSocket = (target: string, offered: string | string[]): WebSocketLike => {
-        const socket = new WebSocket(target, offered, {
-          ...tls,
-          headers: { ...headers },
-          handshakeTimeout,
-          maxPayload,
-          closeTimeout,
-          perMessageDeflate: false,
-          ...(agent !== undefined ? { agent } : {}),
-        } as ClientOptions);
-        open.add(socket);
-        // Registered before rxjs-websockets sets its handlers, so these run first.
-        socket.on('error', (error) => (lastError = error));
-        // With a listener here ws leaves the refused request to us: read the answer, then abort.
-        socket.on('unexpected-response', (_request: ClientRequest, response: IncomingMessage) => {
-          rejected = rejectionOf(response, scheduler.now());
-          socket.terminate();
-        });
-        socket.on('close', (code, reason) => {
-          closeCode = code;
-          closeReason = reason.toString();
-          forget(socket);
-        });
-        socket.on('pong', (payload: Buffer) => pongs.next(pingId(payload)));
-        ws = socket;
-        return lifecycleOnly(socket);
-      };
-
-      const proxied = agent !== undefined;
-      const failure = (fallback: unknown): TransportError => {
-        if (rejected) return describeRejection(rejected, proxied);
-        if (lastError) return describeError(lastError, opened, closeCode, proxied);
-        if (closeCode !== undefined) return describeClose(closeCode, closeReason, proxied);
-        return new TransportError(fallback instanceof Error ? fallback.message : String(fallback));
-      };
-
-      const socket$ = makeWebSocketObservable(url, {
-        protocols: [...protocols],
-        makeWebSocket: makeWebSocket as never,
-      });
-      const subscription = socket$.subscribe({
-        next: (getResponses: GetWebSocketResponses) => {
-          opened = true;
-          const socket = ws as WebSocket;
-          subscriber.next(connection(socket, getResponses, pongs));
-        },
-        error: (error: unknown) => subscriber.error(failure(error)),
-        complete: () => subscriber.error(failure('socket closed')),
-      });
-
-      return () => {
-        // rxjs-websockets closes without a status code (the peer sees 1005); say it is a normal closure.
-        if (ws?.readyState === WebSocket.OPEN) ws.close(1000, 'client closing');
-        subscription.unsubscribe();
-        pongs.complete();
-      };
+      let raw: Socket | undefined;
+      const createConnection =
+        agent === undefined
+          ? (settings: TlsConnectionOptions): Socket => {
+              const own = ownSocket(settings, secure);
+              raw = own.tcp;
+              return own.socket;
+            }
+          : undefined;
+      const ws = new WebSocket(url, [...protocols], {
+        ...clientOptions,
+        ...(createConnection ? { createConnection } : { agent }),
+      } as ClientOptions);
+      open.add(ws);
+      const connection = new WsConnection(ws, () => raw, agent !== undefined, scheduler, subscriber, forget);
+      return () => connection.end();
     });
-
   return {
     connect,
     drain: () => (open.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
   };
 }
 
-/**
- * The ws client as rxjs-websockets sees it: open, close and error go through; its message handler is
- * ignored, because inbound frames are read from the client directly (see `connection`). Through
- * `onmessage`, ws builds a MessageEvent for every frame and rxjs-websockets pushes it through a
- * Subject: 5–10 % of the inbound budget in `npm run bench`, before lifeline does anything.
- */
-function lifecycleOnly(socket: WebSocket): WebSocketLike {
+/** The `ws` client settings every socket of a transport shares. */
+function clientOptionsOf(options: WebSocketTransportOptions): ClientOptions {
+  const { headers = {}, handshakeTimeout = 10_000, maxPayload = 16 * 1024 * 1024, closeTimeout = 1000 } = options;
   return {
-    set onopen(handler: ((event: WebSocket.Event) => void) | null) {
-      socket.onopen = handler;
-    },
-    set onclose(handler: ((event: WebSocket.CloseEvent) => void) | null) {
-      socket.onclose = handler;
-    },
-    set onerror(handler: ((event: WebSocket.ErrorEvent) => void) | null) {
-      socket.onerror = handler;
-    },
-    set onmessage(_handler: unknown) {
-      // Frames are read from the client directly.
-    },
-    send: (data: string) => socket.send(data),
-    close: () => socket.close(),
-  } as unknown as WebSocketLike;
+    ...options.tls,
+    headers: { ...headers },
+    handshakeTimeout,
+    maxPayload,
+    closeTimeout,
+    perMessageDeflate: false,
+  } as ClientOptions;
 }
 
-function connection(
-  ws: WebSocket,
-  getResponses: GetWebSocketResponses,
-  pongs: Subject<number | undefined>,
-): TransportConnection {
-  // rxjs-websockets wants its response function called once; its own message stream stays unused.
-  getResponses(new Observable<never>());
-  // Text frames as strings, binary frames as Buffers, straight from the ws client's 'message' event.
-  const messages$ = new Observable<WireData>((subscriber) => {
-    const onMessage = (data: Buffer, isBinary: boolean): void => subscriber.next(isBinary ? data : data.toString());
-    ws.on('message', onMessage);
-    return () => void ws.off('message', onMessage);
-  });
-  return {
-    messages$,
-    pongs$: pongs.asObservable(),
-    send(data, done) {
-      if (ws.readyState !== WebSocket.OPEN) return false;
-      ws.send(data, (error) => done(error ?? undefined));
-      return true;
-    },
-    ping(id) {
-      if (ws.readyState === WebSocket.OPEN) ws.ping(Buffer.from(String(id)));
-    },
-    terminate() {
-      ws.terminate();
-    },
+/**
+ * The socket `ws` would open itself, but ours: plain TCP for `ws://`, TLS on top of our own TCP
+ * socket for `wss://`, so that `abort` can reset the TCP connection under the TLS layer too.
+ */
+function ownSocket(settings: TlsConnectionOptions, secure: boolean): { tcp: Socket; socket: Socket } {
+  const host = settings.host ?? 'localhost';
+  const tcp = netConnect({ host, port: Number(settings.port) });
+  const socket = secure
+    ? (tlsConnect({
+        ...settings,
+        path: undefined,
+        socket: tcp,
+        servername: settings.servername || settings.servername === '' ? settings.servername : isIP(host) ? '' : host,
+      }) as unknown as Socket)
+    : tcp;
+  // The handshake timeout: Node's own connect would set it from `timeout`; the request listens for it.
+  if (settings.timeout !== undefined) socket.setTimeout(settings.timeout);
+  return { tcp, socket };
+}
+
+/**
+ * One socket: the `ws` client's events turned into the transport's contract. Named handlers, as ws
+ * itself names them, so a socket costs a handful of closures and no operator chain.
+ */
+class WsConnection implements TransportConnection {
+  private listener: TransportListener | undefined;
+  /** The subscription ended: nothing is reported any more. */
+  private subscriberDone = false;
+  private opened = false;
+  private lastError: (Error & { code?: string }) | undefined;
+  private rejected: Rejection | undefined;
+  private closeCode: number | undefined;
+  private closeReason = '';
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly raw: () => Socket | undefined,
+    private readonly proxied: boolean,
+    private readonly scheduler: SchedulerLike,
+    private readonly subscriber: Subscriber<TransportConnection>,
+    private readonly forget: (ws: WebSocket) => void,
+  ) {
+    ws.on('open', this.onOpen);
+    ws.on('error', this.onError);
+    // With a listener here ws leaves the refused request to us: read the answer, then abort.
+    ws.on('unexpected-response', this.onRejected);
+    ws.on('close', this.onClose);
+    ws.on('message', this.onMessage);
+    ws.on('pong', this.onPong);
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  listen(listener: TransportListener): void {
+    this.listener = listener;
+  }
+
+  send(data: WireData, done: (error?: Error) => void): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(data, (error) => done(error ?? undefined));
+    return true;
+  }
+
+  ping(id: number): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.ping(Buffer.from(String(id)));
+  }
+
+  abort(): void {
+    const socket = this.raw() ?? (this.ws as unknown as { _socket?: Socket })._socket;
+    if (socket === undefined || socket.destroyed) return void this.ws.terminate();
+    try {
+      socket.resetAndDestroy();
+    } catch {
+      // A socket lifeline did not open (a proxy agent's TLS socket) has no TCP handle of its own to reset.
+      socket.destroy();
+    }
+  }
+
+  /** The subscription ended: a clean close (1000) of a socket still open; nothing to say any more. */
+  end(): void {
+    this.subscriberDone = true;
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1000, 'client closing');
+    else if (this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
+  }
+
+  private readonly onOpen = (): void => {
+    this.opened = true;
+    if (!this.subscriberDone) this.subscriber.next(this);
   };
+
+  private readonly onError = (error: Error & { code?: string }): void => {
+    this.lastError = error;
+  };
+
+  private readonly onRejected = (_request: ClientRequest, response: IncomingMessage): void => {
+    this.rejected = rejectionOf(response, this.scheduler.now());
+    this.ws.terminate();
+  };
+
+  private readonly onClose = (code: number, reason: Buffer): void => {
+    this.closeCode = code;
+    this.closeReason = reason.toString();
+    this.forget(this.ws);
+    this.listener = undefined;
+    if (!this.subscriberDone) this.subscriber.error(this.failure());
+  };
+
+  // The hot path: text frames as strings, binary frames as Buffers, straight to the listener.
+  private readonly onMessage = (data: Buffer, isBinary: boolean): void => {
+    this.listener?.message(isBinary ? data : data.toString());
+  };
+
+  private readonly onPong = (payload: Buffer): void => {
+    this.listener?.pong(pingId(payload));
+  };
+
+  private failure(): TransportError {
+    if (this.rejected) return describeRejection(this.rejected, this.proxied);
+    if (this.lastError) return describeError(this.lastError, this.opened, this.closeCode, this.proxied);
+    return describeClose(this.closeCode ?? 1006, this.closeReason, this.proxied);
+  }
 }
 
 /** The ping id a pong echoes, if its payload is one of ours. */

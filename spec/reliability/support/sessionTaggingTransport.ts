@@ -21,10 +21,12 @@ export function sessionTaggingTransport(inner: Transport, sessions: ClientSessio
           const session: ClientSession = { index: sessions.length, written: [] };
           sessions.push(session);
           return {
-            messages$: connection.messages$,
-            pongs$: connection.pongs$,
+            listen: (listener) => connection.listen(listener),
+            get bufferedAmount() {
+              return connection.bufferedAmount;
+            },
             ping: (id) => connection.ping(id),
-            terminate: () => connection.terminate(),
+            abort: () => connection.abort(),
             send: (data: WireData, done) =>
               connection.send(data, (error) => {
                 if (!error && typeof data === 'string') session.written.push(data);

@@ -1,0 +1,128 @@
+import { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
+import { Broadcast } from './Broadcast';
+
+/** One stall of the process: its own timers ran `lagMs` late, from `from` to `to` (scheduler time). */
+export interface Stall {
+  readonly from: number;
+  readonly to: number;
+  readonly lagMs: number;
+}
+
+/** How often the monitor looks, ms: the resolution of what it can see. */
+const TICK_MS = 100;
+/** Lateness under this is scheduling noise, not a stall. */
+const STALL_MS = 20;
+/** Seconds of per-second maxima kept, for `maxLag` over a report period. */
+const HISTORY_SECONDS = 15 * 60;
+/** Stalls kept, for taking them out of round trips. */
+const STALLS_KEPT = 64;
+
+/**
+ * How late this process runs its own timers: the event-loop lag, measured by the scheduler's own
+ * lateness (a look every 100 ms that notes how late it ran). One monitor per scheduler, shared by
+ * every handle on it, running while any handle uses it.
+ *
+ * ```
+ * looks:     -l-l-l--------l-l-    (a handler blocked the loop for 800 ms)
+ * stalls$:   --------------s---    (s: { from, to, lagMs: 800 })
+ * ```
+ *
+ * A round trip measured across a stall includes time the pong sat unread in the kernel: the heartbeat
+ * takes `stalledBetween(sentAt, now)` out of it, so a busy bot never makes a healthy link look slow.
+ * A stall still going on when asked (the look that would notice it has not run yet: the handler that
+ * blocked has only just returned) counts too.
+ */
+export class EventLoopMonitor {
+  private static readonly shared = new WeakMap<SchedulerLike, EventLoopMonitor>();
+
+  /** The monitor of `scheduler`, made on first use. */
+  static of(scheduler: SchedulerLike): EventLoopMonitor {
+    let monitor = EventLoopMonitor.shared.get(scheduler);
+    if (monitor === undefined) {
+      monitor = new EventLoopMonitor(scheduler);
+      EventLoopMonitor.shared.set(scheduler, monitor);
+    }
+    return monitor;
+  }
+
+  private users = 0;
+  private looks: Subscription | undefined;
+  private lastLookAt = 0;
+  private readonly stalls: Stall[] = [];
+  /** Per-second maxima of the lag, newest last: [second, lagMs]. */
+  private readonly seconds: Array<[number, number]> = [];
+  private readonly stallsOut = new Broadcast<Stall>();
+  private readonly lagOut = new Broadcast<number>();
+
+  /** Each stall, as it is noticed. Hot. */
+  readonly stalls$ = this.stallsOut.asObservable();
+  /** The lag of every look, ms. Hot. */
+  readonly lag$ = this.lagOut.asObservable();
+
+  private constructor(private readonly scheduler: SchedulerLike) {}
+
+  /** Starts looking (if this is the first user); the returned subscription stops when the last one ends. */
+  use(): Subscription {
+    if (this.users++ === 0) this.start();
+    return new Subscription(() => {
+      if (--this.users === 0) {
+        this.looks?.unsubscribe();
+        this.looks = undefined;
+      }
+    });
+  }
+
+  /** Milliseconds the process was stalled within [from, to], a stall still under way included. */
+  stalledBetween(from: number, to: number): number {
+    let total = 0;
+    for (const stall of this.stalls) total += overlap(stall.from, stall.to, from, to);
+    if (this.looks !== undefined) {
+      const due = this.lastLookAt + TICK_MS;
+      if (to - due > STALL_MS) total += overlap(due, to, from, to);
+    }
+    return Math.min(total, Math.max(0, to - from));
+  }
+
+  /** The largest lag seen in [from, to], ms (per-second resolution). */
+  maxLag(from: number, to: number): number {
+    let max = 0;
+    for (const [second, lag] of this.seconds) {
+      if (second * 1000 + 1000 > from && second * 1000 <= to && lag > max) max = lag;
+    }
+    return max;
+  }
+
+  private start(): void {
+    this.lastLookAt = this.scheduler.now();
+    this.looks = this.scheduler.schedule(EventLoopMonitor.lookAction, TICK_MS, this);
+  }
+
+  private static lookAction(this: SchedulerAction<EventLoopMonitor>, monitor?: EventLoopMonitor): void {
+    if (monitor === undefined) return;
+    const now = monitor.scheduler.now();
+    monitor.look(now, Math.max(0, now - monitor.lastLookAt - TICK_MS));
+    this.schedule(monitor, TICK_MS);
+  }
+
+  private look(now: number, lagMs: number): void {
+    this.lastLookAt = now;
+    const second = Math.floor(now / 1000);
+    const last = this.seconds[this.seconds.length - 1];
+    if (last !== undefined && last[0] === second) last[1] = Math.max(last[1], lagMs);
+    else {
+      this.seconds.push([second, lagMs]);
+      if (this.seconds.length > HISTORY_SECONDS) this.seconds.shift();
+    }
+    if (lagMs > STALL_MS) {
+      const stall = { from: now - lagMs, to: now, lagMs };
+      this.stalls.push(stall);
+      if (this.stalls.length > STALLS_KEPT) this.stalls.shift();
+      this.stallsOut.next(stall);
+    }
+    this.lagOut.next(lagMs);
+  }
+}
+
+function overlap(aFrom: number, aTo: number, bFrom: number, bTo: number): number {
+  return Math.max(0, Math.min(aTo, bTo) - Math.max(aFrom, bFrom));
+}

@@ -1,0 +1,300 @@
+import { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
+import {
+  HeartbeatFeedback,
+  HeartbeatTiming,
+  HeartbeatTimingConfig,
+  initialHeartbeatTiming,
+  nextHeartbeatTiming,
+} from '../model/heartbeatTiming';
+
+/** What the monitor pings and reads. */
+export interface HeartbeatLink {
+  /** Sends ping number `id`: a protocol ping frame carrying it, or the application ping message. */
+  ping(id: number): void;
+  /** Scheduler time of the last inbound sign of life (data or pong), as known when asked. */
+  lastActivityAt(): number;
+}
+
+/** What the monitor reports. */
+export interface HeartbeatReport {
+  /** A pong answered a ping after `rttMs` (the process's own stalls taken out). */
+  rtt(rttMs: number): void;
+  /** A ping was given up: a later one was answered first, or it went unanswered for the timeout. */
+  lost(): void;
+  /**
+   * The outbound path's standing changed: unconfirmed when a ping has waited `pongTimeout` with no pong
+   * and no outbound progress; confirmed again by a pong or by bytes draining.
+   */
+  outbound(confirmed: boolean, silentMs: number): void;
+  /**
+   * The link is dead: nothing came in for `timeoutMs` (`'inbound'`), or nothing went out (no pong, no
+   * bytes drained) for `timeoutMs` while data still came in (`'outbound'`). The monitor has stopped.
+   */
+  timeout(silentMs: number, timeoutMs: number, direction: 'inbound' | 'outbound'): void;
+}
+
+/** How long the process itself was stalled between two times (see `EventLoopMonitor`). */
+export interface StallClock {
+  stalledBetween(from: number, to: number): number;
+}
+
+/** The monitor's settings: the timing maths' plus the outbound bound. */
+export interface HeartbeatMonitorConfig extends HeartbeatTimingConfig {
+  /** A ping unanswered this long, with no outbound progress, leaves the outbound path unconfirmed. ms. */
+  readonly pongTimeout: number;
+  /** Ping at once on start, as well as every interval. */
+  readonly pingOnStart?: boolean;
+}
+
+/** Pings in flight beyond this are given up oldest first; far more than any sane timeout / interval. */
+const MAX_IN_FLIGHT = 64;
+const noStalls: StallClock = { stalledBetween: () => 0 };
+
+/**
+ * The heartbeat of one open socket, in one place: it pings every interval (the adaptive interval),
+ * matches pongs to pings, measures round trips with the process's own stalls taken out, judges the
+ * outbound path, and declares the link dead.
+ *
+ * Liveness has two directions. Inbound: any data or pong (`lastActivityAt`); total silence for the
+ * timeout ends the link (a half-open TCP connection). Outbound: a pong, or bytes of ours draining
+ * into the kernel while a backlog waited (`progress()`): a ping unanswered for `pongTimeout` with no
+ * such progress leaves the outbound path unconfirmed (data flowing in proves only the inbound
+ * direction), and outbound silence for the whole timeout ends the link too. A link busy uploading,
+ * whose pings wait behind its own frames, keeps draining, so it is never declared dead.
+ *
+ * Cost: one timer per interval, the ping's, which also looks at the deadlines; a second, one-shot
+ * look only when a deadline falls before the next ping, and looks every tenth of the timeout only
+ * while pongs are missing (inbound data is counted, not timed, on the hot path: a look stamps it, so
+ * looking often bounds the error then). A look that runs more than a quarter of the timeout late (the
+ * process itself was stalled and sent no pings) pings afresh and waits an interval before declaring
+ * the link dead: a long handler or a GC pause must not tear down a healthy link.
+ */
+export class HeartbeatMonitor {
+  private timing: HeartbeatTiming;
+  private readonly inFlight: Array<{ readonly id: number; readonly sentAt: number }> = [];
+  private lastId = 0;
+  private lastPongAt: number;
+  /**
+   * Since when pings have gone unanswered with nothing drained: the start of the outbound silence.
+   * Undefined while nothing waits. Losing old pings does not move it: only a pong or progress does.
+   */
+  private unansweredSince: number | undefined;
+  private confirmed = true;
+  private graced = false;
+  private lookDueAt: number;
+  private tickDueAt: number;
+  private running = false;
+  private readonly subscription = new Subscription();
+  private look: Subscription | undefined;
+
+  /**
+   * @param link The socket to ping and read.
+   * @param config Interval, timeouts and the adaptive switches.
+   * @param scheduler Schedules pings and looks.
+   * @param report Where the findings go.
+   * @param stalls The process's own stalls, taken out of round trips and silences.
+   */
+  constructor(
+    private readonly link: HeartbeatLink,
+    private readonly config: HeartbeatMonitorConfig,
+    private readonly scheduler: SchedulerLike,
+    private readonly report: HeartbeatReport,
+    private readonly stalls: StallClock = noStalls,
+  ) {
+    this.timing = initialHeartbeatTiming(config);
+    this.lastPongAt = scheduler.now();
+    this.lookDueAt = this.lastPongAt + this.timing.timeoutMs;
+    this.tickDueAt = this.lastPongAt + this.timing.intervalMs;
+  }
+
+  /** The interval and timeout in force. */
+  get currentTiming(): HeartbeatTiming {
+    return this.timing;
+  }
+
+  /** Starts pinging; `stop()` (or unsubscribing the result) ends every timer. */
+  start(): Subscription {
+    this.running = true;
+    const now = this.scheduler.now();
+    this.tickDueAt = now + this.timing.intervalMs;
+    if (this.config.pingOnStart) this.sendPing(now);
+    if (this.running) {
+      this.subscription.add(this.scheduler.schedule(HeartbeatMonitor.tickAction, this.timing.intervalMs, this));
+      this.planNext(now, now, this.outboundSince());
+    }
+    this.subscription.add(() => this.stop());
+    return this.subscription;
+  }
+
+  /** A pong: `id` is the echoed ping id, or `undefined` for an application pong (the oldest ping). */
+  pong(id: number | undefined): void {
+    const inFlight = this.inFlight;
+    const index = id === undefined ? 0 : inFlight.findIndex((ping) => ping.id === id);
+    if (index < 0 || inFlight.length === 0 || !this.running) return;
+    // Pongs come back in order: pings older than the one answered never will be.
+    for (let older = 0; older < index && this.running; older++) {
+      inFlight.shift();
+      this.lose();
+    }
+    if (!this.running) return;
+    const answered = inFlight.shift() as { readonly sentAt: number };
+    const now = this.scheduler.now();
+    this.lastPongAt = now;
+    // The path is proven: the silence, if any, starts again with the oldest ping still waiting.
+    this.unansweredSince = inFlight[0]?.sentAt;
+    const rttMs = Math.max(0, now - answered.sentAt - this.stalls.stalledBetween(answered.sentAt, now));
+    this.adjust({ kind: 'rtt', rttMs });
+    this.report.rtt(rttMs);
+    if (!this.confirmed) this.confirm(now);
+    // A look waiting for this pong is not needed any more.
+    else if (this.look !== undefined && this.running)
+      this.planNext(now, this.link.lastActivityAt(), this.outboundSince());
+  }
+
+  /** Bytes of ours that had waited drained into the kernel: the outbound path works. */
+  progress(): void {
+    if (!this.running) return;
+    const now = this.scheduler.now();
+    if (this.unansweredSince !== undefined) this.unansweredSince = now;
+    this.confirm(now);
+  }
+
+  /** The quality judgement, for the adaptive interval. */
+  quality(poor: boolean): void {
+    this.adjust({ kind: 'quality', poor });
+  }
+
+  /** Stops every timer; nothing is reported any more. */
+  stop(): void {
+    this.running = false;
+    this.look?.unsubscribe();
+    this.look = undefined;
+    this.subscription.unsubscribe();
+  }
+
+  private tick(): void {
+    const now = this.scheduler.now();
+    const late = now - this.tickDueAt > this.timing.timeoutMs / 4;
+    this.tickDueAt = now + this.timing.intervalMs;
+    while (this.inFlight.length > 0 && this.running) {
+      const oldest = this.inFlight[0] as { readonly sentAt: number };
+      if (now - oldest.sentAt < this.timing.timeoutMs && this.inFlight.length < MAX_IN_FLIGHT) break;
+      this.inFlight.shift();
+      this.lose();
+    }
+    if (!this.running) return;
+    // The interval may have moved with the losses just counted: the next ping follows it.
+    this.tickDueAt = now + this.timing.intervalMs;
+    // Dead links get no more pings; a late look pings afresh itself.
+    if (!this.alive(now, late) || this.graced) return;
+    this.sendPing(now);
+    this.planNext(now, this.link.lastActivityAt(), this.outboundSince());
+  }
+
+  private sendPing(now: number): void {
+    const id = ++this.lastId;
+    this.inFlight.push({ id, sentAt: now });
+    if (this.unansweredSince === undefined) this.unansweredSince = now;
+    this.link.ping(id);
+  }
+
+  private lose(): void {
+    this.adjust({ kind: 'lost' });
+    this.report.lost();
+  }
+
+  private adjust(feedback: HeartbeatFeedback): void {
+    this.timing = nextHeartbeatTiming(this.timing, feedback, this.config);
+  }
+
+  private confirm(now: number): void {
+    if (this.confirmed) return;
+    this.confirmed = true;
+    this.report.outbound(true, 0);
+    this.check(now, false);
+  }
+
+  /**
+   * The start of the outbound silence (see `unansweredSince`); undefined while nothing waits, or when
+   * the outbound path is not judged at all (no `pongTimeout`).
+   */
+  private outboundSince(): number | undefined {
+    return Number.isFinite(this.config.pongTimeout) ? this.unansweredSince : undefined;
+  }
+
+  /** Looks at the deadlines now and plans the next look; `late` marks a look that ran well after it was due. */
+  private check(now: number, late: boolean): void {
+    if (this.alive(now, late) && !this.graced) this.planNext(now, this.link.lastActivityAt(), this.outboundSince());
+  }
+
+  /**
+   * Judges the deadlines now: false (and the timeout reported) when the link is dead; a late look at a
+   * dead-looking link pings afresh and gives it one more interval (`graced`, the look planned).
+   */
+  private alive(now: number, late: boolean): boolean {
+    const { timeoutMs } = this.timing;
+    const inboundFrom = this.link.lastActivityAt();
+    const inboundSilent = now - inboundFrom - this.stalls.stalledBetween(inboundFrom, now);
+    const outboundFrom = this.outboundSince();
+    const outboundSilent =
+      outboundFrom === undefined ? 0 : now - outboundFrom - this.stalls.stalledBetween(outboundFrom, now);
+    const dead: 'inbound' | 'outbound' | undefined =
+      inboundSilent >= timeoutMs ? 'inbound' : outboundSilent >= timeoutMs ? 'outbound' : undefined;
+    if (dead !== undefined) {
+      // A late look means this process was stalled (a long handler, a GC pause): it sent no pings
+      // meanwhile, so its silence proves nothing. Ping now and give the pong an interval.
+      if (late && !this.graced) {
+        this.graced = true;
+        this.sendPing(now);
+        this.planLook(now + this.timing.intervalMs);
+        return true;
+      }
+      this.stop();
+      this.report.timeout(dead === 'inbound' ? inboundSilent : outboundSilent, timeoutMs, dead);
+      return false;
+    }
+    this.graced = false;
+    if (outboundFrom !== undefined && outboundSilent >= this.config.pongTimeout && this.confirmed) {
+      this.confirmed = false;
+      this.report.outbound(false, outboundSilent);
+    }
+    return this.running;
+  }
+
+  /**
+   * The next look: the nearest deadline, or every tenth of the timeout while the outbound path is
+   * unconfirmed (data may then be all that keeps the link alive, and data is stamped when looked at);
+   * none when the next ping's look comes first.
+   */
+  private planNext(now: number, inboundFrom: number, outboundFrom: number | undefined): void {
+    const { timeoutMs } = this.timing;
+    let next = inboundFrom + timeoutMs;
+    if (outboundFrom !== undefined) {
+      next = Math.min(next, outboundFrom + timeoutMs);
+      next = Math.min(next, this.confirmed ? outboundFrom + this.config.pongTimeout : now + timeoutMs / 10);
+    }
+    this.planLook(Math.max(next, now + 1), this.tickDueAt);
+  }
+
+  private planLook(at: number, nextTickAt = Infinity): void {
+    this.look?.unsubscribe();
+    this.look = undefined;
+    this.lookDueAt = at;
+    if (at >= nextTickAt) return;
+    this.look = this.scheduler.schedule(HeartbeatMonitor.lookAction, Math.max(0, at - this.scheduler.now()), this);
+  }
+
+  // Scheduled work as static methods taking the monitor as state: no closure per socket.
+  private static tickAction(this: SchedulerAction<HeartbeatMonitor>, monitor?: HeartbeatMonitor): void {
+    if (monitor === undefined) return;
+    monitor.tick();
+    if (monitor.running) this.schedule(monitor, monitor.tickDueAt - monitor.scheduler.now());
+  }
+
+  private static lookAction(this: SchedulerAction<HeartbeatMonitor>, monitor?: HeartbeatMonitor): void {
+    if (monitor === undefined) return;
+    monitor.look = undefined;
+    const now = monitor.scheduler.now();
+    monitor.check(now, now - monitor.lookDueAt > monitor.timing.timeoutMs / 4);
+  }
+}

@@ -1,0 +1,155 @@
+import { SchedulerLike, Subscription } from 'rxjs';
+import { RequestError } from '../model/RequestError';
+import { TransportConnection } from './Transport';
+
+/** How replies are read: the id a reply answers, and the error it carries. */
+export interface ReplyReader<In> {
+  readonly idOf: (message: In) => number | string | undefined;
+  readonly errorOf: (message: In) => string | undefined;
+  /** The exchange's time in a reply, for the clock offset. */
+  readonly serverTimeOf?: (message: In) => number | undefined;
+}
+
+interface Pending {
+  readonly resolve: (reply: unknown) => void;
+  readonly reject: (error: RequestError) => void;
+  readonly connection: TransportConnection;
+  readonly writtenAt: number;
+  readonly timer: Subscription;
+}
+
+/** A reply that came for a request already settled (timed out, or its link dropped). */
+export interface LateReply {
+  readonly id: number;
+  readonly reason: string;
+}
+
+/** A reply that carried the exchange's time: a round trip for the clock offset (t0 sent, t3 received). */
+export interface TimedReply {
+  readonly t0: number;
+  readonly serverTime: number;
+  readonly t3: number;
+}
+
+/**
+ * The requests written and waiting for their replies: ids, deadlines, settlement. Every request
+ * settles exactly once: its reply (resolved, or `rejected` for an error reply), its timeout
+ * (`unknown`), or the loss of the socket it was written on (`unknown`).
+ */
+export class RequestBook<In> {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** Ids settled without a reply, remembered a while so a late reply is told apart from noise. */
+  private readonly settled = new Map<number, string>();
+
+  /**
+   * @param reader How replies are read.
+   * @param scheduler Times the reply timeouts.
+   * @param late Told of a reply that came after its request settled.
+   * @param timed Told of a reply that carried the exchange's time.
+   */
+  constructor(
+    private readonly reader: ReplyReader<In>,
+    private readonly scheduler: SchedulerLike,
+    private readonly late: (reply: LateReply) => void,
+    private readonly timed: (sample: TimedReply) => void,
+  ) {}
+
+  /** Requests waiting for a reply. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** A fresh id for a request about to be written. */
+  newId(): number {
+    return this.nextId++;
+  }
+
+  /** Request `id` was written on `connection`: wait `timeoutMs` for its reply. */
+  written(
+    id: number,
+    connection: TransportConnection,
+    timeoutMs: number,
+    settle: Pick<Pending, 'resolve' | 'reject'>,
+  ): void {
+    const timer = this.scheduler.schedule(() => {
+      this.drop(id, 'timed out');
+      settle.reject(
+        new RequestError(
+          'unknown',
+          'timeout',
+          `no reply within ${timeoutMs} ms; the exchange may or may not have acted on it`,
+        ),
+      );
+    }, timeoutMs);
+    this.pending.set(id, { ...settle, connection, writtenAt: this.scheduler.now(), timer });
+  }
+
+  /**
+   * Looks at an inbound message: a reply settles its request and is consumed (true); anything else
+   * is not ours (false). Runs on every message while requests wait: one id read.
+   */
+  reply(message: In): boolean {
+    const raw = this.reader.idOf(message);
+    if (raw === undefined) return false;
+    const id = typeof raw === 'number' ? raw : Number(raw);
+    const request = this.pending.get(id);
+    if (request === undefined) {
+      const reason = this.settled.get(id);
+      if (reason === undefined) return false;
+      this.settled.delete(id);
+      this.late({ id, reason });
+      return true;
+    }
+    this.pending.delete(id);
+    request.timer.unsubscribe();
+    const error = this.reader.errorOf(message);
+    if (error !== undefined) {
+      request.reject(new RequestError('rejected', 'rejected', `the exchange refused it: ${error}`, message));
+      return true;
+    }
+    const serverTime = this.reader.serverTimeOf?.(message);
+    if (serverTime !== undefined) this.timed({ t0: request.writtenAt, serverTime, t3: this.scheduler.now() });
+    request.resolve(message);
+    return true;
+  }
+
+  /** The socket `connection` is gone: its requests may or may not have been acted on. */
+  lost(connection: TransportConnection, reason: string): void {
+    for (const [id, request] of this.pending) {
+      if (request.connection !== connection) continue;
+      this.drop(id, reason);
+      request.reject(
+        new RequestError(
+          'unknown',
+          'disconnected',
+          `the link dropped before the reply (${reason}); the exchange may or may not have acted on it`,
+        ),
+      );
+    }
+  }
+
+  /** The handle closed: every waiting request's outcome is unknown. */
+  close(): void {
+    for (const request of this.pending.values()) {
+      request.timer.unsubscribe();
+      request.reject(
+        new RequestError(
+          'unknown',
+          'closed',
+          'the connection closed before the reply; the exchange may or may not have acted on it',
+        ),
+      );
+    }
+    this.pending.clear();
+  }
+
+  private drop(id: number, reason: string): void {
+    const request = this.pending.get(id);
+    request?.timer.unsubscribe();
+    this.pending.delete(id);
+    this.settled.set(id, reason);
+    // Bounded: only the latest settled ids are told apart.
+    if (this.settled.size > 1000) this.settled.delete(this.settled.keys().next().value as number);
+  }
+}
