@@ -19,7 +19,7 @@ import { parseDuration } from '../src/model/parseDuration';
 import { httpProbe } from '../src/streams/httpProbe';
 import { startMockExchange } from '../src/testing';
 import { ConnectionReport } from '../src/sinks/ConnectionReport';
-import { NetworkRiskEvent } from '../src/sinks/GateState';
+import { NetworkRiskEvent } from '../src/sinks/NetworkRiskEvent';
 import { PinoLikeLogger, logSink } from '../src/sinks/logSink';
 import { reportSink } from '../src/sinks/reportSink';
 import { tradeGate } from '../src/sinks/tradeGate';

@@ -59,7 +59,8 @@ export type { ConnectionReport, ReportStats, ReportLatency } from './sinks/Conne
 export type { ReportLocale } from './sinks/ReportLocale';
 export { tradeGate } from './sinks/tradeGate';
 export type { TradeGate, TradeGateConfig } from './sinks/tradeGate';
-export type { GateState, GateReason, NetworkRiskEvent } from './sinks/GateState';
+export type { GateState, GateReason } from './model/gateState';
+export type { NetworkRiskEvent } from './sinks/NetworkRiskEvent';
 export { whileGateOpen } from './sinks/whileGateOpen';
 export { logSink } from './sinks/logSink';
 export type { LogSinkConfig, LogLevel, LoggableEvent, PinoLikeLogger } from './sinks/logSink';

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { Registry } from 'prom-client';
 import { BehaviorSubject, Subject } from 'rxjs';
 import { ConfigError, Connection, ConnectionStatus as S, ConnectOptions, connect } from '../../src/index';
-import { GateState } from '../../src/sinks/GateState';
+import { GateState } from '../../src/model/gateState';
 import { metricsSink } from '../../src/sinks/metricsSink';
 import { MetricsServer, serveMetrics } from '../../src/sinks/serveMetrics';
 import { tradeGate } from '../../src/sinks/tradeGate';

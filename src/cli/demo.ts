@@ -5,7 +5,7 @@ import { ConnectionStatus, statusLabelZh } from '../model/ConnectionStatus';
 import { ConnectionState } from '../model/ConnectionState';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { connect } from '../streams/connect';
-import { GateState } from '../sinks/GateState';
+import { GateState } from '../model/gateState';
 import { ReportLocale, reportLocale } from '../sinks/ReportLocale';
 import { compactDuration } from '../sinks/compactDuration';
 import { describeEvent } from '../sinks/describeEvent';

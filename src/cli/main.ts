@@ -57,8 +57,8 @@ export async function main(
     .addOption(
       new Option(
         '--close-on <statuses>',
-        `statuses that close the trade gate, comma-separated (${connectionStatuses.filter((s) => s !== 'Connected').join(', ')}); Failed always does`,
-      ).default('Failed'),
+        `what closes an open trade gate: notReady (any status but Connected, or poor quality), or statuses, comma-separated (${connectionStatuses.filter((s) => s !== 'Connected').join(', ')}); Failed always does`,
+      ).default('notReady'),
     )
     .option('--settle <duration>', 'how long the link must be Connected and good before the gate reopens', '5s')
     .option(

@@ -1,6 +1,5 @@
 import { format } from 'date-fns';
 import {
-  NEVER,
   Subject,
   Subscription,
   asyncScheduler,
@@ -23,7 +22,7 @@ import { MissingPeerError } from '../model/MissingPeerError';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { parseDuration } from '../model/parseDuration';
 import { connect } from '../streams/connect';
-import { GateState } from '../sinks/GateState';
+import { ClosingStatus, GateState } from '../model/gateState';
 import { loadPromClient } from '../sinks/loadPromClient';
 import { MetricsEndpoint, startMetricsEndpoint } from '../sinks/startMetricsEndpoint';
 import { ReportLocale, reportLocale } from '../sinks/ReportLocale';
@@ -37,6 +36,7 @@ import { redactUrl } from '../sinks/redactUrl';
 import { ReportSource, reports } from '../sinks/reports';
 import { severityLabel } from '../sinks/severityLabel';
 import { tradeGate } from '../sinks/tradeGate';
+import { TradeGateConfig, resolveTradeGateConfig } from '../sinks/resolveTradeGateConfig';
 import { ExitCode } from './ExitCode';
 import { OutputStream, Terminal } from './Terminal';
 import { configInput, durationArgument, subscribeArguments } from './configOptions';
@@ -66,7 +66,7 @@ export interface MonitorSettings {
   /** Milliseconds; Infinity runs until SIGINT. */
   readonly duration: number;
   readonly json: boolean;
-  readonly closeOn: readonly ConnectionStatus[];
+  readonly closeOn: TradeGateConfig['closeOn'] & {};
   readonly settle: number;
   /** Keep watching after Failed (recovery probes) instead of exiting 3. */
   readonly recover: boolean;
@@ -102,11 +102,9 @@ export function monitorSettings(urls: readonly string[], options: Readonly<Recor
     allowZero: false,
     allowInfinity: true,
   });
-  const closeOn = (String(options.closeOn ?? 'Failed').split(',') as ConnectionStatus[]).map(
-    (s) => s.trim() as ConnectionStatus,
-  );
+  const closeOn = closeOnArgument(options.closeOn);
   const settle = parseDuration(durationArgument(options.settle ?? '5s'), 'settle');
-  tradeGate({ status$: NEVER, quality$: NEVER }, { closeOn, settle });
+  resolveTradeGateConfig({ closeOn, settle });
   const metricsPort = options.metricsPort === undefined ? undefined : portArgument(options.metricsPort);
   // Fails before anything starts (exit 2) with "npm install prom-client".
   if (metricsPort !== undefined) loadPromClient();
@@ -131,6 +129,12 @@ export function monitorSettings(urls: readonly string[], options: Readonly<Recor
     metricsHost: String(options.metricsHost ?? '127.0.0.1'),
     proxies,
   };
+}
+
+/** `--close-on`: `notReady` (the default), or statuses separated by commas. */
+function closeOnArgument(value: unknown): TradeGateConfig['closeOn'] & {} {
+  const text = String(value ?? 'notReady').trim();
+  return text === 'notReady' ? text : (text.split(',').map((status) => status.trim()) as ClosingStatus[]);
 }
 
 function portArgument(value: unknown): number {
