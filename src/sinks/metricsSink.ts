@@ -1,12 +1,11 @@
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Observable, SchedulerLike, Subscription, asyncScheduler, isObservable } from 'rxjs';
 import { ConfigError } from '../model/ConfigError';
-import { ConnectionEvent } from '../model/ConnectionEvent';
 import { connectionEventTypes, eventSeverity } from '../model/ConnectionEventType';
-import { ConnectionQuality, overallScore } from '../model/ConnectionQuality';
+import { overallScore } from '../model/ConnectionQuality';
 import { ConnectionStats, totalDowntime, uptimePercentage } from '../model/ConnectionStats';
-import { ConnectionStatus, connectionStatuses } from '../model/ConnectionStatus';
-import { LatencySample } from '../streams/Connection';
+import { connectionStatuses } from '../model/ConnectionStatus';
+import { Connection, LatencySample } from '../streams/Connection';
 import { loadPromClient } from './loadPromClient';
 
 /**
@@ -22,14 +21,8 @@ export interface MetricsRegistry {
   getSingleMetric(name: string): unknown;
 }
 
-/** What the sink measures: the part of a `Connection` it needs, so specs can feed cold streams. */
-export interface MetricsSource {
-  readonly status$: Observable<ConnectionStatus>;
-  readonly quality$: Observable<ConnectionQuality>;
-  readonly stats$: Observable<ConnectionStats>;
-  readonly events$: Observable<ConnectionEvent>;
-  readonly latency$: Observable<Pick<LatencySample, 'source' | 'latencyMs'>>;
-}
+/** What the sink measures: a `Connection` as it is, or its streams as hand-fed or cold observables in a spec. */
+export type MetricsSource = Pick<Connection, 'status$' | 'quality$' | 'stats$' | 'events$' | 'latency$'>;
 
 /** Where `metricsSink` registers its metrics and how it names and labels them. */
 export interface MetricsSinkConfig<R extends MetricsRegistry = MetricsRegistry> {
