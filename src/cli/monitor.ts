@@ -24,7 +24,7 @@ import { parseDuration } from '../model/parseDuration';
 import { connect } from '../streams/connect';
 import { ClosingStatus, GateState } from '../model/gateState';
 import { loadPromClient } from '../sinks/loadPromClient';
-import { MetricsEndpoint, startMetricsEndpoint } from '../sinks/startMetricsEndpoint';
+import { MetricsServer, serveMetrics } from '../sinks/serveMetrics';
 import { ReportLocale, reportLocale } from '../sinks/ReportLocale';
 import { compactDuration } from '../sinks/compactDuration';
 import { describeEvent } from '../sinks/describeEvent';
@@ -270,10 +270,10 @@ function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
     }),
   );
   const { gate$, riskEvents$ } = tradeGate(link, { closeOn: settings.closeOn, settle: settings.settle });
-  const metrics: Promise<MetricsEndpoint | undefined> =
+  const metrics: Promise<MetricsServer | undefined> =
     settings.metricsPort === undefined
       ? Promise.resolve(undefined)
-      : startMetricsEndpoint(link, { gate$, port: settings.metricsPort, host: settings.metricsHost }).then(
+      : serveMetrics(link, { gate$, port: settings.metricsPort, host: settings.metricsHost }).then(
           (endpoint) => {
             if (json) emit({ kind: 'metrics', time: new Date().toISOString(), url: endpoint.url });
             else line('metrics', `${endpoint.url}/metrics  ${endpoint.url}/healthz`);
@@ -314,7 +314,7 @@ function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
       subscription.unsubscribe();
       terminal.end();
       const closeMetrics = metrics.then(
-        (endpoint) => endpoint?.close(),
+        (endpoint) => endpoint?.unsubscribe(),
         () => undefined,
       );
       const closeLink = link.close().then(() => settings.proxies.forEach(({ agent }) => agent.destroy()));
