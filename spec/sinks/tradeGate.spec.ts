@@ -1,4 +1,4 @@
-import { NEVER, Subscription } from 'rxjs';
+import { BehaviorSubject, NEVER, SchedulerLike, Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ConfigError, ConnectionQuality, ConnectionStatus } from '../../src/index';
 import { GateState } from '../../src/model/gateState';
@@ -71,6 +71,29 @@ describe('tradeGate', () => {
         o: expect.objectContaining({ type: 'tradingResumed' }),
       });
     });
+  });
+
+  it('should open when the settle timer fires a millisecond before the clock says it is due, as real timers may', () => {
+    let clock = 0;
+    const due: Array<() => void> = [];
+    const early = {
+      now: () => clock,
+      schedule: (work: () => void) => {
+        due.push(work);
+        return new Subscription();
+      },
+    } as unknown as SchedulerLike;
+    const states: GateState[] = [];
+    const { gate$ } = tradeGate(
+      { status$: new BehaviorSubject(statuses.k), quality$: new BehaviorSubject(goodQuality) },
+      { settle: 200 },
+      early,
+    );
+    const subscription = gate$.subscribe((state) => states.push(state));
+    clock = 199;
+    due.shift()?.();
+    subscription.unsubscribe();
+    expect(states).toEqual([closed('Connecting', 0), closed('settling', 0), open(199)]);
   });
 
   describe('with the default closeOn (notReady)', () => {

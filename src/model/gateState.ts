@@ -71,8 +71,9 @@ export interface GateModel {
 }
 
 /**
- * What moves the gate: a fact about the link, the timer it asked for (`wakeAt`), an `onOpen` hook
- * that threw on the opening just made (the gate fails closed), or the end of the source.
+ * What moves the gate: a fact about the link, the timer it asked for (`wakeAt`: the driver cancels a
+ * stale one, so a `wake` is always for the current `wakeAt`), an `onOpen` hook that threw on the
+ * opening just made (the gate fails closed), or the end of the source.
  */
 export type GateInput =
   | { readonly type: 'status'; readonly status: ConnectionStatus; readonly at: number }
@@ -131,7 +132,9 @@ export function nextGateState(model: GateModel, input: GateInput, rules: GateRul
       if (!rules.readiness || input.ready === model.ready) return model;
       return evaluate({ ...model, ready: input.ready }, input.at, rules);
     case 'wake':
-      if (model.gate.open || model.wakeAt === undefined || input.at < model.wakeAt) return model;
+      // The timer asked for at `wakeAt` fired. Not compared with `wakeAt`: a real timer may fire a
+      // millisecond before the wall clock says it is due, and a wake ignored would never come again.
+      if (model.gate.open || model.wakeAt === undefined) return model;
       return open(model, input.at);
     case 'onOpenFailed':
       if (!model.gate.open) return model;
