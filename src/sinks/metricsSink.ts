@@ -96,7 +96,7 @@ export function metricsSink<R extends MetricsRegistry = MetricsRegistry>(
   const resolved = resolveMetricsSinkConfig(config);
   const links = linksOf(source, resolved.labels);
   const prom = loadPromClient();
-  const registry = resolved.registry ?? new prom.Registry();
+  const registry = (resolved.registry as Registry | undefined) ?? new prom.Registry();
   const subscription = new Subscription();
   try {
     for (const { link, labels } of links) {

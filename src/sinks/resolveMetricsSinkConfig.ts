@@ -1,4 +1,3 @@
-import type { Registry } from 'prom-client';
 import { Observable, isObservable } from 'rxjs';
 import { ConfigError } from '../model/ConfigError';
 import { defaultLatencyBuckets } from './metricDefinitions';
@@ -45,7 +44,8 @@ export interface MetricsSinkConfig<R extends MetricsRegistry = MetricsRegistry> 
 
 /** A `MetricsSinkConfig` checked, with its defaults. */
 export interface ResolvedMetricsSinkConfig {
-  readonly registry?: Registry;
+  /** A prom-client `Registry`, checked; typed by the part lifeline names, so prom-client's types stay out. */
+  readonly registry?: MetricsRegistry;
   readonly prefix: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly gate$?: Observable<{ readonly open: boolean }>;
@@ -90,7 +90,7 @@ export function resolveMetricsSinkConfig(config: MetricsSinkConfig = {}): Resolv
     throw new ConfigError('buckets', buckets, 'increasing positive numbers of seconds, e.g. [0.01, 0.1, 1]');
   }
   if (typeof onError !== 'function') throw new ConfigError('onError', onError, 'a function (error) => void');
-  const r = registry as Partial<Registry> | undefined;
+  const r = registry as (Partial<MetricsRegistry> & { registerMetric?: unknown }) | undefined;
   if (
     r !== undefined &&
     (typeof r !== 'object' ||
@@ -102,7 +102,7 @@ export function resolveMetricsSinkConfig(config: MetricsSinkConfig = {}): Resolv
     throw new ConfigError('registry', registry, 'a prom-client Registry');
   }
   return {
-    ...(r !== undefined ? { registry: r as Registry } : {}),
+    ...(registry !== undefined ? { registry } : {}),
     prefix,
     labels: { ...labels },
     ...(gate$ !== undefined ? { gate$ } : {}),
