@@ -50,7 +50,7 @@ describe('examples/grid-strategy', () => {
     info = undefined;
   });
 
-  it('should warn on a failed initial check, trade, pause while Failed, record the risk, resume and report', async () => {
+  it('should warn on a failed initial check, trade, pause while the link is down, record the risk, resume and report', async () => {
     exchange = await startMockExchange({ tickInterval: 10, random: seededRandom(7) });
     bot = startGridStrategy({
       url: exchange.url,
@@ -66,8 +66,10 @@ describe('examples/grid-strategy', () => {
 
     exchange.outage(true);
     await waitFor(() => running.risks.length >= 1, 5000, 'trading paused');
-    expect(running.risks[0]).toMatchObject({ type: 'tradingPaused', reason: 'Failed', severity: 4 });
-    expect(lines.some((line) => line.startsWith('PAUSE trading: trading paused: the link has Failed'))).toBe(true);
+    // Was reason 'Failed': the gate's default changed on purpose (issues 10.6, 13.3), so trading pauses
+    // the moment the outage drops the link, not only once the retries are spent.
+    expect(running.risks[0]).toMatchObject({ type: 'tradingPaused', reason: 'Disconnected', severity: 4 });
+    expect(lines.some((line) => line.startsWith('PAUSE trading: trading paused: the link is Disconnected'))).toBe(true);
     const sentWhileUp = running.orders.sent;
 
     exchange.outage(false);

@@ -4,7 +4,7 @@
  * - an initial connection check at start (the account query; a failure only warns),
  * - a connection check every minute,
  * - a reconnect when the quality stays degraded,
- * - trading paused while the connection has failed (the trade gate), resting orders cancelled at once,
+ * - trading paused while the link is down or has failed (the trade gate), resting orders cancelled at once,
  * - network risk events recorded,
  * - a status report every 10 minutes.
  *
@@ -19,7 +19,7 @@ import { parseDuration } from '../src/model/parseDuration';
 import { httpProbe } from '../src/streams/httpProbe';
 import { startMockExchange } from '../src/testing';
 import { ConnectionReport } from '../src/sinks/ConnectionReport';
-import { NetworkRiskEvent } from '../src/sinks/GateState';
+import { NetworkRiskEvent } from '../src/sinks/NetworkRiskEvent';
 import { PinoLikeLogger, logSink } from '../src/sinks/logSink';
 import { reportSink } from '../src/sinks/reportSink';
 import { tradeGate } from '../src/sinks/tradeGate';
@@ -155,7 +155,8 @@ export function startGridStrategy(options: GridStrategyOptions): GridStrategy {
   const resting = new Set<string>();
   const subscription = new Subscription();
 
-  // Trading pauses while the connection has failed (seed: 连接失败时暂停交易). On the close, resting
+  // Trading pauses whenever the link is not fit to trade on: down, failed (seed: 连接失败时暂停交易) or
+  // poor; `closeOn: ['Failed']` would pause only on Failed, as the seed did. On the close, resting
   // orders are cancelled at once: they were placed for a market the bot can no longer see.
   const gate = tradeGate(link, {
     settle,

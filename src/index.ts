@@ -50,7 +50,7 @@ export type { RetryBackoffConfig, RetryAttempt } from './operators/retryBackoff'
 
 // Sinks: reports, the trade gate, logs, persistent state.
 export { reports } from './sinks/reports';
-export type { ReportsConfig } from './sinks/reports';
+export type { ReportsConfig, ReportSource } from './sinks/reports';
 export { reportSink } from './sinks/reportSink';
 export type { ReportSinkConfig } from './sinks/reportSink';
 export { formatReport } from './sinks/formatReport';
@@ -58,13 +58,14 @@ export type { FormatReportOptions, ReportFormat } from './sinks/formatReport';
 export type { ConnectionReport, ReportStats, ReportLatency } from './sinks/ConnectionReport';
 export type { ReportLocale } from './sinks/ReportLocale';
 export { tradeGate } from './sinks/tradeGate';
-export type { TradeGate, TradeGateConfig } from './sinks/tradeGate';
-export type { GateState, GateReason, NetworkRiskEvent } from './sinks/GateState';
+export type { TradeGate, TradeGateConfig, GateSource } from './sinks/tradeGate';
+export type { GateState, GateReason, ClosingStatus } from './model/gateState';
+export type { NetworkRiskEvent } from './sinks/NetworkRiskEvent';
 export { whileGateOpen } from './sinks/whileGateOpen';
 export { logSink } from './sinks/logSink';
 export type { LogSinkConfig, LogLevel, LoggableEvent, PinoLikeLogger } from './sinks/logSink';
 export { stateSink } from './sinks/stateSink';
-export type { StateSinkConfig } from './sinks/stateSink';
+export type { StateSinkConfig, StateSource } from './sinks/stateSink';
 export { readStateFile } from './sinks/readStateFile';
 export type { PersistedState } from './model/PersistedState';
 

@@ -98,8 +98,7 @@ const { gate$ } = lifeline.tradeGate(link);
 const gateSubscription = gate$.subscribe((state) =>
   report({ type: 'gate', at: wallNow(), open: state.open, reason: state.reason }),
 );
-const metrics = metricsEntry.metricsSink(link, { gate$ });
-const healthServer = metricsEntry.serveMetrics({ registry: metrics.registry, gate$, port: 0 });
+const healthServer = metricsEntry.serveMetrics(link, { gate$, port: 0 });
 let lastHealth = 0;
 const healthPoll = setInterval(() => {
   void healthServer.then((server) => {
@@ -190,8 +189,7 @@ async function finish(): Promise<void> {
   const closeMs = wallNow() - started;
   added?.unsubscribe();
   gateSubscription.unsubscribe();
-  metrics.close();
-  await (await healthServer).close();
+  (await healthServer).unsubscribe();
   // Rejections from close() settle in microtasks; let them land in the records.
   await new Promise((resolve) => setImmediate(resolve));
   const finished: ClientReport = { type: 'finished', at: wallNow(), sends, inbound, closeMs };

@@ -1,7 +1,7 @@
 import { Subject, of, throwError } from 'rxjs';
 import { ConfigError, ConnectionEvent } from '../../src/index';
 import { createEvent } from '../../src/model/ConnectionEvent';
-import { NetworkRiskEvent } from '../../src/sinks/GateState';
+import { NetworkRiskEvent } from '../../src/sinks/NetworkRiskEvent';
 import { LoggableEvent, PinoLikeLogger, logSink } from '../../src/sinks/logSink';
 import { inUtc } from './fixtures';
 

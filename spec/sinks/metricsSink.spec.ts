@@ -1,5 +1,5 @@
 import { Gauge, Registry } from 'prom-client';
-import { BehaviorSubject, SchedulerLike, Subject } from 'rxjs';
+import { BehaviorSubject, SchedulerLike, Subject, Subscription } from 'rxjs';
 import {
   ConfigError,
   Connection,
@@ -19,7 +19,8 @@ import { initialQuality } from '../../src/model/ConnectionQuality';
 import { initialStats } from '../../src/model/ConnectionStats';
 import { MissingPeerError } from '../../src/model/MissingPeerError';
 import { loadPromClient } from '../../src/sinks/loadPromClient';
-import { MetricsSink, defaultLatencyBuckets, metricsSink } from '../../src/sinks/metricsSink';
+import { defaultLatencyBuckets } from '../../src/sinks/metricDefinitions';
+import { MetricsSink, metricsSink } from '../../src/sinks/metricsSink';
 import { MetricsServer, serveMetrics } from '../../src/sinks/serveMetrics';
 import { tradeGate } from '../../src/sinks/tradeGate';
 import { Exposition, httpGet, parseExposition } from '../support/exposition';
@@ -42,7 +43,7 @@ describe('metricsSink', () => {
   const sinks: MetricsSink[] = [];
 
   beforeEach(() => (clock = 0));
-  afterEach(() => sinks.splice(0).forEach((sink) => sink.close()));
+  afterEach(() => sinks.splice(0).forEach((sink) => sink.unsubscribe()));
 
   function start(source = streams(), config: Parameters<typeof metricsSink>[1] = {}) {
     const sink = metricsSink(source, config, scheduler);
@@ -264,11 +265,38 @@ describe('metricsSink', () => {
       expect(m.value('lifeline_status', { connection: 'user', status: 'Failed' })).toBe(1);
       expect(m.value('lifeline_downtime_seconds', { connection: 'user' })).toBe(5);
       expect(m.value('lifeline_downtime_seconds', { connection: 'market' })).toBe(5);
-      user.sink.close();
+      user.sink.unsubscribe();
       m = await market.scrape();
       expect(m.samples.some((s) => s.labels.connection === 'user')).toBe(false);
       expect(m.value('lifeline_status', { connection: 'market', status: 'Connecting' })).toBe(1);
       expect(m.value('lifeline_downtime_seconds', { connection: 'market' })).toBe(5);
+    });
+
+    it('should watch several links given by name, each with its name as the connection label', async () => {
+      const market = streams();
+      const user = streams();
+      const sink = metricsSink({ market, user }, { labels: { venue: 'hl' } }, scheduler);
+      sinks.push(sink);
+      user.status$.next(S.Failed);
+      let m = parseExposition(await sink.registry.metrics());
+      expect(m.value('lifeline_status', { venue: 'hl', connection: 'market', status: 'Connecting' })).toBe(1);
+      expect(m.value('lifeline_status', { venue: 'hl', connection: 'user', status: 'Failed' })).toBe(1);
+      sink.unsubscribe();
+      m = parseExposition(await sink.registry.metrics());
+      expect(m.samples).toEqual([]);
+      expect(market.status$.observed || user.status$.observed).toBe(false);
+    });
+
+    it('should leave nothing behind when one of several links cannot be watched', async () => {
+      const registry = new Registry();
+      start(streams(), { registry, labels: { connection: 'user' } });
+      const market = streams();
+      expect(() => metricsSink({ market, user: streams() }, { registry }, scheduler)).toThrow(
+        expect.objectContaining({ field: 'labels' }),
+      );
+      expect(market.status$.observed).toBe(false);
+      const m = parseExposition(await registry.metrics());
+      expect(m.samples.some((sample) => sample.labels.connection === 'market')).toBe(false);
     });
 
     it('should refuse a second sink with the same labels, until the first is closed', () => {
@@ -277,7 +305,7 @@ describe('metricsSink', () => {
       expect(() => metricsSink(streams(), { registry, labels: { connection: 'market' } })).toThrow(
         expect.objectContaining({ field: 'labels' }),
       );
-      first.sink.close();
+      first.sink.unsubscribe();
       expect(() => start(streams(), { registry, labels: { connection: 'market' } })).not.toThrow();
     });
 
@@ -305,11 +333,12 @@ describe('metricsSink', () => {
     });
   });
 
-  describe('close()', () => {
+  describe('unsubscribe()', () => {
     it('should stop updating and remove the link’s series, once', async () => {
       const { source, sink, scrape } = start();
-      sink.close();
-      sink.close();
+      expect(sink).toBeInstanceOf(Subscription);
+      sink.unsubscribe();
+      sink.unsubscribe();
       source.status$.next(S.Connected);
       source.events$.next(createEvent(E.Connected, 0, 'up'));
       const m = await scrape();
@@ -345,10 +374,14 @@ describe('metricsSink', () => {
       expect((caught as ConfigError).field).toBe(field);
     });
 
-    it('should throw a ConfigError for a source that is not a Connection', () => {
+    it('should throw a ConfigError for a source that is not a Connection, nor a record of them', () => {
       expect(() => metricsSink({ status$: new Subject() } as never)).toThrow(
         expect.objectContaining({ field: 'source' }),
       );
+      expect(() => metricsSink({ market: streams(), user: {} } as never)).toThrow(
+        expect.objectContaining({ field: 'source' }),
+      );
+      expect(() => metricsSink({} as never)).toThrow(expect.objectContaining({ field: 'source' }));
     });
   });
 
@@ -367,7 +400,6 @@ describe('metricsSink', () => {
           expect(() => require('../../src/index')).not.toThrow();
           const isolated = require('../../src/sinks/metricsSink') as typeof import('../../src/sinks/metricsSink');
           require('../../src/sinks/serveMetrics');
-          require('../../src/sinks/startMetricsEndpoint');
           let caught: unknown;
           try {
             isolated.metricsSink(streams());
@@ -398,7 +430,7 @@ describe('metricsSink', () => {
     let http: MetricsServer | undefined;
 
     afterEach(async () => {
-      await http?.close();
+      http?.unsubscribe();
       await link?.close();
       await server?.close();
       http = undefined;
@@ -419,9 +451,7 @@ describe('metricsSink', () => {
       server = await startTestServer();
       link = connect({ url: server.url, ...fast });
       const gate = tradeGate(link, { settle: 0 });
-      const sink = metricsSink(link, { labels: { connection: 'market' }, gate$: gate.gate$ });
-      sinks.push(sink);
-      http = await serveMetrics({ registry: sink.registry, port: 0 });
+      http = await serveMetrics(link, { labels: { connection: 'market' }, gate$: gate.gate$, port: 0 });
       let latencies = 0;
       link.latency$.subscribe(() => latencies++);
       await waitFor(() => latencies >= 2, 3000, 'two heartbeat round trips');

@@ -19,7 +19,7 @@ describe('reportSink', () => {
     status$: cold('a', { a: ConnectionStatus.Connected }),
     quality$: cold('q', { q: seedQuality }),
     stats$: cold('s', { s: { ...initialStats(0), totalConnections: 1, downSince: undefined } }),
-    latency$: cold('-x', { x: { latencyMs: 45 } }),
+    latency$: cold('-x', { x: { source: 'heartbeat' as const, latencyMs: 45, at: 1 } }),
     events$: cold('-'),
   });
 

@@ -1,6 +1,6 @@
 import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ConfigError, ConnectionEvent, ConnectionStatus } from '../../src/index';
+import { ConfigError, ConnectionEvent, ConnectionStatus, LatencySample } from '../../src/index';
 import { createEvent } from '../../src/model/ConnectionEvent';
 import { initialStats } from '../../src/model/ConnectionStats';
 import { ConnectionReport } from '../../src/sinks/ConnectionReport';
@@ -8,7 +8,9 @@ import { ReportSource, reports } from '../../src/sinks/reports';
 import { goodQuality, seedQuality } from './fixtures';
 
 const statuses = { a: ConnectionStatus.Connected, b: ConnectionStatus.Reconnecting };
-const latencies = { w: { latencyMs: 10 }, x: { latencyMs: 20 }, y: { latencyMs: 30 }, z: { latencyMs: 40 } };
+/** Round trips as a `Connection`'s `latency$` gives them (the report reads only `latencyMs`). */
+const sample = (latencyMs: number): LatencySample => ({ source: 'heartbeat', latencyMs, at: 0 });
+const latencies = { w: sample(10), x: sample(20), y: sample(30), z: sample(40) };
 const events: Record<string, ConnectionEvent> = {
   i: createEvent('Connected', 3, 'connected'),
   e: createEvent('Disconnected', 9, 'connection lost'),
@@ -132,7 +134,7 @@ describe('reports', () => {
 
   it('should complete when the status stream completes', () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const latency$ = cold<{ latencyMs: number }>('-');
+      const latency$ = cold<LatencySample>('-');
       const source: ReportSource = {
         status$: cold('a---|', statuses),
         quality$: cold('q', { q: seedQuality }),

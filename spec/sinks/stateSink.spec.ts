@@ -9,6 +9,8 @@ import {
   ConnectionEventType as E,
   ConnectionStatus as S,
   ConnectOptions,
+  ConnectionSnapshot,
+  ConnectionStats,
   PersistedState,
   connect,
 } from '../../src/index';
@@ -21,6 +23,10 @@ const { OPEN, closedBy } = MarbleTransport;
 import { TestServer, startTestServer, waitFor } from '../support/testServer';
 
 const frames = { o: OPEN };
+
+/** A snapshot with these statistics and no events: the sink reads only `stats` and `recentEvents`. */
+const snapshotOf = (stats: ConnectionStats): ConnectionSnapshot =>
+  ({ stats, recentEvents: [] }) as Partial<ConnectionSnapshot> as ConnectionSnapshot;
 
 describe('stateSink', () => {
   let dir: string;
@@ -49,10 +55,7 @@ describe('stateSink', () => {
       const source = {
         taken: 0,
         status$,
-        snapshot: () => ({
-          stats: { ...initialStats(0), totalConnections: ++source.taken },
-          recentEvents: [],
-        }),
+        snapshot: () => snapshotOf({ ...initialStats(0), totalConnections: ++source.taken }),
       };
       return source;
     }
@@ -163,18 +166,15 @@ describe('stateSink', () => {
   it('should create a missing directory', () => {
     const nested = join(dir, 'a', 'b', 'state.json');
     // EMPTY: a link already closed, so one save at once.
-    const sink = stateSink(
-      { status$: EMPTY, snapshot: () => ({ stats: initialStats(0), recentEvents: [] }) },
-      { path: nested },
-    );
+    const sink = stateSink({ status$: EMPTY, snapshot: () => snapshotOf(initialStats(0)) }, { path: nested });
     sink.unsubscribe();
     expect(readStateFile(nested).state?.version).toBe(1);
   });
 
   describe('configuration', () => {
     const source: StateSource = {
-      status$: new Subject(),
-      snapshot: () => ({ stats: initialStats(0), recentEvents: [] }),
+      status$: new Subject<S>(),
+      snapshot: () => snapshotOf(initialStats(0)),
     };
 
     it.each([

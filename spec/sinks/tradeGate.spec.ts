@@ -1,7 +1,8 @@
-import { NEVER, Subscription } from 'rxjs';
+import { BehaviorSubject, NEVER, SchedulerLike, Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ConfigError, ConnectionQuality, ConnectionStatus } from '../../src/index';
-import { GateState, NetworkRiskEvent } from '../../src/sinks/GateState';
+import { GateState } from '../../src/model/gateState';
+import { NetworkRiskEvent } from '../../src/sinks/NetworkRiskEvent';
 import { tradeGate } from '../../src/sinks/tradeGate';
 import { goodQuality, poorQuality, seedQuality } from './fixtures';
 
@@ -50,12 +51,254 @@ describe('tradeGate', () => {
     });
   });
 
-  describe('with the default closeOn (Failed only)', () => {
-    it('should stay open while the link drops and reconnects, and close when it fails', () => {
+  it('should match the marble diagram in its doc comment', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const { gate$, riskEvents$ } = tradeGate(
+        { status$: cold('c-k-----d-r-k----------f--r--k---', statuses), quality$: cold('g', qualities) },
+        { settle: 5 },
+        testScheduler,
+      );
+      expectObservable(gate$, '^ 40ms !').toBe('c-s----od-r-s----o-----f--r--s----o', {
+        c: closed('Connecting', 0),
+        s: expect.objectContaining({ open: false, reason: 'settling' }),
+        o: expect.objectContaining({ open: true }),
+        d: closed('Disconnected', 8),
+        r: expect.objectContaining({ open: false, reason: 'Reconnecting' }),
+        f: closed('Failed', 23),
+      });
+      expectObservable(riskEvents$, '^ 40ms !').toBe('8ms P 8ms o 5ms P 10ms o', {
+        P: expect.objectContaining({ type: 'tradingPaused' }),
+        o: expect.objectContaining({ type: 'tradingResumed' }),
+      });
+    });
+  });
+
+  it('should open when the settle timer fires a millisecond before the clock says it is due, as real timers may', () => {
+    let clock = 0;
+    const due: Array<() => void> = [];
+    const early = {
+      now: () => clock,
+      schedule: (work: () => void) => {
+        due.push(work);
+        return new Subscription();
+      },
+    } as unknown as SchedulerLike;
+    const states: GateState[] = [];
+    const { gate$ } = tradeGate(
+      { status$: new BehaviorSubject(statuses.k), quality$: new BehaviorSubject(goodQuality) },
+      { settle: 200 },
+      early,
+    );
+    const subscription = gate$.subscribe((state) => states.push(state));
+    clock = 199;
+    due.shift()?.();
+    subscription.unsubscribe();
+    expect(states).toEqual([closed('Connecting', 0), closed('settling', 0), open(199)]);
+  });
+
+  describe('with the default closeOn (notReady)', () => {
+    // The default changed on purpose (issues 10.6 and 13.3): the seed's gate stayed open through a drop
+    // and a reconnect (see "with closeOn Failed" below); now any status but Connected closes it.
+    it('should close when the link drops, stay closed while it reconnects, and reopen after the settle time', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         const { gate$, riskEvents$ } = tradeGate(
           { status$: cold('k 9ms drk 5ms drf', statuses), quality$: cold('g', qualities) },
           { settle: 5 },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c 4ms def 4ms ghij', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: open(5),
+          d: closed('Disconnected', 10),
+          e: closed('Reconnecting', 10),
+          f: closed('settling', 10),
+          g: open(17),
+          h: closed('Disconnected', 18),
+          i: closed('Reconnecting', 18),
+          j: closed('Failed', 18),
+        });
+        expectObservable(riskEvents$, '^ 30ms !').toBe('10ms p 6ms rq', {
+          p: {
+            type: 'tradingPaused',
+            at: 10,
+            severity: 4,
+            reason: 'Disconnected',
+            description: 'trading paused: the link is Disconnected',
+          },
+          r: expect.objectContaining({ type: 'tradingResumed', at: 17, downtimeMs: 7 }),
+          q: expect.objectContaining({ type: 'tradingPaused', at: 18, reason: 'Disconnected' }),
+        });
+      });
+    });
+
+    it('should close when the link turns Unstable', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$ } = tradeGate(
+          { status$: cold('k 9ms u 4ms k', statuses), quality$: cold('g', qualities) },
+          { settle: 5 },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c 4ms d 4ms e 4ms f', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: open(5),
+          d: closed('Unstable', 10),
+          e: closed('settling', 10),
+          f: open(20),
+        });
+      });
+    });
+
+    it('should close when the quality turns poor while Connected, and reopen once it is good for the settle time', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$, riskEvents$ } = tradeGate(
+          { status$: cold('k', statuses), quality$: cold('g 9ms p 4ms g', qualities) },
+          { settle: 5 },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c 4ms d 4ms e 4ms f', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: open(5),
+          d: closed('quality', 10),
+          e: closed('settling', 10),
+          f: open(20),
+        });
+        expectObservable(riskEvents$, '^ 30ms !').toBe('10ms p 9ms r', {
+          p: expect.objectContaining({ type: 'tradingPaused', reason: 'quality', at: 10 }),
+          r: expect.objectContaining({ type: 'tradingResumed', at: 20, downtimeMs: 10 }),
+        });
+      });
+    });
+
+    it('should say notReady as an explicit closeOn too', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$ } = tradeGate(
+          { status$: cold('k 9ms r', statuses), quality$: cold('g', qualities) },
+          { closeOn: 'notReady', settle: 5 },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c 4ms d', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: open(5),
+          d: closed('Reconnecting', 10),
+        });
+      });
+    });
+  });
+
+  describe('with a source that has ready$', () => {
+    const readiness = { t: true, f: false };
+
+    it('should open on ready, not on open: Connected alone leaves it closed (notReady)', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$ } = tradeGate(
+          {
+            status$: cold('k', statuses),
+            quality$: cold('g', qualities),
+            ready$: cold('f 9ms t', readiness),
+          },
+          { settle: 5 },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 6ms c 4ms d', {
+          a: closed('Connecting', 0),
+          b: closed('notReady', 0),
+          c: closed('settling', 0),
+          d: open(15),
+        });
+      });
+    });
+
+    it('should wait for the first ready value before it judges anything', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$ } = tradeGate(
+          { status$: cold('k', statuses), quality$: cold('g', qualities), ready$: cold('5ms t', readiness) },
+          { settle: 0 },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('a 4ms b', { a: closed('Connecting', 0), b: open(5) });
+      });
+    });
+
+    it('should close with reason notReady when ready$ turns false while Connected, and say ready when it resumes', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$, riskEvents$ } = tradeGate(
+          { status$: cold('k', statuses), quality$: cold('g', qualities), ready$: cold('t 9ms f 4ms t', readiness) },
+          { settle: 5 },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c 4ms d 4ms e 4ms f', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: open(5),
+          d: closed('notReady', 10),
+          e: closed('settling', 10),
+          f: open(20),
+        });
+        expectObservable(riskEvents$, '^ 30ms !').toBe('10ms p 9ms r', {
+          p: {
+            type: 'tradingPaused',
+            at: 10,
+            severity: 4,
+            reason: 'notReady',
+            description: 'trading paused: the link is up but not ready to trade on yet',
+          },
+          r: expect.objectContaining({
+            type: 'tradingResumed',
+            description: 'trading resumed after 10ms: the link has been ready with good quality for 5ms',
+          }),
+        });
+      });
+    });
+
+    it('should close on a status but Connected even while ready$ says true', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$ } = tradeGate(
+          { status$: cold('k 9ms u', statuses), quality$: cold('g', qualities), ready$: cold('t', readiness) },
+          { settle: 5 },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c 4ms d', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: open(5),
+          d: closed('Unstable', 10),
+        });
+      });
+    });
+
+    it('with closeOn Failed, should still open on ready but stay open when ready$ turns false', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$ } = tradeGate(
+          {
+            status$: cold('k 19ms f', statuses),
+            quality$: cold('g', qualities),
+            ready$: cold('f 4ms t 9ms f', readiness),
+          },
+          { closeOn: ['Failed'], settle: 5 },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c 4ms d 9ms e', {
+          a: closed('Connecting', 0),
+          b: closed('notReady', 0),
+          c: closed('settling', 0),
+          d: open(10),
+          e: closed('Failed', 20),
+        });
+      });
+    });
+  });
+
+  describe('with closeOn Failed (the seed’s "pause only on Failed")', () => {
+    // Was the default until issues 10.6 and 13.3; the same assertions, now with closeOn given.
+    it('should stay open while the link drops and reconnects, and close when it fails', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$, riskEvents$ } = tradeGate(
+          { status$: cold('k 9ms drk 5ms drf', statuses), quality$: cold('g', qualities) },
+          { closeOn: ['Failed'], settle: 5 },
           testScheduler,
         );
         expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c 14ms d', {
@@ -72,6 +315,21 @@ describe('tradeGate', () => {
             reason: 'Failed',
             description: 'trading paused: the link has Failed',
           },
+        });
+      });
+    });
+
+    it('should stay open while the quality dips', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$ } = tradeGate(
+          { status$: cold('k', statuses), quality$: cold('g 9ms p 4ms g', qualities) },
+          { closeOn: ['Failed'], settle: 5 },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: open(5),
         });
       });
     });
@@ -423,7 +681,7 @@ describe('tradeGate', () => {
     const source = { status$: NEVER, quality$: NEVER };
 
     it('should reject Connected or an unknown status in closeOn with a ConfigError naming the statuses allowed', () => {
-      expect(() => tradeGate(source, { closeOn: ['Connected'] })).toThrow(ConfigError);
+      expect(() => tradeGate(source, { closeOn: ['Connected'] as never })).toThrow(ConfigError);
       expect(() => tradeGate(source, { closeOn: ['Down' as never] })).toThrow(
         /closeOn.*"Down".*Unstable, Disconnected, Connecting, Reconnecting, Failed/,
       );

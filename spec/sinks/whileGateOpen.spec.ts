@@ -2,7 +2,7 @@ import { NEVER } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { SendError } from '../../src/index';
 import { GateClosedError } from '../../src/sinks/GateClosedError';
-import { GateState } from '../../src/sinks/GateState';
+import { GateState } from '../../src/model/gateState';
 import { whileGateOpen } from '../../src/sinks/whileGateOpen';
 
 const gates: Record<string, GateState> = {

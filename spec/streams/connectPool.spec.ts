@@ -246,16 +246,21 @@ describe('connectPool', () => {
         [1, 'quality'],
         [6, 'settling'],
         [506, 'open'],
-        // user drops at 2000: Disconnected, Reconnecting — the gate only closes on Failed.
+        // user drops at 2000: the gate closes at once (Disconnected, Reconnecting, then Failed). It closed
+        // only at Failed (3001) until the gate's default changed on purpose (issues 10.6, 13.3).
+        [2000, 'Disconnected'],
+        [2000, 'Reconnecting'],
         [3001, 'Failed'],
         [13_001, 'Reconnecting'],
         [13_002, 'quality'],
         [13_007, 'settling'],
         [13_507, 'open'],
+        // The pool closed: Disconnected (the default closes on it), then the end.
+        [20_000, 'Disconnected'],
         [20_000, 'closed'],
       ]);
       expect(risks).toEqual([
-        [3001, 'tradingPaused'],
+        [2000, 'tradingPaused'], // was 3001, at Failed: the default changed on purpose
         [13_507, 'tradingResumed'],
         [20_000, 'tradingPaused'], // the pool closed
       ]);

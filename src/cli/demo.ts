@@ -1,26 +1,34 @@
-import { Subject, Subscription, catchError, from, interval, map, mergeMap, of, takeUntil, timer } from 'rxjs';
+import {
+  Observable,
+  Subscription,
+  catchError,
+  firstValueFrom,
+  from,
+  interval,
+  map,
+  mergeMap,
+  of,
+  takeUntil,
+  timer,
+} from 'rxjs';
 import { ConfigError } from '../model/ConfigError';
-import { ConnectionQuality, initialQuality } from '../model/ConnectionQuality';
-import { ConnectionStatus, statusLabelZh } from '../model/ConnectionStatus';
-import { ConnectionState } from '../model/ConnectionState';
+import { GateState } from '../model/gateState';
 import { errorMessage } from '../model/RetryExhaustedError';
+import { Connection } from '../streams/Connection';
 import { connect } from '../streams/connect';
-import { GateState } from '../sinks/GateState';
+import { httpProbe } from '../streams/httpProbe';
+import { NetworkRiskEvent } from '../sinks/NetworkRiskEvent';
 import { ReportLocale, reportLocale } from '../sinks/ReportLocale';
 import { compactDuration } from '../sinks/compactDuration';
-import { describeEvent } from '../sinks/describeEvent';
-import { failedWording } from './failedWording';
-import { describeGate } from '../sinks/describeGate';
 import { reportSink } from '../sinks/reportSink';
-import { severityLabel } from '../sinks/severityLabel';
 import { tradeGate } from '../sinks/tradeGate';
 import { whileGateOpen } from '../sinks/whileGateOpen';
 import { ExitCode } from './ExitCode';
 import { Terminal } from './Terminal';
-import { httpProbe } from '../streams/httpProbe';
+import { failedWording } from './failedWording';
+import { linkConsole } from './linkConsole';
 import { MockExchange, startMockExchange } from './mockExchange';
 import { CliIo } from './monitor';
-import { statusLine } from './statusLine';
 import { usageMessage } from './usageMessage';
 
 /** The story, in seconds at speed 1: what the exchange does, and what the narrator says. */
@@ -87,6 +95,27 @@ export function demoSpeed(value: unknown): number {
   return speed;
 }
 
+/** What the demo counts as it plays, for the summary. */
+interface Tally {
+  sent: number;
+  acked: number;
+  rejected: number;
+  failed: number;
+  reports: number;
+  paused: number;
+  resumed: number;
+  longestPause: number;
+  subscribed: number;
+}
+
+/** The demo's clock and printer: story time scaled by the speed, lines tagged with the elapsed time. */
+interface DemoOutput {
+  readonly terminal: Terminal;
+  readonly scale: (ms: number) => number;
+  readonly started: number;
+  readonly line: (tag: string, text: string, at?: number) => void;
+}
+
 /**
  * `lifeline demo` (`npm start`): an embedded mock exchange on 127.0.0.1 plays four faults — a dropped
  * connection, a stall, a latency spike, an outage longer than the retry budget then recovery — in
@@ -105,27 +134,92 @@ export async function demo(options: Readonly<Record<string, unknown>>, io: CliIo
     io.stderr.write(`lifeline demo: ${usageMessage(error, options)}\nSee: lifeline demo --help\n`);
     return ExitCode.Usage;
   }
-  const scale = (ms: number): number => Math.max(1, Math.round(ms / speed));
-  const exchange = await startMockExchange({ tickInterval: scale(400) });
+  const out = demoOutput(speed, io);
+  const exchange = await startMockExchange({ tickInterval: out.scale(400) });
+  const link = demoLink(exchange, out.scale);
+  const settle = out.scale(2000);
+  const gate = tradeGate(link, { settle });
+  printIntro(exchange, out, speed, settle);
+
+  const tally: Tally = {
+    sent: 0,
+    acked: 0,
+    rejected: 0,
+    failed: 0,
+    reports: 0,
+    paused: 0,
+    resumed: 0,
+    longestPause: 0,
+    subscribed: 0,
+  };
+  let lastPrice: number | undefined;
+  const view = linkConsole(link, gate, {
+    terminal: out.terminal,
+    locale,
+    json: false,
+    line: out.line,
+    recover: true,
+    liveSuffix: () => `BTC-USD ${lastPrice ?? '—'} │ orders ${tally.sent} sent, ${tally.rejected} rejected`,
+    liveEvery: 250,
+  });
+  view.add(countRisks(gate.riskEvents$, tally));
+  view.add(
+    link.messages$.subscribe((message) => {
+      const m = message as { channel?: string; price?: number };
+      if (m.channel === 'ticks' && typeof m.price === 'number') lastPrice = m.price;
+      if (m.channel === 'orderAck') tally.acked++;
+    }),
+  );
+  view.add(narrateExchange(exchange, tally, out));
+  view.add(
+    reportSink(link, {
+      every: out.scale(REPORT_EVERY * 1000),
+      locale,
+      writer: (text) => {
+        tally.reports++;
+        out.terminal.print(`\n${failedWording(text, true)}\n`);
+      },
+    }),
+  );
+  view.add(strategy(link, gate.gate$, () => lastPrice, tally, out, view.drawLive));
+  view.add(playStory(exchange, out));
+
+  await firstValueFrom(timer(out.scale(STORY_END * 1000)));
+  view.unsubscribe();
+  out.terminal.end();
+  const connections = exchange.connections;
+  await link.close();
+  await exchange.close();
+  printSummary(tally, connections, out);
+  return ExitCode.Ok;
+}
+
+function demoOutput(speed: number, io: CliIo): DemoOutput {
   const terminal = new Terminal(io.stdout, io.stdout);
   const started = Date.now();
   const elapsed = (at = Date.now()): string => {
     const seconds = Math.max(0, at - started) / 1000;
     return `[${String(Math.floor(seconds / 60)).padStart(2, '0')}:${(seconds % 60).toFixed(1).padStart(4, '0')}]`;
   };
-  const line = (tag: string, text: string, at?: number): void =>
-    terminal.print(`${elapsed(at)} ${tag.padEnd(8)} ${text}`);
+  return {
+    terminal,
+    scale: (ms) => Math.max(1, Math.round(ms / speed)),
+    started,
+    // The link's Failed wording for this command: it keeps watching for the recovery probe.
+    line: (tag, text, at) => terminal.print(failedWording(`${elapsed(at)} ${tag.padEnd(8)} ${text}`, true)),
+  };
+}
 
-  const heartbeat = scale(1000);
-  const settle = scale(2000);
-  const link = connect<unknown, unknown>({
+/** The strategy's link: app pings, a probe, a small retry budget and a recovery probe, all at story speed. */
+function demoLink(exchange: MockExchange, scale: (ms: number) => number): Connection {
+  return connect<unknown, unknown>({
     url: exchange.url,
     subscriptions: [{ method: 'subscribe', channel: 'ticks' }],
     probe: httpProbe(exchange.infoUrl),
     ping: 'app',
     pingMessage: { method: 'ping' },
     pongMatch: '"pong"',
-    heartbeatInterval: heartbeat,
+    heartbeatInterval: scale(1000),
     heartbeatTimeout: scale(3000),
     checkInterval: scale(5000),
     probeTimeout: scale(2000),
@@ -143,194 +237,124 @@ export async function demo(options: Readonly<Record<string, unknown>>, io: CliIo
     predictionHorizon: scale(5000),
     queueSize: 0,
   });
-  const closeOn = [
-    ConnectionStatus.Failed,
-    ConnectionStatus.Disconnected,
-    ConnectionStatus.Reconnecting,
-    ConnectionStatus.Unstable,
-  ];
-  const { gate$, riskEvents$ } = tradeGate(link, { closeOn, settle });
+}
 
-  terminal.print(
+function printIntro(exchange: MockExchange, out: DemoOutput, speed: number, settle: number): void {
+  const d = (ms: number): string => compactDuration(out.scale(ms), 'en');
+  out.terminal.print(
     `lifeline demo — a mock exchange on ${exchange.url} plays four faults while a strategy trades through the trade gate`,
   );
-  terminal.print(
-    `  about ${compactDuration(scale(STORY_END * 1000), 'en')} (speed ${speed}×) · link: app ping every ${compactDuration(heartbeat, 'en')} ` +
-      `(timeout ${compactDuration(scale(3000), 'en')}), 3 retries (${compactDuration(scale(500), 'en')} × 2, max ${compactDuration(scale(2000), 'en')}), ` +
-      `recovery probe every ${compactDuration(scale(6000), 'en')}`,
+  out.terminal.print(
+    `  about ${d(STORY_END * 1000)} (speed ${speed}×) · link: app ping every ${d(1000)} ` +
+      `(timeout ${d(3000)}), 3 retries (${d(500)} × 2, max ${d(2000)}), recovery probe every ${d(6000)}`,
   );
-  terminal.print(
-    `  trade gate: closes on ${closeOn.join(', ')}; reopens after ${compactDuration(settle, 'en')} Connected and good · report every ${compactDuration(scale(REPORT_EVERY * 1000), 'en')}`,
+  out.terminal.print(
+    `  trade gate: closes whenever the link is not Connected with good quality; reopens after ${compactDuration(settle, 'en')} of it · report every ${d(REPORT_EVERY * 1000)}`,
   );
-  terminal.print('');
+  out.terminal.print('');
+}
 
-  let state: ConnectionState | undefined;
-  let quality: ConnectionQuality = initialQuality;
-  let gate: GateState | undefined;
-  let lastPrice: number | undefined;
-  const tally = {
-    sent: 0,
-    acked: 0,
-    rejected: 0,
-    failed: 0,
-    reports: 0,
-    paused: 0,
-    resumed: 0,
-    longestPause: 0,
-    subscribed: 0,
-  };
-  const drawLive = (): void => {
-    if (!state) return;
-    terminal.status(
-      `${statusLine({ state, quality, ...(gate ? { gate } : {}), now: Date.now(), locale })} │ ` +
-        `BTC-USD ${lastPrice ?? '—'} │ orders ${tally.sent} sent, ${tally.rejected} rejected`,
-    );
-  };
+function countRisks(riskEvents$: Observable<NetworkRiskEvent>, tally: Tally): Subscription {
+  return riskEvents$.subscribe((risk) => {
+    if (risk.type === 'tradingPaused') tally.paused++;
+    else if (risk.type === 'tradingResumed') {
+      tally.resumed++;
+      tally.longestPause = Math.max(tally.longestPause, risk.downtimeMs ?? 0);
+    }
+  });
+}
 
-  const subscription = new Subscription();
-  subscription.add(link.quality$.subscribe((value) => (quality = value)));
-  subscription.add(
-    link.state$.subscribe((value) => {
-      if (value.status !== state?.status) {
-        const label = locale === 'en' ? value.status : `${statusLabelZh(value.status)} (${value.status})`;
-        line('status', label);
-      }
-      state = value;
-      drawLive();
-    }),
-  );
-  subscription.add(
-    link.events$.subscribe((event) =>
-      line('event', failedWording(describeEvent(event, locale, { time: false }), true), event.timestamp),
-    ),
-  );
-  subscription.add(
-    gate$.subscribe((value) => {
-      gate = value;
-      line('gate', describeGate(value, locale));
-      drawLive();
-    }),
-  );
-  subscription.add(
-    riskEvents$.subscribe((risk) => {
-      if (risk.type === 'tradingPaused') tally.paused++;
-      else {
-        tally.resumed++;
-        tally.longestPause = Math.max(tally.longestPause, risk.downtimeMs ?? 0);
-      }
-      line('risk', `[${severityLabel(risk.severity, locale)}] ${risk.description}`, risk.at);
-    }),
-  );
-  subscription.add(
-    link.messages$.subscribe((message) => {
-      const m = message as { channel?: string; price?: number };
-      if (m.channel === 'ticks' && typeof m.price === 'number') lastPrice = m.price;
-      if (m.channel === 'orderAck') tally.acked++;
-    }),
-  );
-  subscription.add(
-    exchange.events$.subscribe((event) => {
-      if (event.type === 'subscribe') {
-        tally.subscribed++;
-        line('exchange', `connection #${event.id} subscribed to ${event.channel}`);
-      }
-      if (event.type === 'refused') line('exchange', `upgrade refused: HTTP ${event.status} (outage)`);
-    }),
-  );
-  subscription.add(
-    reportSink(link, {
-      every: scale(REPORT_EVERY * 1000),
-      locale,
-      writer: (text) => {
-        tally.reports++;
-        terminal.print(`\n${failedWording(text, true)}\n`);
-      },
-    }),
-  );
+function narrateExchange(exchange: MockExchange, tally: Tally, out: DemoOutput): Subscription {
+  return exchange.events$.subscribe((event) => {
+    if (event.type === 'subscribe') {
+      tally.subscribed++;
+      out.line('exchange', `connection #${event.id} subscribed to ${event.channel}`);
+    }
+    if (event.type === 'refused') out.line('exchange', `upgrade refused: HTTP ${event.status} (outage)`);
+  });
+}
 
-  // The strategy: an order every 1.5 s, through the gate; the gate's rejections come back here.
-  const stopOrders = timer(scale(ORDERS_STOP * 1000));
+/** The strategy: an order every 1.5 s, through the gate; the gate's rejections come back here. */
+function strategy(
+  link: Connection,
+  gate$: Observable<GateState>,
+  price: () => number | undefined,
+  tally: Tally,
+  out: DemoOutput,
+  drawLive: () => void,
+): Subscription {
   let orderNumber = 0;
   const describeOrder = (order: Order): string => `#${order.id.slice(2)} ${order.side} ${order.sz} @ ${order.px}`;
-  subscription.add(
-    interval(scale(1500))
-      .pipe(
-        takeUntil(stopOrders),
-        map((): Order => {
-          orderNumber++;
-          const px = lastPrice ?? 67_000;
-          return orderNumber % 2 === 1
-            ? { method: 'order', id: `o-${orderNumber}`, side: 'buy', px: Math.round((px - 5) * 10) / 10, sz: 0.01 }
-            : { method: 'order', id: `o-${orderNumber}`, side: 'sell', px: Math.round((px + 5) * 10) / 10, sz: 0.01 };
-        }),
-        whileGateOpen(gate$, (order, error) => {
-          tally.rejected++;
-          line('order', `${describeOrder(order)} → rejected by the gate (${error.gate.reason}), not sent`);
-        }),
-        mergeMap((order) =>
-          from(link.send(order, { queue: false })).pipe(
-            map(() => ({ order, error: undefined as unknown })),
-            catchError((error: unknown) => of({ order, error })),
-          ),
-        ),
-      )
-      .subscribe(({ order, error }) => {
-        if (error === undefined) {
-          tally.sent++;
-          line('order', `${describeOrder(order)} → sent`);
-        } else {
-          tally.failed++;
-          line('order', `${describeOrder(order)} → not sent: ${errorMessage(error)}`);
-        }
-        drawLive();
+  return interval(out.scale(1500))
+    .pipe(
+      takeUntil(timer(out.scale(ORDERS_STOP * 1000))),
+      map((): Order => {
+        orderNumber++;
+        const px = price() ?? 67_000;
+        const buy = orderNumber % 2 === 1;
+        const at = Math.round((buy ? px - 5 : px + 5) * 10) / 10;
+        return { method: 'order', id: `o-${orderNumber}`, side: buy ? 'buy' : 'sell', px: at, sz: 0.01 };
       }),
-  );
-  if (terminal.hasLiveLine) subscription.add(interval(250).subscribe(drawLive));
+      whileGateOpen(gate$, (order, error) => {
+        tally.rejected++;
+        out.line('order', `${describeOrder(order)} → rejected by the gate (${error.gate.reason}), not sent`);
+      }),
+      mergeMap((order) =>
+        from(link.send(order, { queue: false })).pipe(
+          map(() => ({ order, error: undefined as unknown })),
+          catchError((error: unknown) => of({ order, error })),
+        ),
+      ),
+    )
+    .subscribe(({ order, error }) => {
+      if (error === undefined) {
+        tally.sent++;
+        out.line('order', `${describeOrder(order)} → sent`);
+      } else {
+        tally.failed++;
+        out.line('order', `${describeOrder(order)} → not sent: ${errorMessage(error)}`);
+      }
+      drawLive();
+    });
+}
 
+function playStory(exchange: MockExchange, out: DemoOutput): Subscription {
+  const subscription = new Subscription();
   for (const step of STORY) {
     subscription.add(
-      timer(scale(step.at * 1000)).subscribe(() => {
-        line(
+      timer(out.scale(step.at * 1000)).subscribe(() => {
+        out.line(
           'fault',
-          step.say((ms) => compactDuration(scale(ms), 'en')),
+          step.say((ms) => compactDuration(out.scale(ms), 'en')),
         );
-        step.act(exchange, scale);
+        step.act(exchange, out.scale);
       }),
     );
   }
+  return subscription;
+}
 
-  const ended = new Subject<void>();
-  subscription.add(timer(scale(STORY_END * 1000)).subscribe(() => ended.next()));
-  await new Promise<void>((resolve) => {
-    const stop = ended.subscribe(() => resolve());
-    subscription.add(stop);
-  });
-
-  subscription.unsubscribe();
-  terminal.end();
-  const connections = exchange.connections;
-  await link.close();
-  await exchange.close();
+function printSummary(tally: Tally, connections: number, out: DemoOutput): void {
+  const print = (text: string): void => out.terminal.print(text);
   const unacknowledged = tally.sent - tally.acked;
-  terminal.print('');
-  terminal.print('── summary ──');
-  terminal.print(
+  print('');
+  print('── summary ──');
+  print(
     `  connections: ${connections} opened by the exchange; ${tally.subscribed} subscriptions received (resent on every reconnect)`,
   );
-  terminal.print(
+  print(
     `  orders: ${tally.sent} sent, ${tally.acked} acknowledged by the exchange; ${tally.rejected} rejected by the trade gate; ` +
       `${tally.failed} failed to send — each one reported to the strategy, none sent late`,
   );
   if (unacknowledged > 0) {
-    terminal.print(
+    print(
       `  ${unacknowledged} sent order(s) never acknowledged: written to the stalled (half-open) socket before the heartbeat ` +
         'timed it out — reconcile open orders with the exchange after every reconnect',
     );
   }
-  terminal.print(
+  print(
     `  network risk events: ${tally.paused} trading paused, ${tally.resumed} resumed; longest pause ${compactDuration(tally.longestPause, 'en')}`,
   );
-  terminal.print(`  reports: ${tally.reports}`);
-  terminal.print(`done in ${compactDuration(Date.now() - started, 'en')}; exit 0`);
-  return ExitCode.Ok;
+  print(`  reports: ${tally.reports}`);
+  print(`done in ${compactDuration(Date.now() - out.started, 'en')}; exit 0`);
 }

@@ -23,6 +23,9 @@ export async function main(
   io: CliIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<ExitCode> {
   let code: ExitCode = ExitCode.Ok;
+  const done = (exit: ExitCode): void => {
+    code = exit;
+  };
   const cli = new Command('lifeline')
     .description(
       "Keeps a trading bot's WebSocket connection alive and honest: watch an endpoint, play the demo, or diagnose a link.",
@@ -31,8 +34,25 @@ export async function main(
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .showHelpAfterError('(lifeline --help for usage)');
+  addMonitorCommand(cli, io, done);
+  addDemoCommand(cli, io, done);
+  addDiagnoseCommand(cli, io, done);
 
-  const monitorCommand = cli
+  try {
+    await cli.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    throw error;
+  }
+  return code;
+}
+
+const PROXY_HELP =
+  'connect through this proxy: http://, https://, socks4://, socks5:// or socks5h:// (user:pass@ allowed, printed redacted); default: HTTPS_PROXY (wss://) or HTTP_PROXY (ws://), then ALL_PROXY, unless NO_PROXY matches';
+const NO_PROXY_HELP = 'connect directly, whatever HTTPS_PROXY, HTTP_PROXY or ALL_PROXY say';
+
+function addMonitorCommand(cli: Command, io: CliIo, done: (code: ExitCode) => void): void {
+  const command = cli
     .command('monitor')
     .description(
       'watch an endpoint with the full machinery: heartbeats, reconnects, quality, the trade gate and reports',
@@ -57,8 +77,8 @@ export async function main(
     .addOption(
       new Option(
         '--close-on <statuses>',
-        `statuses that close the trade gate, comma-separated (${connectionStatuses.filter((s) => s !== 'Connected').join(', ')}); Failed always does`,
-      ).default('Failed'),
+        `what closes an open trade gate: notReady (any status but Connected, or poor quality), or statuses, comma-separated (${connectionStatuses.filter((s) => s !== 'Connected').join(', ')}); Failed always does`,
+      ).default('notReady'),
     )
     .option('--settle <duration>', 'how long the link must be Connected and good before the gate reopens', '5s')
     .option(
@@ -74,15 +94,14 @@ export async function main(
       'the address for --metrics-port (0.0.0.0 for a probe from outside a container)',
       '127.0.0.1',
     )
-    .option(
-      '--proxy <url>',
-      'connect through this proxy: http://, https://, socks4://, socks5:// or socks5h:// (user:pass@ allowed, printed redacted); default: HTTPS_PROXY (wss://) or HTTP_PROXY (ws://), then ALL_PROXY, unless NO_PROXY matches',
-    )
-    .option('--no-proxy', 'connect directly, whatever HTTPS_PROXY, HTTP_PROXY or ALL_PROXY say');
-  addConfigOptions(monitorCommand).action(async (urls: string[], options: Record<string, unknown>) => {
-    code = await monitor(urls, options, io);
+    .option('--proxy <url>', PROXY_HELP)
+    .option('--no-proxy', NO_PROXY_HELP);
+  addConfigOptions(command).action(async (urls: string[], options: Record<string, unknown>) => {
+    done(await monitor(urls, options, io));
   });
+}
 
+function addDemoCommand(cli: Command, io: CliIo, done: (code: ExitCode) => void): void {
   cli
     .command('demo')
     .description(
@@ -95,9 +114,11 @@ export async function main(
     )
     .option('--locale <zh-CN|en>', 'language of reports and labels', 'zh-CN')
     .action(async (options: Record<string, unknown>) => {
-      code = await demo(options, io);
+      done(await demo(options, io));
     });
+}
 
+function addDiagnoseCommand(cli: Command, io: CliIo, done: (code: ExitCode) => void): void {
   cli
     .command('diagnose')
     .description(
@@ -117,22 +138,11 @@ export async function main(
       collect,
     )
     .option('--json', 'write the timings as one JSON object')
-    .option(
-      '--proxy <url>',
-      'connect through this proxy: http://, https://, socks4://, socks5:// or socks5h:// (user:pass@ allowed, printed redacted); default: HTTPS_PROXY (wss://) or HTTP_PROXY (ws://), then ALL_PROXY, unless NO_PROXY matches',
-    )
-    .option('--no-proxy', 'connect directly, whatever HTTPS_PROXY, HTTP_PROXY or ALL_PROXY say')
+    .option('--proxy <url>', PROXY_HELP)
+    .option('--no-proxy', NO_PROXY_HELP)
     .action(async (url: string, options: Record<string, unknown>) => {
-      code = await diagnose(url, options, io);
+      done(await diagnose(url, options, io));
     });
-
-  try {
-    await cli.parseAsync([...argv], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
-    throw error;
-  }
-  return code;
 }
 
 function version(): string {

@@ -64,6 +64,20 @@ interface Peer {
   subscribed: boolean;
 }
 
+/** Everything a running mock exchange knows and switches, shared by its handlers. */
+interface Exchange {
+  readonly peers: Set<Peer>;
+  readonly events: Subject<MockExchangeEvent>;
+  /** Ticks and delayed replies: all ended by `close()`. */
+  readonly timers: Subscription;
+  readonly rawSockets: Set<Socket>;
+  delayMs: number;
+  down: boolean;
+  connections: number;
+  orders: number;
+  nextId: number;
+}
+
 /**
  * Starts a mock exchange on 127.0.0.1 for the demo, the example and specs: a `ws` server sending
  * ticks to subscribers and answering application pings, with switches for the faults a trading bot
@@ -82,172 +96,184 @@ interface Peer {
  * exchange.drop();           // the link reconnects and resubscribes
  * await link.close();
  * await exchange.close();
+ *
+ * @param options The port, tick interval, symbol, first price and random source.
+ * @returns Once listening: its URLs, events and fault switches.
  */
 export async function startMockExchange(options: MockExchangeOptions = {}): Promise<MockExchange> {
-  const {
-    port: wanted = 0,
-    tickInterval = 250,
-    symbol = 'BTC-USD',
-    price: firstPrice = 67_000,
-    random = Math.random,
-  } = options;
-  const peers = new Set<Peer>();
-  const events = new Subject<MockExchangeEvent>();
-  const timers = new Subscription();
-  const rawSockets = new Set<Socket>();
-  let delayMs = 0;
-  let down = false;
-  let connections = 0;
-  let orders = 0;
-  let nextId = 0;
-  let seq = 0;
-  let price = firstPrice;
-
-  const later = (action: () => void): void => {
-    if (delayMs === 0) {
-      action();
-      return;
-    }
-    const pending = timer(delayMs).subscribe(() => {
-      timers.remove(pending);
-      action();
-    });
-    timers.add(pending);
+  const exchange: Exchange = {
+    peers: new Set(),
+    events: new Subject(),
+    timers: new Subscription(),
+    rawSockets: new Set(),
+    delayMs: 0,
+    down: false,
+    connections: 0,
+    orders: 0,
+    nextId: 0,
   };
-  const send = (peer: Peer, message: unknown): void => {
-    if (peer.stalled) return;
-    later(() => {
-      if (!peer.stalled && peer.socket.readyState === WebSocket.OPEN) peer.socket.send(JSON.stringify(message));
-    });
-  };
-
-  const server = http.createServer((request, response) => {
-    if (request.method === 'GET' && request.url?.split('?')[0] === '/info') {
-      if (down) {
-        response
-          .writeHead(503, { 'content-type': 'application/json', connection: 'close' })
-          .end('{"error":"maintenance"}');
-        return;
-      }
-      later(() =>
-        response
-          .writeHead(200, { 'content-type': 'application/json', connection: 'close' })
-          .end(JSON.stringify({ account: 'demo', equity: 100_000, serverTime: Date.now() })),
-      );
-      return;
-    }
-    response.writeHead(404, { connection: 'close' }).end();
-  });
+  const server = http.createServer((request, response) => answerHttp(exchange, request, response));
   server.on('connection', (socket) => {
-    rawSockets.add(socket);
-    socket.on('close', () => rawSockets.delete(socket));
+    exchange.rawSockets.add(socket);
+    socket.on('close', () => exchange.rawSockets.delete(socket));
   });
   const wss = new WebSocketServer({ noServer: true, autoPong: false });
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
-    if (down) {
-      events.next({ type: 'refused', status: 503 });
+    if (exchange.down) {
+      exchange.events.next({ type: 'refused', status: 503 });
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => accept(ws));
+    wss.handleUpgrade(request, socket, head, (ws) => accept(exchange, ws));
   });
-
-  const accept = (socket: WebSocket): void => {
-    const peer: Peer = { id: ++nextId, socket, stalled: false, subscribed: false };
-    connections++;
-    peers.add(peer);
-    events.next({ type: 'connection', id: peer.id });
-    socket.on('ping', (data) => {
-      if (!peer.stalled) later(() => !peer.stalled && socket.readyState === WebSocket.OPEN && socket.pong(data));
-    });
-    socket.on('message', (data: RawData) => {
-      if (peer.stalled) return;
-      let message: { method?: unknown; channel?: unknown; id?: unknown };
-      try {
-        message = JSON.parse(data.toString()) as typeof message;
-      } catch {
-        send(peer, { channel: 'error', error: 'malformed JSON' });
-        return;
-      }
-      switch (message.method) {
-        case 'ping':
-          send(peer, { channel: 'pong', ts: Date.now() });
-          break;
-        case 'subscribe':
-          peer.subscribed = true;
-          events.next({ type: 'subscribe', id: peer.id, channel: String(message.channel) });
-          send(peer, { channel: 'subscribed', subscription: message.channel });
-          break;
-        case 'order':
-          orders++;
-          events.next({ type: 'order', id: peer.id, orderId: String(message.id) });
-          send(peer, { channel: 'orderAck', id: message.id, status: 'accepted' });
-          break;
-        default:
-          send(peer, { channel: 'error', error: `unknown method ${String(message.method)}` });
-      }
-    });
-    socket.on('close', () => {
-      peers.delete(peer);
-      events.next({ type: 'closed', id: peer.id });
-    });
-    socket.on('error', () => socket.terminate());
-  };
-
-  timers.add(
-    interval(tickInterval).subscribe(() => {
-      price = Math.round((price + (random() - 0.5) * 20) * 10) / 10;
-      seq++;
-      for (const peer of peers) {
-        if (peer.subscribed) send(peer, { channel: 'ticks', symbol, price, seq });
-      }
-    }),
-  );
+  exchange.timers.add(ticks(exchange, options));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(wanted, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  return switches(exchange, server, wss);
+}
+
+/** Runs `action` now, or after the latency spike when one is on. */
+function later(exchange: Exchange, action: () => void): void {
+  if (exchange.delayMs === 0) {
+    action();
+    return;
+  }
+  const pending = timer(exchange.delayMs).subscribe(() => {
+    exchange.timers.remove(pending);
+    action();
+  });
+  exchange.timers.add(pending);
+}
+
+function send(exchange: Exchange, peer: Peer, message: unknown): void {
+  if (peer.stalled) return;
+  later(exchange, () => {
+    if (!peer.stalled && peer.socket.readyState === WebSocket.OPEN) peer.socket.send(JSON.stringify(message));
+  });
+}
+
+/** `GET /info`: the account query (503 during an outage); anything else 404. */
+function answerHttp(exchange: Exchange, request: IncomingMessage, response: http.ServerResponse): void {
+  if (request.method !== 'GET' || request.url?.split('?')[0] !== '/info') {
+    response.writeHead(404, { connection: 'close' }).end();
+    return;
+  }
+  if (exchange.down) {
+    response.writeHead(503, { 'content-type': 'application/json', connection: 'close' }).end('{"error":"maintenance"}');
+    return;
+  }
+  later(exchange, () =>
+    response
+      .writeHead(200, { 'content-type': 'application/json', connection: 'close' })
+      .end(JSON.stringify({ account: 'demo', equity: 100_000, serverTime: Date.now() })),
+  );
+}
+
+function accept(exchange: Exchange, socket: WebSocket): void {
+  const peer: Peer = { id: ++exchange.nextId, socket, stalled: false, subscribed: false };
+  exchange.connections++;
+  exchange.peers.add(peer);
+  exchange.events.next({ type: 'connection', id: peer.id });
+  socket.on('ping', (data) => {
+    if (peer.stalled) return;
+    later(exchange, () => !peer.stalled && socket.readyState === WebSocket.OPEN && socket.pong(data));
+  });
+  socket.on('message', (data: RawData) => {
+    if (!peer.stalled) answer(exchange, peer, data);
+  });
+  socket.on('close', () => {
+    exchange.peers.delete(peer);
+    exchange.events.next({ type: 'closed', id: peer.id });
+  });
+  socket.on('error', () => socket.terminate());
+}
+
+/** One inbound frame: a ping, a subscription or an order, answered; anything else an error reply. */
+function answer(exchange: Exchange, peer: Peer, data: RawData): void {
+  let message: { method?: unknown; channel?: unknown; id?: unknown };
+  try {
+    message = JSON.parse(data.toString()) as typeof message;
+  } catch {
+    send(exchange, peer, { channel: 'error', error: 'malformed JSON' });
+    return;
+  }
+  switch (message.method) {
+    case 'ping':
+      send(exchange, peer, { channel: 'pong', ts: Date.now() });
+      break;
+    case 'subscribe':
+      peer.subscribed = true;
+      exchange.events.next({ type: 'subscribe', id: peer.id, channel: String(message.channel) });
+      send(exchange, peer, { channel: 'subscribed', subscription: message.channel });
+      break;
+    case 'order':
+      exchange.orders++;
+      exchange.events.next({ type: 'order', id: peer.id, orderId: String(message.id) });
+      send(exchange, peer, { channel: 'orderAck', id: message.id, status: 'accepted' });
+      break;
+    default:
+      send(exchange, peer, { channel: 'error', error: `unknown method ${String(message.method)}` });
+  }
+}
+
+/** A random walk of the price, sent to every subscriber each `tickInterval`. */
+function ticks(exchange: Exchange, options: MockExchangeOptions): Subscription {
+  const { tickInterval = 250, symbol = 'BTC-USD', price: firstPrice = 67_000, random = Math.random } = options;
+  let price = firstPrice;
+  let seq = 0;
+  return interval(tickInterval).subscribe(() => {
+    price = Math.round((price + (random() - 0.5) * 20) * 10) / 10;
+    seq++;
+    for (const peer of exchange.peers) {
+      if (peer.subscribed) send(exchange, peer, { channel: 'ticks', symbol, price, seq });
+    }
+  });
+}
+
+/** The handle: URLs, counts, events and the fault switches. */
+function switches(exchange: Exchange, server: http.Server, wss: WebSocketServer): MockExchange {
   const port = (server.address() as AddressInfo).port;
   const dropAll = (): void => {
-    for (const peer of peers) peer.socket.terminate();
+    for (const peer of exchange.peers) peer.socket.terminate();
   };
-
   return {
     url: `ws://127.0.0.1:${port}/ws`,
     infoUrl: `http://127.0.0.1:${port}/info`,
     port,
-    events$: events.asObservable(),
+    events$: exchange.events.asObservable(),
     get connections() {
-      return connections;
+      return exchange.connections;
     },
     get orders() {
-      return orders;
+      return exchange.orders;
     },
     get openSockets() {
-      return peers.size;
+      return exchange.peers.size;
     },
     drop: dropAll,
     stall: () => {
-      for (const peer of peers) peer.stalled = true;
+      for (const peer of exchange.peers) peer.stalled = true;
     },
     latency: (ms) => {
-      delayMs = Math.max(0, ms);
+      exchange.delayMs = Math.max(0, ms);
     },
     outage: (on) => {
-      down = on;
+      exchange.down = on;
       if (on) dropAll();
     },
     restore: () => {
-      delayMs = 0;
-      down = false;
+      exchange.delayMs = 0;
+      exchange.down = false;
     },
     close: () =>
       new Promise<void>((resolve) => {
-        timers.unsubscribe();
+        exchange.timers.unsubscribe();
         dropAll();
-        for (const socket of rawSockets) socket.destroy();
-        events.complete();
+        for (const socket of exchange.rawSockets) socket.destroy();
+        exchange.events.complete();
         wss.close();
         server.close(() => resolve());
       }),

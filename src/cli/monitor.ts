@@ -1,50 +1,51 @@
 import { format } from 'date-fns';
 import {
   NEVER,
+  Observable,
   Subject,
-  Subscription,
   asyncScheduler,
-  distinctUntilChanged,
+  catchError,
   filter,
+  firstValueFrom,
+  from,
   fromEvent,
-  interval,
+  map,
   merge,
+  mergeMap,
   observeOn,
-  take,
+  of,
+  race,
   timer,
 } from 'rxjs';
 import { WireData, rawCodec } from '../model/Codec';
 import { ConfigError } from '../model/ConfigError';
-import { ConnectionQuality, initialQuality, overallScore } from '../model/ConnectionQuality';
-import { ConnectionStatus, statusLabelZh } from '../model/ConnectionStatus';
+import { ConnectionStatus } from '../model/ConnectionStatus';
 import { LifelineConfig, LifelineConfigInput, defaultConfig, resolveConfig } from '../model/LifelineConfig';
-import { ConnectionState } from '../model/ConnectionState';
 import { MissingPeerError } from '../model/MissingPeerError';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { parseDuration } from '../model/parseDuration';
+import { Connection } from '../streams/Connection';
 import { connect } from '../streams/connect';
-import { GateState } from '../sinks/GateState';
+import { ClosingStatus, GateState } from '../model/gateState';
 import { loadPromClient } from '../sinks/loadPromClient';
-import { MetricsEndpoint, startMetricsEndpoint } from '../sinks/startMetricsEndpoint';
+import { MetricsSource } from '../sinks/metricsSink';
+import { MetricsServer, serveMetrics } from '../sinks/serveMetrics';
 import { ReportLocale, reportLocale } from '../sinks/ReportLocale';
 import { compactDuration } from '../sinks/compactDuration';
-import { describeEvent } from '../sinks/describeEvent';
-import { describeGate } from '../sinks/describeGate';
 import { formatReport } from '../sinks/formatReport';
 import { redactHeaders } from '../sinks/redactHeaders';
-import { redactText } from '../sinks/redactText';
 import { redactUrl } from '../sinks/redactUrl';
-import { ReportSource, reports } from '../sinks/reports';
-import { severityLabel } from '../sinks/severityLabel';
+import { reports } from '../sinks/reports';
 import { tradeGate } from '../sinks/tradeGate';
+import { TradeGateConfig, resolveTradeGateConfig } from '../sinks/resolveTradeGateConfig';
 import { ExitCode } from './ExitCode';
 import { OutputStream, Terminal } from './Terminal';
 import { configInput, durationArgument, subscribeArguments } from './configOptions';
 import { httpProbe } from '../streams/httpProbe';
 import { ProxyChoice, proxyAgent } from './proxyAgent';
 import { failedWording } from './failedWording';
-import { eventRecord, gateRecord, ndjson, reportRecord, riskRecord, statusRecord } from './ndjson';
-import { statusLine } from './statusLine';
+import { linkConsole } from './linkConsole';
+import { ndjson, reportRecord } from './ndjson';
 import { tlsHint } from './tlsHint';
 import { usageMessage } from './usageMessage';
 
@@ -66,7 +67,7 @@ export interface MonitorSettings {
   /** Milliseconds; Infinity runs until SIGINT. */
   readonly duration: number;
   readonly json: boolean;
-  readonly closeOn: readonly ConnectionStatus[];
+  readonly closeOn: TradeGateConfig['closeOn'] & {};
   readonly settle: number;
   /** Keep watching after Failed (recovery probes) instead of exiting 3. */
   readonly recover: boolean;
@@ -95,18 +96,14 @@ export function monitorSettings(urls: readonly string[], options: Readonly<Recor
   const reportEvery = parseDuration(durationArgument(options.reportEvery ?? '10m'), 'reportEvery', {
     allowZero: false,
   });
-  // reports() checks its interval the same way, without subscribing to anything.
-  reports({} as ReportSource, { every: reportEvery });
   const locale = reportLocale(options.locale ?? 'zh-CN');
   const duration = parseDuration(durationArgument(options.duration ?? 'Infinity'), 'duration', {
     allowZero: false,
     allowInfinity: true,
   });
-  const closeOn = (String(options.closeOn ?? 'Failed').split(',') as ConnectionStatus[]).map(
-    (s) => s.trim() as ConnectionStatus,
-  );
+  const closeOn = closeOnArgument(options.closeOn);
   const settle = parseDuration(durationArgument(options.settle ?? '5s'), 'settle');
-  tradeGate({ status$: NEVER, quality$: NEVER }, { closeOn, settle });
+  resolveTradeGateConfig({ closeOn, settle });
   const metricsPort = options.metricsPort === undefined ? undefined : portArgument(options.metricsPort);
   // Fails before anything starts (exit 2) with "npm install prom-client".
   if (metricsPort !== undefined) loadPromClient();
@@ -131,6 +128,12 @@ export function monitorSettings(urls: readonly string[], options: Readonly<Recor
     metricsHost: String(options.metricsHost ?? '127.0.0.1'),
     proxies,
   };
+}
+
+/** `--close-on`: `notReady` (the default), or statuses separated by commas. */
+function closeOnArgument(value: unknown): TradeGateConfig['closeOn'] & {} {
+  const text = String(value ?? 'notReady').trim();
+  return text === 'notReady' ? text : (text.split(',').map((status) => status.trim()) as ClosingStatus[]);
 }
 
 function portArgument(value: unknown): number {
@@ -169,8 +172,8 @@ export async function monitor(
 
 type EndReason = 'duration' | 'signal' | 'failed' | 'metrics';
 
-function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
-  const { config, locale, json } = settings;
+async function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
+  const { locale, json } = settings;
   const link = connect<WireData, WireData>({
     ...settings.input,
     codec: rawCodec,
@@ -178,27 +181,69 @@ function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
     ...(settings.probe !== undefined ? { probe: httpProbe(settings.probe) } : {}),
     ...(settings.proxies.size > 0 ? { agent: (url: string) => settings.proxies.get(url)?.agent } : {}),
   });
-  const liveOn = json ? (io.stdout.isTTY ? undefined : io.stderr) : io.stdout;
-  const terminal = new Terminal(io.stdout, liveOn);
-  const clock = (at: number): string => format(at, 'HH:mm:ss');
-  // What the library says for code (reconnect(), OpenSSL's codes), said for the person at the terminal.
-  const forPeople = (text: string): string => tlsHint(failedWording(text, settings.recover));
-  const line = (tag: string, text: string, at = Date.now()): void =>
-    terminal.print(forPeople(`${clock(at)} ${tag.padEnd(6)} ${text}`));
-  const emit = (record: Record<string, unknown>): void => terminal.print(ndjson(record));
-
-  let state: ConnectionState | undefined;
-  let quality: ConnectionQuality = initialQuality;
-  let gate: GateState | undefined;
+  const out = monitorOutput(settings, io);
+  printStart(settings, out);
+  const gate = tradeGate(link, { closeOn: settings.closeOn, settle: settings.settle });
+  const view = linkConsole(link, gate, { ...out, locale, json, recover: settings.recover, liveEvery: 1000 });
   let finalReport = false;
   const finalTrigger = new Subject<void>();
-  const subscription = new Subscription();
-  const drawLive = (): void => {
-    if (state) terminal.status(statusLine({ state, quality, ...(gate ? { gate } : {}), now: Date.now(), locale }));
-  };
+  view.add(
+    reports(link, { every: settings.reportEvery, trigger$: finalTrigger }).subscribe((report) => {
+      if (json) out.emit(reportRecord(report, finalReport));
+      else out.terminal.print(out.forPeople(`\n${formatReport(report, { locale })}\n`));
+    }),
+  );
+  const metrics = startMetrics(link, gate.gate$, settings, out);
+  const reason = await firstValueFrom(ending(link, metrics, settings, io));
 
-  if (json) {
-    emit({
+  const code =
+    reason === 'metrics'
+      ? ExitCode.Error
+      : view.lastState()?.status === ConnectionStatus.Failed
+        ? ExitCode.Failed
+        : ExitCode.Ok;
+  const status = view.lastState()?.status;
+  finalReport = true;
+  finalTrigger.next();
+  view.unsubscribe();
+  out.terminal.end();
+  (await metrics.catch(() => undefined))?.unsubscribe();
+  await link.close();
+  settings.proxies.forEach(({ agent }) => agent.destroy());
+  if (json) out.emit({ kind: 'end', time: new Date().toISOString(), reason, status, exitCode: code });
+  else out.terminal.print(`${out.clock(Date.now())} end    ${endText[reason]}; exit ${code}`);
+  return code;
+}
+
+/** Where and how the monitor prints: the terminal, a tagged line for people, an NDJSON record. */
+interface MonitorOutput {
+  readonly terminal: Terminal;
+  readonly clock: (at: number) => string;
+  /** What the library says for code (reconnect(), OpenSSL's codes), said for the person at the terminal. */
+  readonly forPeople: (text: string) => string;
+  readonly line: (tag: string, text: string, at?: number) => void;
+  readonly emit: (record: Record<string, unknown>) => void;
+}
+
+function monitorOutput(settings: MonitorSettings, io: CliIo): MonitorOutput {
+  const liveOn = settings.json ? (io.stdout.isTTY ? undefined : io.stderr) : io.stdout;
+  const terminal = new Terminal(io.stdout, liveOn);
+  const clock = (at: number): string => format(at, 'HH:mm:ss');
+  const forPeople = (text: string): string => tlsHint(failedWording(text, settings.recover));
+  return {
+    terminal,
+    clock,
+    forPeople,
+    line: (tag, text, at = Date.now()) => terminal.print(forPeople(`${clock(at)} ${tag.padEnd(6)} ${text}`)),
+    emit: (record) => terminal.print(ndjson(record)),
+  };
+}
+
+/** The first lines: what is watched and with which settings, as text or as the NDJSON `start` record. */
+function printStart(settings: MonitorSettings, out: MonitorOutput): void {
+  const { config } = settings;
+  if (settings.json) {
+    out.emit({
       kind: 'start',
       time: new Date().toISOString(),
       urls: config.urls.map(redactUrl),
@@ -216,140 +261,68 @@ function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
         source,
       })),
     });
-  } else {
-    terminal.print(
-      `lifeline monitor ${config.urls.map(redactUrl).join(', ')}${Number.isFinite(settings.duration) ? ` for ${compactDuration(settings.duration, 'en')}` : ''} — Ctrl-C to stop`,
-    );
-    terminal.print(
-      `  heartbeat ${config.ping} every ${compactDuration(config.heartbeatInterval, 'en')} (timeout ${compactDuration(config.heartbeatTimeout, 'en')}), ` +
-        `${config.maxAttempts} retries (${compactDuration(config.initialDelay, 'en')} × ${config.factor}, max ${compactDuration(config.maxDelay, 'en')}), ` +
-        `report every ${compactDuration(settings.reportEvery, 'en')}`,
-    );
-    for (const [url, { display, source }] of settings.proxies) {
-      terminal.print(`  ${config.urls.length > 1 ? `${redactUrl(url)} ` : ''}via proxy ${display} (from ${source})`);
-    }
+    return;
   }
+  const d = (ms: number): string => compactDuration(ms, 'en');
+  out.terminal.print(
+    `lifeline monitor ${config.urls.map(redactUrl).join(', ')}${Number.isFinite(settings.duration) ? ` for ${d(settings.duration)}` : ''} — Ctrl-C to stop`,
+  );
+  out.terminal.print(
+    `  heartbeat ${config.ping} every ${d(config.heartbeatInterval)} (timeout ${d(config.heartbeatTimeout)}), ` +
+      `${config.maxAttempts} retries (${d(config.initialDelay)} × ${config.factor}, max ${d(config.maxDelay)}), ` +
+      `report every ${d(settings.reportEvery)}`,
+  );
+  for (const [url, { display, source }] of settings.proxies) {
+    out.terminal.print(`  ${config.urls.length > 1 ? `${redactUrl(url)} ` : ''}via proxy ${display} (from ${source})`);
+  }
+}
 
-  subscription.add(
-    link.quality$.subscribe((value) => {
-      quality = value;
-    }),
-  );
-  subscription.add(
-    link.state$
-      .pipe(
-        distinctUntilChanged(
-          (a, b) => a.status === b.status && a.attempt === b.attempt && a.nextRetryAt === b.nextRetryAt,
-        ),
-      )
-      .subscribe((value) => {
-        const previous = state;
-        state = value;
-        if (json) {
-          const shown = value.lastError === undefined ? value : { ...value, lastError: tlsHint(value.lastError) };
-          emit(statusRecord(shown, Date.now(), overallScore(quality)));
-        } else if (previous?.status !== value.status) line('status', describeStatus(value, locale));
-        drawLive();
-      }),
-  );
-  subscription.add(
-    link.events$.subscribe((event) => {
-      if (json) {
-        emit(
-          eventRecord({
-            ...event,
-            description: failedWording(event.description, settings.recover),
-            ...(event.errorMessage !== undefined ? { errorMessage: tlsHint(event.errorMessage) } : {}),
-          }),
-        );
-      } else line('event', describeEvent(event, locale, { time: false }), event.timestamp);
-    }),
-  );
-  const { gate$, riskEvents$ } = tradeGate(link, { closeOn: settings.closeOn, settle: settings.settle });
-  const metrics: Promise<MetricsEndpoint | undefined> =
-    settings.metricsPort === undefined
-      ? Promise.resolve(undefined)
-      : startMetricsEndpoint(link, { gate$, port: settings.metricsPort, host: settings.metricsHost }).then(
-          (endpoint) => {
-            if (json) emit({ kind: 'metrics', time: new Date().toISOString(), url: endpoint.url });
-            else line('metrics', `${endpoint.url}/metrics  ${endpoint.url}/healthz`);
-            return endpoint;
-          },
-        );
-  subscription.add(
-    gate$.subscribe((value) => {
-      gate = value;
-      if (json) emit(gateRecord(value, Date.now()));
-      else line('gate', describeGate(value, locale));
-      drawLive();
-    }),
-  );
-  subscription.add(
-    riskEvents$.subscribe((risk) => {
-      if (json) emit(riskRecord(risk));
-      else line('risk', `[${severityLabel(risk.severity, locale)}] ${risk.description}`, risk.at);
-    }),
-  );
-  subscription.add(
-    reports(link, { every: settings.reportEvery, trigger$: finalTrigger }).subscribe((report) => {
-      if (json) emit(reportRecord(report, finalReport));
-      else terminal.print(forPeople(`\n${formatReport(report, { locale })}\n`));
-    }),
-  );
-  if (terminal.hasLiveLine) subscription.add(interval(1000).subscribe(drawLive));
+/** `--metrics-port`: the metrics endpoint, announced once listening; undefined without the option. */
+function startMetrics(
+  link: MetricsSource,
+  gate$: Observable<GateState>,
+  settings: MonitorSettings,
+  out: MonitorOutput,
+): Promise<MetricsServer | undefined> {
+  if (settings.metricsPort === undefined) return Promise.resolve(undefined);
+  return serveMetrics(link, { gate$, port: settings.metricsPort, host: settings.metricsHost }).then((server) => {
+    if (settings.json) out.emit({ kind: 'metrics', time: new Date().toISOString(), url: server.url });
+    else out.line('metrics', `${server.url}/metrics  ${server.url}/healthz`);
+    return server;
+  });
+}
 
-  return new Promise<ExitCode>((resolve) => {
-    let ending = false;
-    const finish = (reason: EndReason, forced?: ExitCode): void => {
-      if (ending) return;
-      ending = true;
-      const failed = state?.status === ConnectionStatus.Failed;
-      const code = forced ?? (failed ? ExitCode.Failed : ExitCode.Ok);
-      finalReport = true;
-      finalTrigger.next();
-      subscription.unsubscribe();
-      terminal.end();
-      const closeMetrics = metrics.then(
-        (endpoint) => endpoint?.close(),
-        () => undefined,
-      );
-      const closeLink = link.close().then(() => settings.proxies.forEach(({ agent }) => agent.destroy()));
-      void Promise.all([closeLink, closeMetrics]).then(() => {
-        if (json) {
-          emit({ kind: 'end', time: new Date().toISOString(), reason, status: state?.status, exitCode: code });
-        } else {
-          terminal.print(`${clock(Date.now())} end    ${endText[reason]}; exit ${code}`);
-        }
-        resolve(code);
-      });
-    };
-    metrics.catch((error: unknown) => {
+/**
+ * Why the run ends, whichever comes first: `--duration`, SIGINT or SIGTERM, the link Failed (unless
+ * `--recover`), or a metrics port that cannot be bound (said on stderr).
+ */
+function ending(
+  link: Pick<Connection, 'status$'>,
+  metrics: Promise<unknown>,
+  settings: MonitorSettings,
+  io: CliIo,
+): Observable<EndReason> {
+  const failed$ = link.status$.pipe(
+    filter((status) => status === ConnectionStatus.Failed),
+    // After the rest of this turn, so the event that says why it failed is printed first.
+    observeOn(asyncScheduler),
+    map((): EndReason => 'failed'),
+  );
+  const unbound$ = from(metrics).pipe(
+    mergeMap(() => NEVER),
+    catchError((error: unknown) => {
       io.stderr.write(
         `lifeline monitor: cannot serve metrics on ${settings.metricsHost}:${settings.metricsPort}: ${errorMessage(error)}\n`,
       );
-      finish('metrics', ExitCode.Error);
-    });
-    const ends = new Subscription();
-    subscription.add(ends);
-    if (Number.isFinite(settings.duration)) ends.add(timer(settings.duration).subscribe(() => finish('duration')));
-    ends.add(
-      merge(fromEvent(process, 'SIGINT'), fromEvent(process, 'SIGTERM'))
-        .pipe(take(1))
-        .subscribe(() => finish('signal')),
-    );
-    if (!settings.recover) {
-      ends.add(
-        link.status$
-          .pipe(
-            filter((status) => status === ConnectionStatus.Failed),
-            take(1),
-            // After the rest of this turn, so the event that says why it failed is printed first.
-            observeOn(asyncScheduler),
-          )
-          .subscribe(() => finish('failed')),
-      );
-    }
-  });
+      return of<EndReason>('metrics');
+    }),
+  );
+  return race(
+    Number.isFinite(settings.duration) ? timer(settings.duration).pipe(map((): EndReason => 'duration')) : NEVER,
+    merge(fromEvent(process, 'SIGINT'), fromEvent(process, 'SIGTERM')).pipe(map((): EndReason => 'signal')),
+    settings.recover ? NEVER : failed$,
+    unbound$,
+  );
 }
 
 const endText: Readonly<Record<EndReason, string>> = {
@@ -358,18 +331,3 @@ const endText: Readonly<Record<EndReason, string>> = {
   failed: 'the connection has Failed',
   metrics: 'the metrics port could not be bound',
 };
-
-function describeStatus(state: ConnectionState, locale: ReportLocale): string {
-  const label = locale === 'en' ? state.status : `${statusLabelZh(state.status)} (${state.status})`;
-  const error = state.lastError !== undefined ? `: ${redactText(state.lastError)}` : '';
-  switch (state.status) {
-    case ConnectionStatus.Disconnected:
-    case ConnectionStatus.Failed:
-      return label + error;
-    case ConnectionStatus.Connected:
-    case ConnectionStatus.Unstable:
-      return state.endpoint !== undefined ? `${label} to ${redactUrl(state.endpoint)}` : label;
-    default:
-      return label;
-  }
-}

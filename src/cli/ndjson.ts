@@ -1,7 +1,8 @@
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { ConnectionState } from '../model/ConnectionState';
 import { ConnectionReport } from '../sinks/ConnectionReport';
-import { GateState, NetworkRiskEvent } from '../sinks/GateState';
+import { GateState } from '../model/gateState';
+import { NetworkRiskEvent } from '../sinks/NetworkRiskEvent';
 import { isoTimestamp } from '../sinks/isoTimestamp';
 import { redactText } from '../sinks/redactText';
 import { reportJson } from '../sinks/reportJson';

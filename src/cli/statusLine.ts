@@ -1,7 +1,7 @@
 import { ConnectionQuality, overallScore } from '../model/ConnectionQuality';
 import { ConnectionStatus, statusLabelZh } from '../model/ConnectionStatus';
 import { ConnectionState } from '../model/ConnectionState';
-import { GateState } from '../sinks/GateState';
+import { GateState } from '../model/gateState';
 import { ReportLocale } from '../sinks/ReportLocale';
 import { compactDuration } from '../sinks/compactDuration';
 

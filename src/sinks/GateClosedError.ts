@@ -1,5 +1,5 @@
 import { SendError } from '../model/SendError';
-import { GateState } from './GateState';
+import { GateState } from '../model/gateState';
 import { gateReasonText } from './describeGate';
 
 /**

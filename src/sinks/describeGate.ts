@@ -1,11 +1,12 @@
 import { ReportLocale } from './ReportLocale';
-import { GateReason, GateState } from './GateState';
+import { GateReason, GateState } from '../model/gateState';
 
 const REASONS: Readonly<Record<ReportLocale, Readonly<Record<GateReason, string>>>> = {
   en: {
     healthy: 'the link is Connected with good quality',
     settling: 'the link is back; waiting out the settle time',
     quality: 'the link quality is under the threshold',
+    notReady: 'the link is up but not ready to trade on yet',
     Connecting: 'the link is not connected yet',
     Disconnected: 'the link is Disconnected',
     Reconnecting: 'the link is Reconnecting',
@@ -19,6 +20,7 @@ const REASONS: Readonly<Record<ReportLocale, Readonly<Record<GateReason, string>
     healthy: '连接正常且质量良好',
     settling: '连接已恢复, 等待稳定期结束',
     quality: '连接质量低于阈值',
+    notReady: '连接已建立, 但尚未就绪',
     Connecting: '尚未连接',
     Disconnected: '连接已断开',
     Reconnecting: '正在重连',

@@ -2,7 +2,7 @@ import { Observable, Subscription } from 'rxjs';
 import { ConfigError } from '../model/ConfigError';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { Severity } from '../model/ConnectionEventType';
-import { NetworkRiskEvent } from './GateState';
+import { NetworkRiskEvent } from './NetworkRiskEvent';
 import { isSecretName } from './isSecretName';
 import { isoTimestamp } from './isoTimestamp';
 import { redactHeaders } from './redactHeaders';

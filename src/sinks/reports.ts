@@ -19,22 +19,17 @@ import { LifelineConfig } from '../model/LifelineConfig';
 import { ConfigError } from '../model/ConfigError';
 import { integer, range } from '../model/configRules';
 import { Duration, parseDuration } from '../model/parseDuration';
+import { Connection } from '../streams/Connection';
 import { ConnectionReport, buildReport } from './ConnectionReport';
 import { LatencyWindow } from './LatencyWindow';
 
 /**
- * What a report is taken from: the part of a `Connection` the report needs, so a marble spec can feed
- * cold streams and a `Connection` can be passed as it is.
+ * What a report is taken from: a `Connection` as it is, or its streams as cold observables in a
+ * marble spec. With `config` (a `Connection` has it), the quality thresholds come from there.
  */
-export interface ReportSource {
-  readonly status$: Observable<ConnectionStatus>;
-  readonly quality$: Observable<ConnectionQuality>;
-  readonly stats$: Observable<ConnectionStats>;
-  readonly events$: Observable<ConnectionEvent>;
-  readonly latency$: Observable<{ readonly latencyMs: number }>;
-  /** When present (a `Connection` has it), the quality thresholds come from here. */
+export type ReportSource = Pick<Connection, 'status$' | 'quality$' | 'stats$' | 'events$' | 'latency$'> & {
   readonly config?: Pick<LifelineConfig, 'qualityThreshold' | 'latencyWarning' | 'errorRateWarning'>;
-}
+};
 
 /** When `reports` reports and what a report holds: interval, thresholds, notable events, sparkline width. */
 export interface ReportsConfig {

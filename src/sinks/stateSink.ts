@@ -13,16 +13,14 @@ import {
 import { ConfigError } from '../model/ConfigError';
 import { PERSISTED_STATE_VERSION, PersistedState, serializeState } from '../model/PersistedState';
 import { Duration, parseDuration } from '../model/parseDuration';
-import { ConnectionSnapshot } from '../streams/Connection';
+import { Connection } from '../streams/Connection';
 import { writeFileAtomically } from './writeFileAtomically';
 
-/** What the sink saves from: the part of a `Connection` it needs. */
-export interface StateSource {
-  /** The sink saves once more, and stops, when this completes (the link was closed). */
-  readonly status$: Observable<unknown>;
-  /** The statistics and recent events to save, as of now. */
-  snapshot(): Pick<ConnectionSnapshot, 'stats' | 'recentEvents'>;
-}
+/**
+ * What the sink saves from: a `Connection` as it is. It reads `snapshot().stats` and
+ * `.recentEvents`, and saves once more, and stops, when `status$` completes (the link was closed).
+ */
+export type StateSource = Pick<Connection, 'status$' | 'snapshot'>;
 
 /** Where `stateSink` saves, how often, and who hears of a failed save. */
 export interface StateSinkConfig {

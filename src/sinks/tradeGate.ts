@@ -1,51 +1,47 @@
-import { Observable, SchedulerLike, Subject, Subscription, asyncScheduler, shareReplay } from 'rxjs';
-import { ConfigError } from '../model/ConfigError';
-import { ConnectionQuality, QualityThresholds, defaultQualityThresholds, isGood } from '../model/ConnectionQuality';
-import { ConnectionStatus, connectionStatuses } from '../model/ConnectionStatus';
+import {
+  Observable,
+  SchedulerLike,
+  Subject,
+  Subscription,
+  asyncScheduler,
+  EMPTY,
+  concat,
+  defer,
+  distinctUntilChanged,
+  map,
+  merge,
+  of,
+  shareReplay,
+} from 'rxjs';
+import { QualityThresholds, defaultQualityThresholds, isGood } from '../model/ConnectionQuality';
 import { LifelineConfig } from '../model/LifelineConfig';
-import { Duration, parseDuration } from '../model/parseDuration';
+import {
+  GateInput,
+  GateModel,
+  GateReason,
+  GateRules,
+  GateState,
+  initialGateModel,
+  nextGateState,
+} from '../model/gateState';
+import { Connection } from '../streams/Connection';
+import { NetworkRiskEvent } from './NetworkRiskEvent';
 import { compactDuration } from './compactDuration';
-import { GateReason, GateState, NetworkRiskEvent } from './GateState';
-import { gateReasonText } from './describeGate';
+import { gateRisk } from './gateRisk';
+import { TradeGateConfig, resolveTradeGateConfig } from './resolveTradeGateConfig';
 
-/** What the gate watches: the part of a `Connection` it needs, so marble specs can feed cold streams. */
-export interface GateSource {
-  readonly status$: Observable<ConnectionStatus>;
-  readonly quality$: Observable<ConnectionQuality>;
-  /** When present (a `Connection` has it), the quality threshold comes from here. */
+export type { TradeGateConfig } from './resolveTradeGateConfig';
+
+/**
+ * What the gate watches: a `Connection` as it is, a `connectPool`, or cold streams in a marble spec.
+ * `ready$` and `config` are optional: with `ready$` (a `Connection` from the session engine has it)
+ * the gate opens on ready, not on open; with `config` the quality threshold comes from it.
+ */
+export type GateSource = Pick<Connection, 'status$' | 'quality$'> & {
+  /** Whether the link is fit to trade on (see `Connection.ready$`). Without it, Connected counts as ready. */
+  readonly ready$?: Observable<boolean>;
   readonly config?: Pick<LifelineConfig, 'qualityThreshold' | 'latencyWarning' | 'errorRateWarning'>;
-}
-
-/** When the trade gate closes and reopens, and the hooks it calls as it does. */
-export interface TradeGateConfig {
-  /**
-   * Statuses that close an open gate. `Failed` always does (the seed: pause trading while the
-   * connection has failed); add `Disconnected`, `Reconnecting`, `Unstable` (or `Connecting`) to close
-   * sooner. Defaults to `['Failed']`.
-   */
-  readonly closeOn?: readonly ConnectionStatus[];
-  /**
-   * How long the link must stay Connected with good quality before a closed gate opens: the
-   * hysteresis that keeps a flapping link from toggling trading. `0` opens at once. Defaults to `'5s'`.
-   */
-  readonly settle?: Duration;
-  /** The quality threshold for "good" (`isGood`). Defaults to the source's `config`, else `defaultQualityThresholds`. */
-  readonly thresholds?: QualityThresholds;
-  /**
-   * Called synchronously when the gate opens, before the open state is emitted: arm the exchange's
-   * cancel-all-after dead-man's switch, resume quoting. `risk` is the resume event, absent on the
-   * first opening. If it throws, the gate fails closed: it stays closed (reason `'hook'`), a
-   * `hookFailed` risk event (severity 4) carries the error, and it tries to open again after the
-   * settle time (1 s when `settle` is 0). `gate$` goes on.
-   */
-  readonly onOpen?: (state: GateState, risk: NetworkRiskEvent | undefined) => void;
-  /**
-   * Called synchronously when an open gate closes, after the closed state is emitted: cancel resting
-   * orders now. If it throws, the gate stays closed and a `hookFailed` risk event (severity 4)
-   * carries the error; `gate$` goes on.
-   */
-  readonly onClose?: (state: GateState, risk: NetworkRiskEvent) => void;
-}
+};
 
 /** The gate and its risk events. */
 export interface TradeGate {
@@ -62,20 +58,18 @@ export interface TradeGate {
   readonly riskEvents$: Observable<NetworkRiskEvent>;
 }
 
-const CLOSABLE = connectionStatuses.filter((status) => status !== ConnectionStatus.Connected);
-/** How long a gate whose `onOpen` threw waits before it tries again when `settle` is 0. */
-const HOOK_RETRY_MS = 1000;
-
 /**
- * The trade gate (seed: "连接失败时暂停交易"): from the link's status and quality, whether orders
- * may go out now. It closes when the link fails (or, with `closeOn`, is merely disconnected,
- * reconnecting or unstable) and reopens only once the link has been Connected with good quality for
- * `settle`, so a flapping link does not toggle trading. Each close and reopen is a network risk event.
+ * The trade gate (seed: "连接失败时暂停交易"): from the link's status, readiness and quality, whether
+ * orders may go out now. By default it closes whenever the link is not fit to trade on — any status
+ * but Connected, `ready$` false (reason `notReady`), or quality under the threshold — and reopens only
+ * once the link has been fit for `settle`, so a flapping link does not toggle trading. With
+ * `closeOn: ['Failed']` it keeps the seed's behaviour: an open gate closes only when the link fails.
+ * Each close and reopen is a network risk event. The transitions are `nextGateState`'s, a pure reducer.
  *
  * ```
- * status$:  c-K-----------F--R--K-R-K--------      (c Connecting, K Connected, F Failed, R Reconnecting)
- * gate$:    c-s----o------f--r--s-r-s----o---      (settle 5; s settling, o open, f/r closed for that status)
- * risk:                   P                o       (P tradingPaused, o tradingResumed + downtime)
+ * status$:  c-K-----D-R-K----------F--R--K---      (c Connecting, K Connected, D Disconnected, R Reconnecting, F Failed)
+ * gate$:    c-s----od-r-s----o-----f--r--s----o    (settle 5; s settling, o open, d/r/f closed for that status)
+ * risk:             P         o    P          o    (P tradingPaused, o tradingResumed + downtime)
  * ```
  *
  * A hook that throws fails closed: the gate stays closed, a `hookFailed` risk event says why, and the
@@ -83,7 +77,6 @@ const HOOK_RETRY_MS = 1000;
  *
  * @example
  * const { gate$, riskEvents$ } = tradeGate(link, {
- *   closeOn: ['Failed', 'Disconnected'],
  *   settle: '5s',
  *   onClose: () => exchange.cancelAll(),
  *   onOpen: (state, risk) => log.info(risk?.description ?? 'trading open'),
@@ -92,8 +85,8 @@ const HOOK_RETRY_MS = 1000;
  * orders$.pipe(whileGateOpen(gate$, (order, error) => strategy.rejected(order, error))).subscribe(place);
  * // gate$: { open: false, reason: 'Connecting' }, { open: false, reason: 'settling' }, { open: true, reason: 'healthy' }, …
  *
- * @param source A `Connection`, or any object with `status$` and `quality$`.
- * @param config Which statuses close it, the settle time, thresholds and hooks.
+ * @param source A `Connection`, a pool, or any object with `status$` and `quality$` (and `ready$`).
+ * @param config What closes it, the settle time, thresholds and hooks.
  * @param scheduler Time for the settle timer and the timestamps. Defaults to `asyncScheduler`.
  * @returns `gate$` and `riskEvents$`, both cold until subscribed and sharing one gate.
  * @throws ConfigError when an option is invalid, before anything is subscribed.
@@ -104,177 +97,15 @@ export function tradeGate(
   scheduler: SchedulerLike = asyncScheduler,
 ): TradeGate {
   const {
-    closeOn = [ConnectionStatus.Failed],
-    settle = '5s',
+    rules: resolved,
     thresholds = source.config ?? defaultQualityThresholds,
-    onOpen,
-    onClose,
-  } = config;
-  if (!Array.isArray(closeOn) || !closeOn.every((status) => CLOSABLE.includes(status))) {
-    throw new ConfigError('closeOn', closeOn, `a list of statuses from ${CLOSABLE.join(', ')}`);
-  }
-  const settleMs = parseDuration(settle, 'settle');
-  const hookRetryMs = settleMs > 0 ? settleMs : HOOK_RETRY_MS;
-  if (onOpen !== undefined && typeof onOpen !== 'function') throw new ConfigError('onOpen', onOpen, 'a function');
-  if (onClose !== undefined && typeof onClose !== 'function') throw new ConfigError('onClose', onClose, 'a function');
-  const closing = new Set<ConnectionStatus>([ConnectionStatus.Failed, ...closeOn]);
+    ...hooks
+  } = resolveTradeGateConfig(config);
+  const rules: GateRules = { ...resolved, readiness: source.ready$ !== undefined };
   const risks = new Subject<NetworkRiskEvent>();
-
-  const core$ = new Observable<GateState>((subscriber) => {
-    let status: ConnectionStatus | undefined;
-    let good: boolean | undefined;
-    let state: GateState = { open: false, reason: ConnectionStatus.Connecting, since: scheduler.now() };
-    let pausedAt: number | undefined;
-    let settling: Subscription | undefined;
-    const subscription = new Subscription(() => settling?.unsubscribe());
-
-    const stopSettling = (): void => {
-      settling?.unsubscribe();
-      settling = undefined;
-    };
-
-    // A throwing hook must not take the gate down with it: the strategy would lose its only guard.
-    const hookFailed = (hook: 'onOpen' | 'onClose', error: unknown): void => {
-      const errorMessage = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      const outcome =
-        hook === 'onOpen'
-          ? `the gate stays closed and tries again in ${compactDuration(hookRetryMs, 'en')}`
-          : 'the gate is closed';
-      risks.next({
-        type: 'hookFailed',
-        at: scheduler.now(),
-        severity: 4,
-        reason: state.reason,
-        description: `${hook} hook threw: ${errorMessage}; ${outcome}`,
-        errorMessage,
-      });
-    };
-
-    const waitThenOpen = (delay: number): void => {
-      settling = scheduler.schedule(
-        guarded(() => {
-          settling = undefined;
-          open();
-        }),
-        delay,
-      );
-    };
-
-    const close = (reason: GateReason): void => {
-      if (!state.open) {
-        if (state.reason !== reason) emit({ ...state, reason });
-        return;
-      }
-      const at = scheduler.now();
-      pausedAt = at;
-      emit({ open: false, reason, since: at });
-      const risk: NetworkRiskEvent = {
-        type: 'tradingPaused',
-        at,
-        severity: 4,
-        reason,
-        description: `trading paused: ${gateReasonText(reason, 'en')}`,
-      };
-      risks.next(risk);
-      try {
-        onClose?.(state, risk);
-      } catch (error) {
-        hookFailed('onClose', error);
-      }
-    };
-
-    const open = (): void => {
-      const at = scheduler.now();
-      const next: GateState = { open: true, reason: 'healthy', since: at };
-      const risk: NetworkRiskEvent | undefined =
-        pausedAt === undefined
-          ? undefined
-          : {
-              type: 'tradingResumed',
-              at,
-              severity: 2,
-              reason: 'healthy',
-              description: `trading resumed after ${compactDuration(at - pausedAt, 'en')}: the link has been Connected with good quality for ${compactDuration(settleMs, 'en')}`,
-              downtimeMs: at - pausedAt,
-            };
-      // Before the state goes out: a hook that throws must leave the gate closed.
-      try {
-        onOpen?.(next, risk);
-      } catch (error) {
-        close('hook');
-        hookFailed('onOpen', error);
-        waitThenOpen(hookRetryMs);
-        return;
-      }
-      pausedAt = undefined;
-      emit(next);
-      if (risk) risks.next(risk);
-    };
-
-    const emit = (next: GateState): void => {
-      state = next;
-      subscriber.next(next);
-    };
-
-    const guarded = (action: () => void) => (): void => {
-      try {
-        action();
-      } catch (error) {
-        subscriber.error(error);
-      }
-    };
-
-    const evaluate = guarded(() => {
-      if (status === undefined || good === undefined) return;
-      if (state.open) {
-        if (closing.has(status)) close(status as Exclude<ConnectionStatus, 'Connected'>);
-        return;
-      }
-      if (status !== ConnectionStatus.Connected || !good) {
-        stopSettling();
-        close(status === ConnectionStatus.Connected ? 'quality' : status);
-        return;
-      }
-      if (settling) return;
-      if (settleMs === 0) {
-        open();
-        return;
-      }
-      close('settling');
-      waitThenOpen(settleMs);
-    });
-
-    subscriber.next(state);
-    subscription.add(
-      source.quality$.subscribe({
-        next: (quality) => {
-          const now = isGood(quality, thresholds);
-          if (now === good) return;
-          good = now;
-          evaluate();
-        },
-        error: (error: unknown) => subscriber.error(error),
-      }),
-    );
-    subscription.add(
-      source.status$.subscribe({
-        next: (value) => {
-          if (value === status) return;
-          status = value;
-          evaluate();
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: guarded(() => {
-          stopSettling();
-          close('closed');
-          subscriber.complete();
-        }),
-      }),
-    );
-    return subscription;
-  });
-
-  const gate$ = core$.pipe(shareReplay({ refCount: true, bufferSize: 1 }));
+  const gate$ = gateStates(gateInputs(source, thresholds, scheduler), rules, hooks, risks, scheduler).pipe(
+    shareReplay({ refCount: true, bufferSize: 1 }),
+  );
   // Subscribing to the risk events keeps the gate running; they end when the gate does.
   const riskEvents$ = new Observable<NetworkRiskEvent>((subscriber) => {
     const subscription = risks.subscribe((risk) => subscriber.next(risk));
@@ -284,4 +115,134 @@ export function tradeGate(
     return subscription;
   });
   return { gate$, riskEvents$ };
+}
+
+/** The facts the gate hears, stamped with the time: quality (as good or not), readiness, status, the end. */
+function gateInputs(
+  source: GateSource,
+  thresholds: QualityThresholds,
+  scheduler: SchedulerLike,
+): Observable<GateInput> {
+  const good$ = source.quality$.pipe(
+    map((quality) => isGood(quality, thresholds)),
+    distinctUntilChanged(),
+    map((good): GateInput => ({ type: 'quality', good, at: scheduler.now() })),
+  );
+  const ready$ = (source.ready$ ?? EMPTY).pipe(
+    map((ready): GateInput => ({ type: 'ready', ready, at: scheduler.now() })),
+  );
+  const status$ = concat(
+    source.status$.pipe(map((status): GateInput => ({ type: 'status', status, at: scheduler.now() }))),
+    defer(() => of<GateInput>({ type: 'end', at: scheduler.now() })),
+  );
+  return merge(good$, ready$, status$);
+}
+
+type Hooks = Pick<TradeGateConfig, 'onOpen' | 'onClose'>;
+
+/**
+ * Drives `nextGateState` with the inputs and the timer it asks for (`wakeAt`), and runs the hooks
+ * around each emission: `onOpen` before an opening goes out (a throw is fed back, so the gate fails
+ * closed), then the state, then the risk events and `onClose`. State is per subscription.
+ */
+function gateStates(
+  inputs$: Observable<GateInput>,
+  rules: GateRules,
+  hooks: Hooks,
+  risks: Subject<NetworkRiskEvent>,
+  scheduler: SchedulerLike,
+): Observable<GateState> {
+  return new Observable<GateState>((subscriber) => {
+    let model = initialGateModel(scheduler.now());
+    let wake: Subscription | undefined;
+    const subscription = new Subscription(() => wake?.unsubscribe());
+
+    const dispatch = (input: GateInput): void => {
+      const before = model;
+      const { next, after } = openGuarded(before, nextGateState(before, input, rules), input.at, rules, hooks);
+      if (next === before) return;
+      model = next;
+      if (next.wakeAt !== before.wakeAt) {
+        wake?.unsubscribe();
+        wake = next.wakeAt === undefined ? undefined : scheduler.schedule(guarded(wakeUp), next.wakeAt - input.at);
+      }
+      if (!sameGate(before.gate, next.gate)) subscriber.next(next.gate);
+      const paused = before.gate.open && !next.gate.open ? gateRisk(before, next, rules) : undefined;
+      if (paused) {
+        risks.next(paused);
+        try {
+          hooks.onClose?.(next.gate, paused);
+        } catch (error) {
+          risks.next(hookFailed('onClose', error, next.gate.reason, input.at, rules));
+        }
+      }
+      after.forEach((risk) => risks.next(risk));
+      if (next.ended) subscriber.complete();
+    };
+    const guarded =
+      <A extends unknown[]>(action: (...args: A) => void) =>
+      (...args: A): void => {
+        try {
+          action(...args);
+        } catch (error) {
+          subscriber.error(error);
+        }
+      };
+    const wakeUp = (): void => dispatch({ type: 'wake', at: scheduler.now() });
+
+    subscriber.next(model.gate);
+    subscription.add(
+      inputs$.subscribe({ next: guarded(dispatch), error: (error: unknown) => subscriber.error(error) }),
+    );
+    return subscription;
+  });
+}
+
+/**
+ * An opening, with `onOpen` called before it goes out: when the hook throws, the opening is undone
+ * (`onOpenFailed`) and a `hookFailed` risk event follows the state; when it does not, the resume event does.
+ */
+function openGuarded(
+  before: GateModel,
+  next: GateModel,
+  at: number,
+  rules: GateRules,
+  hooks: Hooks,
+): { next: GateModel; after: NetworkRiskEvent[] } {
+  if (before.gate.open || !next.gate.open) return { next, after: [] };
+  const resumed = gateRisk(before, next, rules);
+  try {
+    hooks.onOpen?.(next.gate, resumed);
+  } catch (error) {
+    const failed = nextGateState(next, { type: 'onOpenFailed', at }, rules);
+    return { next: failed, after: [hookFailed('onOpen', error, failed.gate.reason, at, rules)] };
+  }
+  return { next, after: resumed ? [resumed] : [] };
+}
+
+// A throwing hook must not take the gate down with it: the strategy would lose its only guard.
+function hookFailed(
+  hook: 'onOpen' | 'onClose',
+  error: unknown,
+  reason: GateReason,
+  at: number,
+  rules: GateRules,
+): NetworkRiskEvent {
+  const errorMessage = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const outcome =
+    hook === 'onOpen'
+      ? `the gate stays closed and tries again in ${compactDuration(rules.hookRetryMs, 'en')}`
+      : 'the gate is closed';
+  return {
+    type: 'hookFailed',
+    at,
+    severity: 4,
+    reason,
+    description: `${hook} hook threw: ${errorMessage}; ${outcome}`,
+    errorMessage,
+  };
+}
+
+function sameGate(a: GateState, b: GateState): boolean {
+  return a === b || (a.open === b.open && a.reason === b.reason && a.since === b.since);
 }

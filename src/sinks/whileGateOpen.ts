@@ -1,7 +1,7 @@
 import { MonoTypeOperatorFunction, Observable, Subscription } from 'rxjs';
 import { ConfigError } from '../model/ConfigError';
 import { GateClosedError } from './GateClosedError';
-import { GateState } from './GateState';
+import { GateState } from '../model/gateState';
 
 /**
  * Lets orders through only while the trade gate is open. Each order that meets a closed gate is
