@@ -135,7 +135,11 @@ function gateInputs(
     source.status$.pipe(map((status): GateInput => ({ type: 'status', status, at: scheduler.now() }))),
     defer(() => of<GateInput>({ type: 'end', at: scheduler.now() })),
   );
-  return merge(good$, ready$, status$);
+  // Heard in this order when one step of the link changes several (a connection's streams are
+  // selections of one state, notified in the order subscribed): quality, then the status, then
+  // readiness, so a drop is said as the status (Disconnected), the more telling reason, and a reopened
+  // link not measured yet waits as 'quality' without a settling blip.
+  return merge(good$, status$, ready$);
 }
 
 type Hooks = Pick<TradeGateConfig, 'onOpen' | 'onClose'>;
