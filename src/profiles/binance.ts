@@ -1,3 +1,4 @@
+import { ConfigError } from '../model/ConfigError';
 import { AckRule, AckVerdict, Handshake, UrlFactory } from '../streams/SessionOptions';
 import { ExchangeProfile, ProfileRule } from './ExchangeProfile';
 import { JsonObject, isJsonObject } from './JsonObject';
@@ -215,15 +216,29 @@ export function binanceFutures(options: BinanceOptions = {}): ExchangeProfile<un
   return binanceProfile(FUTURES, options, {});
 }
 
+const ENDPOINTS: readonly BinanceEndpoint[] = ['streams', 'userData', 'api'];
+// source: SPOT_LOGON — "recvWindow: the value cannot be greater than 60000".
+const MAX_RECV_WINDOW = 60_000;
+
 function binanceProfile(
   market: Market,
   options: BinanceOptions,
   connectRate: { readonly connectLimit?: number; readonly connectLimitWindow?: string },
 ): ExchangeProfile<unknown, JsonObject> {
   const { endpoint = 'streams', testnet = false, listenKey, logon } = options;
+  if (!ENDPOINTS.includes(endpoint))
+    throw new ConfigError('endpoint', endpoint, ENDPOINTS.map((e) => `'${e}'`).join(', '));
+  const recvWindow = logon?.recvWindow;
+  if (recvWindow !== undefined && !(Number.isInteger(recvWindow) && recvWindow > 0 && recvWindow <= MAX_RECV_WINDOW)) {
+    throw new ConfigError('logon.recvWindow', recvWindow, `whole milliseconds from 1 to ${MAX_RECV_WINDOW}`);
+  }
   const base = (options.baseUrl ?? (testnet ? market.testnetStreams : market.streams)).replace(/\/+$/, '');
   if (endpoint === 'userData' && typeof listenKey !== 'function') {
-    throw new TypeError(`${market.name} userData needs options.listenKey: () => Promise<string> (the REST call)`);
+    throw new ConfigError(
+      'listenKey',
+      listenKey,
+      `a function fetching a ${market.name} listen key: () => Promise<string>`,
+    );
   }
   const url: string | UrlFactory =
     endpoint === 'api'

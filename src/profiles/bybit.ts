@@ -1,3 +1,4 @@
+import { ConfigError } from '../model/ConfigError';
 import { AckRule, AckVerdict, Handshake } from '../streams/SessionOptions';
 import { ExchangeProfile, ProfileRule } from './ExchangeProfile';
 import { JsonObject, isJsonObject } from './JsonObject';
@@ -100,6 +101,8 @@ const rules: readonly ProfileRule[] = [
   },
 ];
 
+const CHANNELS: readonly BybitChannel[] = ['spot', 'linear', 'inverse', 'option', 'private', 'trade'];
+
 /** The mainnet host; testnet is `stream-testnet.bybit.com`. */
 const host = (testnet: boolean): string => (testnet ? 'wss://stream-testnet.bybit.com' : 'wss://stream.bybit.com');
 
@@ -125,6 +128,8 @@ const path = (channel: BybitChannel): string =>
  */
 export function bybit(options: BybitOptions = {}): ExchangeProfile<unknown, JsonObject> {
   const { channel = 'linear', testnet = false, credentials, expiresIn = 10_000 } = options;
+  if (!CHANNELS.includes(channel)) throw new ConfigError('channel', channel, CHANNELS.map((c) => `'${c}'`).join(', '));
+  if (!(Number.isFinite(expiresIn) && expiresIn > 0)) throw new ConfigError('expiresIn', expiresIn, 'milliseconds > 0');
   const trade = channel === 'trade';
   // The trade socket echoes `reqId`; the public and private ones `req_id`.
   const idField = trade ? 'reqId' : 'req_id';

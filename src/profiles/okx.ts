@@ -1,5 +1,6 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { WireData } from '../model/Codec';
+import { ConfigError } from '../model/ConfigError';
 import { AckRule, AckVerdict, Handshake } from '../streams/SessionOptions';
 import { ExchangeProfile, ProfileRule } from './ExchangeProfile';
 import { JsonObject, isJsonObject } from './JsonObject';
@@ -119,6 +120,7 @@ const rules: readonly ProfileRule[] = [
  */
 export function okx(options: OkxOptions = {}): ExchangeProfile<unknown, JsonObject> {
   const { channel = 'public', demo = false, credentials } = options;
+  if (!CHANNELS.includes(channel)) throw new ConfigError('channel', channel, CHANNELS.map((c) => `'${c}'`).join(', '));
   return defineProfile<unknown, JsonObject>(
     {
       url: `wss://${demo ? 'wspap.okx.com' : 'ws.okx.com'}/ws/v5/${channel}`,
@@ -162,6 +164,8 @@ export function okx(options: OkxOptions = {}): ExchangeProfile<unknown, JsonObje
     { exchange: `OKX v5 (${channel})`, rules },
   );
 }
+
+const CHANNELS: readonly OkxChannel[] = ['public', 'private', 'business'];
 
 function isBarePong(data: WireData): boolean {
   return (typeof data === 'string' ? data : data.toString('utf8')) === 'pong';
