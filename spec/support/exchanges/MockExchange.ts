@@ -141,7 +141,15 @@ export abstract class MockExchange {
   /** Starts listening: on a random port the first time, on the same port after `stop()`. */
   async start(): Promise<this> {
     const http = createServer((request, response) => void this.serveHttp(request, response));
-    const wss = new WebSocketServer({ server: http });
+    const wss = new WebSocketServer({
+      server: http,
+      verifyClient: (info, callback) => {
+        const target = new URL(info.req.url ?? '/', 'http://127.0.0.1');
+        const status = this.refuseUpgrade(target.pathname, target.searchParams);
+        if (status === undefined) callback(true);
+        else callback(false, status);
+      },
+    });
     wss.on('connection', (socket, request) => this.accept(socket, request));
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -257,6 +265,11 @@ export abstract class MockExchange {
   /** Whether the dead man's switch is armed. */
   get cancelAllArmed(): boolean {
     return this.cancelAllTimer !== undefined;
+  }
+
+  /** An upgrade the exchange refuses, by its HTTP status (e.g. 400 for an unknown listen key); undefined accepts. */
+  protected refuseUpgrade(_path: string, _query: URLSearchParams): number | undefined {
+    return undefined;
   }
 
   /** A new socket: say hello, start the exchange's timers. */

@@ -14,9 +14,9 @@ export interface MockClient {
 
 const clients = new Set<WebSocket>();
 
-/** Connects to `url` and resolves once open. Every client is closed by `closeClients()`. */
-export async function openClient(url: string): Promise<MockClient> {
-  const socket = new WebSocket(url);
+/** Connects to `url` (with `ws` client options, e.g. `{ autoPong: false }`) and resolves once open. Every client is closed by `closeClients()`. */
+export async function openClient(url: string, options: WebSocket.ClientOptions = {}): Promise<MockClient> {
+  const socket = new WebSocket(url, options);
   clients.add(socket);
   const received: unknown[] = [];
   const waiters: Array<{ match: (message: unknown) => boolean; resolve: (message: unknown) => void }> = [];
