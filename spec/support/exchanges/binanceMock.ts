@@ -91,7 +91,7 @@ export class BinanceMock extends MockExchange {
     this.broadcast(event, (connection) => streamsOf(connection).includes(stream));
   }
 
-  protected refuseUpgrade(path: string): number | undefined {
+  protected override refuseUpgrade(path: string): number | undefined {
     if (path === '/ws' || path === '/stream' || path === this.apiPath) return undefined;
     const key = /^\/ws\/(.+)$/.exec(path)?.[1];
     return key !== undefined && this.listenKeys.has(key) ? undefined : 400;
@@ -102,7 +102,7 @@ export class BinanceMock extends MockExchange {
     this.schedulePing(connection);
   }
 
-  protected onControlFrame(connection: MockConnection, kind: 'ping' | 'pong'): void {
+  protected override onControlFrame(connection: MockConnection, kind: 'ping' | 'pong'): void {
     if (kind === 'pong') {
       this.clearTimer(connection.state.pongDue as NodeJS.Timeout | undefined);
       connection.state.pongDue = undefined;
@@ -121,7 +121,7 @@ export class BinanceMock extends MockExchange {
     else this.streamRequest(connection, message);
   }
 
-  protected onHttp(
+  protected override onHttp(
     method: string,
     path: string,
     query: URLSearchParams,
