@@ -290,6 +290,7 @@ export abstract class MockExchange {
     _path: string,
     _query: URLSearchParams,
     _body: unknown,
+    _headers: IncomingMessage['headers'],
   ): { status: number; body: unknown } | undefined {
     return undefined;
   }
@@ -339,7 +340,7 @@ export abstract class MockExchange {
       // a form or query body stays text
     }
     const target = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const answer = this.onHttp(request.method ?? 'GET', target.pathname, target.searchParams, body);
+    const answer = this.onHttp(request.method ?? 'GET', target.pathname, target.searchParams, body, request.headers);
     response.writeHead(answer?.status ?? 404, { 'content-type': 'application/json' });
     response.end(JSON.stringify(answer?.body ?? { msg: 'not found' }));
   }
