@@ -13,7 +13,6 @@ export interface OkxMockOptions extends MockExchangeOptions {
 
 const PUBLIC_CHANNELS = new Set(['tickers', 'books', 'books5', 'bbo-tbt', 'trades', 'mark-price', 'funding-rate']);
 const PRIVATE_CHANNELS = new Set(['orders', 'account', 'positions', 'balance_and_position']);
-const CONNECT = 'https://www.okx.com/docs-v5/en/#overview-websocket-connect';
 
 /**
  * OKX v5 as its documents describe it (www.okx.com/docs-v5/en, overview-websocket): `/ws/v5/public`,
@@ -38,7 +37,7 @@ export class OkxMock extends MockExchange {
   constructor(options: OkxMockOptions = {}) {
     super(options);
     this.keys = options.keys ?? {};
-    // source: CONNECT — 480 'subscribe'/'unsubscribe'/'login' requests per connection per hour.
+    // source: docs-v5 overview-websocket-connect — 480 'subscribe'/'unsubscribe'/'login' requests per connection per hour.
     this.requestLimit = options.requestLimit ?? 480;
     this.requestWindowMs = options.requestWindowMs ?? this.ms(3_600_000);
   }
@@ -138,7 +137,7 @@ export class OkxMock extends MockExchange {
 
   private resetIdle(connection: MockConnection): void {
     this.clearTimer(connection.state.idle as NodeJS.Timeout | undefined);
-    // source: CONNECT — the connection breaks after 30 s without traffic.
+    // source: docs-v5 overview-websocket-connect — the connection breaks after 30 s without traffic.
     connection.state.idle = this.timer(
       this.ms(30_000),
       () => this.closeConnection(connection, 4004, 'No data received in 30s.'),
