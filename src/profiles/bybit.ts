@@ -162,7 +162,7 @@ export function bybit(options: BybitOptions = {}): ExchangeProfile<unknown, Json
         ? { handshake: auth(credentials, expiresIn) }
         : {}),
     },
-    { exchange: `Bybit v5 (${channel})`, rules },
+    { exchange: 'Bybit v5', rules },
   );
 }
 

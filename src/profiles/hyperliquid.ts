@@ -5,8 +5,9 @@ import { JsonObject, isJsonObject } from './JsonObject';
 import { correlationId } from './correlationId';
 import { defineProfile } from './defineProfile';
 
-/** Hyperliquid's endpoints. */
+/** Hyperliquid's mainnet endpoint. */
 export const HYPERLIQUID_URL = 'wss://api.hyperliquid.xyz/ws';
+/** Hyperliquid's testnet endpoint. */
 export const HYPERLIQUID_TESTNET_URL = 'wss://api.hyperliquid-testnet.xyz/ws';
 
 /** The text the server sends on every new connection, before anything else: not JSON, not a message. */
@@ -14,7 +15,7 @@ export const HYPERLIQUID_GREETING = 'Websocket connection established.';
 
 const DOCS = 'https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api';
 const HEARTBEATS = `${DOCS}/websocket/timeouts-and-heartbeats`;
-const LIMITS = `${DOCS}/rate-limits-and-user-limits`;
+const LIMITS = `${DOCS}/rate-limits`;
 const POST = `${DOCS}/websocket/post-requests`;
 const SUBSCRIPTIONS = `${DOCS}/websocket/subscriptions`;
 const EXCHANGE = `${DOCS}/exchange-endpoint`;

@@ -161,7 +161,7 @@ export function okx(options: OkxOptions = {}): ExchangeProfile<unknown, JsonObje
       fatalOn: fatalError,
       ...(credentials !== undefined ? { handshake: login(credentials) } : {}),
     },
-    { exchange: `OKX v5 (${channel})`, rules },
+    { exchange: 'OKX v5', rules },
   );
 }
 
