@@ -22,12 +22,12 @@ describe('binanceSpot() and binanceFutures()', () => {
   });
 
   it('should leave room in the per-second message limit for a ping and a pong frame, which Binance counts', () => {
-    expect([spot.messageLimit, spot.messageLimitWindow]).toEqual([3, '1s']);
-    expect([futures.messageLimit, futures.messageLimitWindow]).toEqual([8, '1s']);
+    expect([spot.messageLimit, spot.messageLimitWindow]).toEqual([3, '1100ms']);
+    expect([futures.messageLimit, futures.messageLimitWindow]).toEqual([8, '1100ms']);
   });
 
   it('should budget spot connections at 300 every 5 minutes, and cap streams at 1024 per connection', () => {
-    expect([spot.connectLimit, spot.connectLimitWindow]).toEqual([300, '5m']);
+    expect([spot.connectLimit, spot.connectLimitWindow]).toEqual([300, '5.5m']);
     expect(futures.connectLimit).toBeUndefined();
     expect([spot.subscriptionsPerConnection, futures.subscriptionsPerConnection]).toEqual([1024, 1024]);
   });

@@ -17,7 +17,7 @@ describe('bybit()', () => {
   });
 
   it('should budget 500 connections in any 5 minutes', () => {
-    expect([linear.connectLimit, linear.connectLimitWindow]).toEqual([500, '5m']);
+    expect([linear.connectLimit, linear.connectLimitWindow]).toEqual([500, '5.5m']);
   });
 
   it.each<[BybitChannel, string]>([

@@ -28,7 +28,7 @@ describe('hyperliquid()', () => {
   });
 
   it('should keep under 2000 messages a minute, leaving room for its own pings', () => {
-    expect([profile.messageLimit, profile.messageLimitWindow]).toEqual([1980, '60s']);
+    expect([profile.messageLimit, profile.messageLimitWindow]).toEqual([1980, '66s']);
     expect(profile.subscriptionsPerConnection).toBeUndefined();
   });
 

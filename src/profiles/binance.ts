@@ -195,7 +195,8 @@ export function binanceSpot(options: BinanceOptions = {}): ExchangeProfile<unkno
   return binanceProfile(SPOT, options, {
     // source: SPOT_STREAMS — 300 connection attempts every 5 minutes per IP.
     connectLimit: 300,
-    connectLimitWindow: '5m',
+    // 10% longer than Binance's window, for the jitter between our attempt and its count.
+    connectLimitWindow: '5.5m',
   });
 }
 
@@ -264,7 +265,9 @@ function binanceProfile(
             // frames included: in any second at most one of our pings (every 7.5 s at the fastest) and one
             // pong to the server's, so two fewer for messages.
             messageLimit: market.messagesPerSecond - 2,
-            messageLimitWindow: '1s',
+            // The window is 10% longer than the exchange's: between our send and its count, network jitter
+            // must not fit two windows' worth of sends into one of its windows.
+            messageLimitWindow: '1100ms',
           }),
       acks: subscribeAck,
       correlation: {

@@ -145,7 +145,8 @@ export function bybit(options: BybitOptions = {}): ExchangeProfile<unknown, Json
       heartbeatTimeout: '60s',
       // source: RATE_LIMIT — "do not establish more than 500 connections within a 5-minute window".
       connectLimit: 500,
-      connectLimitWindow: '5m',
+      // 10% longer than Bybit's window, for the jitter between our attempt and its count.
+      connectLimitWindow: '5.5m',
       acks: subscribeAck,
       correlation: {
         stamp: (message, id) => ({ ...message, [idField]: String(id) }),

@@ -101,11 +101,13 @@ export function hyperliquid(options: HyperliquidOptions = {}): ExchangeProfile<u
       heartbeatTimeout: '45s',
       // source: df-hyperliquid-core limits.rs (MAX_NEW_CONNECTIONS_PER_MINUTE = 30); HL publishes no rate.
       connectLimit: 30,
-      connectLimitWindow: '60s',
+      connectLimitWindow: '66s',
       // source: LIMITS — 2000 a minute per IP, pings included: at most 13 pings a minute (every 5 s,
       // a quarter of 20 s, under stress, plus one at the open) leaves 1980, rounded down.
       messageLimit: 1980,
-      messageLimitWindow: '60s',
+      // The window is 10% longer than the exchange's: between our send and its count, network jitter
+      // must not fit two windows' worth of sends into one of its windows.
+      messageLimitWindow: '66s',
       ignoreFrames: isGreeting,
       acks: subscriptionAck,
       correlation: {

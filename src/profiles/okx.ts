@@ -29,7 +29,7 @@ export interface OkxOptions {
   readonly channel?: OkxChannel;
   /** Demo trading (`wspap.okx.com`). Defaults to `false`. */
   readonly demo?: boolean;
-  /** Log in on every connect with a fresh signature. */
+  /** Log in on every connect with a fresh signature (private and business sockets; the public one takes no login). */
   readonly credentials?: OkxCredentials;
 }
 
@@ -102,8 +102,8 @@ const rules: readonly ProfileRule[] = [
 /**
  * The OKX v5 profile: the text `ping` every 20 s (the server cuts a socket silent for 30 s) and the bare
  * `pong` ignored when the heartbeat did not ask for it, 3 connections a second as the connection budget,
- * on public and business sockets 480 requests an hour as the message budget, a fresh `login` on every
- * connect (the signature expires in 30 s), subscriptions confirmed by `event: "subscribe"`, `request()`
+ * on public and business sockets 480 requests an hour as the message budget, on private and business
+ * sockets a fresh `login` on every connect (the signature expires in 30 s), subscriptions confirmed by `event: "subscribe"`, `request()`
  * by `id` with `expTime` stamped at write time, notice 64008 as a reconnect, and invalid keys as fatal.
  *
  * The 480-an-hour limit counts only subscribe, unsubscribe and login requests, so it is not set on the
@@ -133,13 +133,14 @@ export function okx(options: OkxOptions = {}): ExchangeProfile<unknown, JsonObje
       heartbeatTimeout: '40s',
       // source: CONNECT — "connection limit: 3 requests per second (based on IP)".
       connectLimit: 3,
-      connectLimitWindow: '1s',
+      // 10% longer than OKX's second, for the jitter between our attempt and its count.
+      connectLimitWindow: '1100ms',
       ...(channel === 'private'
         ? {}
         : {
             // source: CONNECT — 480 'subscribe'/'unsubscribe'/'login' requests per connection per hour.
             messageLimit: 480,
-            messageLimitWindow: '1h',
+            messageLimitWindow: '1.1h',
           }),
       ignoreFrames: isBarePong,
       acks: subscribeAck,
@@ -159,7 +160,8 @@ export function okx(options: OkxOptions = {}): ExchangeProfile<unknown, JsonObje
           ? `OKX: ${String(message.msg)} (64008)`
           : undefined,
       fatalOn: fatalError,
-      ...(credentials !== undefined ? { handshake: login(credentials) } : {}),
+      // The public socket takes no login (60028): only private and business ones log in.
+      ...(credentials !== undefined && channel !== 'public' ? { handshake: login(credentials) } : {}),
     },
     { exchange: 'OKX v5', rules },
   );
@@ -197,30 +199,21 @@ function argKey(arg: unknown): string | undefined {
 }
 
 /**
- * `{"op":"subscribe","args":[a, b]}` is confirmed once every argument has its `event: "subscribe"`
- * reply, and refused by an `event: "error"` whose message quotes one of its channels.
+ * `{"op":"subscribe","args":[a, b]}` is confirmed by the `event: "subscribe"` reply to its last
+ * argument (OKX answers the arguments one by one, in order), and refused by an `event: "error"` whose
+ * message quotes one of its channels. The rule keeps no state, so it may be asked about a message twice.
  */
 function subscribeAck(message: JsonObject): AckRule | undefined {
-  if (message.op !== 'subscribe' || !Array.isArray(message.args)) return undefined;
-  const wanted = message.args.map(argKey).filter((key): key is string => key !== undefined);
+  if (message.op !== 'subscribe' || !Array.isArray(message.args) || message.args.length === 0) return undefined;
+  const last = argKey(message.args[message.args.length - 1]);
   const channels = message.args.map((arg) => (isJsonObject(arg) ? String(arg.channel) : '')).filter(Boolean);
-  let remaining = new Set(wanted);
   return {
     match: (inbound: unknown): AckVerdict => {
       if (!isJsonObject(inbound)) return undefined;
-      if (inbound.event === 'subscribe') {
-        const key = argKey(inbound.arg);
-        if (key === undefined || !remaining.delete(key)) return undefined;
-        if (remaining.size > 0) return undefined;
-        // Confirmed; ready for the next socket's replies.
-        remaining = new Set(wanted);
-        return 'ack';
-      }
+      if (inbound.event === 'subscribe') return last !== undefined && argKey(inbound.arg) === last ? 'ack' : undefined;
       if (inbound.event === 'error' && typeof inbound.msg === 'string') {
         const text = inbound.msg;
-        if (!channels.some((channel) => text.includes(channel))) return undefined;
-        remaining = new Set(wanted);
-        return 'reject';
+        return channels.some((channel) => text.includes(channel)) ? 'reject' : undefined;
       }
       return undefined;
     },

@@ -131,10 +131,11 @@ describe('hyperliquid() through connect(), against the Hyperliquid mock', () => 
   });
 
   it('should never send the exchange more than its per-IP limit in any window, pings included', async () => {
-    // The mock enforces 20 messages a second; the handle budgets 13 for itself, leaving the heartbeat
-    // (every 200 ms: at most 5 a second, and one at the open) room, as the profile leaves room in 2000 a minute.
+    // The mock enforces 20 messages a second. The handle budgets 10 in any 1.1 s (the profile's 10%
+    // margin on the window), leaving the heartbeat (every 200 ms: at most 6 a second, with the one at
+    // the open) and jitter room, as the profile leaves room in 2000 a minute.
     mock = await HyperliquidMock.start({ scale: SCALE, messageLimit: 20, messageWindowMs: 1000 });
-    const connection = open({ messageLimit: 13, messageLimitWindow: '1s' });
+    const connection = open({ messageLimit: 10, messageLimitWindow: '1100ms' });
     await ready(connection);
     const replies = await Promise.all(
       Array.from({ length: 30 }, (_, i) => connection.request<PostReply>(l2Book(`C${i}`), { timeout: '10s' })),

@@ -132,9 +132,10 @@ describe('okx() through connect(), against the OKX mock', () => {
   });
 
   it('should never send more subscribe/login requests than the per-connection cap in any window', async () => {
-    // OKX allows 480 an hour; the mock 5 a second, and the handle's budget is set to match.
+    // OKX allows 480 an hour; the mock 5 a second, and the handle's budget matches it, with the
+    // profile's 10% margin on the window.
     mock = await OkxMock.start({ keys: KEYS, scale: SCALE, requestLimit: 5, requestWindowMs: 1000 });
-    const connection = open('public', { messageLimit: 5, messageLimitWindow: '1s' });
+    const connection = open('public', { messageLimit: 5, messageLimitWindow: '1100ms' });
     await ready(connection);
     const handles = Array.from({ length: 12 }, (_, i) =>
       connection.subscribe({ op: 'subscribe', args: [{ channel: 'tickers', instId: `C${i}-USDT` }] }),
