@@ -127,6 +127,7 @@ const path = (channel: BybitChannel): string =>
  * @returns The profile: spread it into `connect()`, options after it override.
  */
 export function bybit(options: BybitOptions = {}): ExchangeProfile<unknown, JsonObject> {
+  // source: bybit-rust-api ws/auth.rs signs with expires = now + 10 s; Bybit asks only for a time after its own.
   const { channel = 'linear', testnet = false, credentials, expiresIn = 10_000 } = options;
   if (!CHANNELS.includes(channel)) throw new ConfigError('channel', channel, CHANNELS.map((c) => `'${c}'`).join(', '));
   if (!(Number.isFinite(expiresIn) && expiresIn > 0)) throw new ConfigError('expiresIn', expiresIn, 'milliseconds > 0');
