@@ -21,7 +21,13 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
 };
 const tsc = require.resolve('typescript/bin/tsc');
 const quickstart = readmeExamples().find(({ name }) => name === 'quickstart');
-const ENTRIES = ['lifeline-ws', 'lifeline-ws/testing', 'lifeline-ws/metrics', 'lifeline-ws/redis'] as const;
+const ENTRIES = [
+  'lifeline-ws',
+  'lifeline-ws/testing',
+  'lifeline-ws/metrics',
+  'lifeline-ws/redis',
+  'lifeline-ws/profiles',
+] as const;
 
 /** npm run from inside npm (npm test) must not inherit the outer project's prefix or package fields. */
 const npmEnv = Object.fromEntries(
@@ -197,7 +203,7 @@ describe('the packed lifeline-ws package', () => {
     expect(installed.dependencies['date-fns']).toMatch(/^\^4\./);
     expect(installed.dependencies).not.toHaveProperty('rxjs');
     expect(installed.peerDependencies).toMatchObject({ rxjs: '^7.8.0' });
-    expect(files.filter((file) => !/^(dist|testing|metrics|redis)\//.test(file)).sort()).toEqual([
+    expect(files.filter((file) => !/^(dist|testing|metrics|redis|profiles)\//.test(file)).sort()).toEqual([
       'CHANGELOG.md',
       'LICENSE',
       'README.md',
@@ -215,6 +221,7 @@ describe('the packed lifeline-ws package', () => {
         ['lifeline-ws/testing', 'testing'],
         ['lifeline-ws/metrics', 'metrics'],
         ['lifeline-ws/redis', 'redis'],
+        ['lifeline-ws/profiles', 'profiles'],
       ] as const) {
         expect(report[entry]).toEqual({
           names: expect.any(Array),
@@ -236,6 +243,9 @@ describe('the packed lifeline-ws package', () => {
       // So is ioredis, for the fleet budget.
       expect(names('lifeline-ws/redis')).toEqual(expect.arrayContaining(['redisBudget']));
       expect(report.withoutIoredis).toBe('LIFELINE_MISSING_PEER');
+      expect(names('lifeline-ws/profiles')).toEqual(
+        expect.arrayContaining(['hyperliquid', 'binanceSpot', 'binanceFutures', 'bybit', 'okx']),
+      );
     },
   );
 

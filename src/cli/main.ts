@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { connectionStatuses } from '../model/ConnectionStatus';
+import { exchangeProfiles } from '../profiles/exchangeProfiles';
 import { ExitCode } from './ExitCode';
 import { addConfigOptions } from './configOptions';
 import { demo } from './demo';
@@ -66,6 +67,10 @@ function addMonitorCommand(cli: Command, io: CliIo, done: (code: ExitCode) => vo
       '--subscribe <json>',
       'a message sent on every (re)connect, e.g. \'{"method":"subscribe","channel":"trades"}\' (repeatable)',
       collect,
+    )
+    .option(
+      '--exchange <name>',
+      `apply an exchange profile (${Object.keys(exchangeProfiles).join(', ')}): its ping, heartbeat, limits, acknowledged --subscribe messages and notices; the flags you give override it`,
     )
     .option('--probe <url>', 'an http(s) URL to GET as the connection check every --check-interval')
     .option('--report-every <duration>', 'time between status reports', '10m')

@@ -41,6 +41,8 @@ import { TradeGateConfig, resolveTradeGateConfig } from '../sinks/resolveTradeGa
 import { ExitCode } from './ExitCode';
 import { OutputStream, Terminal } from './Terminal';
 import { configInput, durationArgument, subscribeArguments } from './configOptions';
+import { exchangeSettings } from './exchangeSettings';
+import { SessionOptions } from '../streams/SessionOptions';
 import { httpProbe } from '../streams/httpProbe';
 import { ProxyChoice, proxyAgent } from './proxyAgent';
 import { failedWording } from './failedWording';
@@ -58,6 +60,10 @@ export interface CliIo {
 /** What `lifeline monitor` runs with, validated. */
 export interface MonitorSettings {
   readonly input: LifelineConfigInput;
+  /** `--exchange`: the profile applied. */
+  readonly exchange?: string;
+  /** The profile's session options, over text frames (acks, reconnect and fatal notices, frames to ignore). */
+  readonly session?: SessionOptions<WireData, WireData>;
   readonly config: LifelineConfig;
   /** Sent as given, on every (re)connect. */
   readonly subscriptions: readonly string[];
@@ -84,11 +90,16 @@ export interface MonitorSettings {
  * @throws ConfigError naming the first bad option, its value and what is allowed.
  */
 export function monitorSettings(urls: readonly string[], options: Readonly<Record<string, unknown>>): MonitorSettings {
-  const input: Record<string, unknown> = { ...configInput(urls, options) };
+  const exchange = options.exchange === undefined ? undefined : exchangeSettings(options.exchange);
+  // The profile's settings first; every flag the user typed overrides them.
+  const input: Record<string, unknown> = { ...exchange?.config, ...configInput(urls, options) };
   // The monitor reads frames as text (rawCodec), so the application ping is sent as text: as typed,
-  // or the default message serialised.
-  input.pingMessage =
-    typeof options.pingMessage === 'string' ? options.pingMessage : JSON.stringify(defaultConfig.pingMessage);
+  // the profile's, or the default message, serialised unless it is text already.
+  const pingMessage =
+    typeof options.pingMessage === 'string'
+      ? options.pingMessage
+      : (exchange?.config.pingMessage ?? defaultConfig.pingMessage);
+  input.pingMessage = typeof pingMessage === 'string' ? pingMessage : JSON.stringify(pingMessage);
   const config = resolveConfig(input as unknown as LifelineConfigInput);
   const subscriptions = subscribeArguments(options.subscribe);
   const probe = options.probe as string | undefined;
@@ -114,6 +125,7 @@ export function monitorSettings(urls: readonly string[], options: Readonly<Recor
   }
   return {
     input: input as unknown as LifelineConfigInput,
+    ...(exchange !== undefined ? { exchange: exchange.exchange, session: exchange.session } : {}),
     config,
     subscriptions,
     ...(probe !== undefined ? { probe } : {}),
@@ -176,6 +188,7 @@ async function run(settings: MonitorSettings, io: CliIo): Promise<ExitCode> {
   const { locale, json } = settings;
   const link = connect<WireData, WireData>({
     ...settings.input,
+    ...settings.session,
     codec: rawCodec,
     subscriptions: settings.subscriptions,
     ...(settings.probe !== undefined ? { probe: httpProbe(settings.probe) } : {}),
@@ -248,6 +261,7 @@ function printStart(settings: MonitorSettings, out: MonitorOutput): void {
       time: new Date().toISOString(),
       urls: config.urls.map(redactUrl),
       headers: redactHeaders(config.headers),
+      ...(settings.exchange !== undefined ? { exchange: settings.exchange } : {}),
       subscriptions: settings.subscriptions.length,
       ping: config.ping,
       heartbeatInterval: config.heartbeatInterval,
@@ -267,6 +281,7 @@ function printStart(settings: MonitorSettings, out: MonitorOutput): void {
   out.terminal.print(
     `lifeline monitor ${config.urls.map(redactUrl).join(', ')}${Number.isFinite(settings.duration) ? ` for ${d(settings.duration)}` : ''} — Ctrl-C to stop`,
   );
+  if (settings.exchange !== undefined) out.terminal.print(`  exchange profile ${settings.exchange}`);
   out.terminal.print(
     `  heartbeat ${config.ping} every ${d(config.heartbeatInterval)} (timeout ${d(config.heartbeatTimeout)}), ` +
       `${config.maxAttempts} retries (${d(config.initialDelay)} × ${config.factor}, max ${d(config.maxDelay)}), ` +
