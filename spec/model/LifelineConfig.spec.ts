@@ -95,6 +95,7 @@ const validFields: Record<keyof LifelineConfigInput, fc.Arbitrary<Valid>> = {
   maxRetryAfter: validDuration(true),
   highWaterMark: same(fc.integer({ min: 0, max: 1e9 })),
   lagWarning: validDuration(false),
+  maxClockOffset: validDuration(true),
 };
 
 /** A random valid input (any subset of fields) and the config it must resolve to. */
@@ -246,6 +247,7 @@ const invalidFields: Record<Exclude<keyof LifelineConfigInput, 'pingMessage'>, f
   maxRetryAfter: invalidDuration(true),
   highWaterMark: notInteger(0),
   lagWarning: invalidDuration(false),
+  maxClockOffset: invalidDuration(true),
 };
 
 describe('resolveConfig', () => {

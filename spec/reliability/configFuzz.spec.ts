@@ -94,6 +94,7 @@ const validSettings = {
   maxRetryAfter: duration(true),
   highWaterMark: fc.integer({ min: 0, max: 1e9 }),
   lagWarning: duration(false),
+  maxClockOffset: duration(true),
 } satisfies Record<Exclude<keyof LifelineConfigInput, 'url'>, fc.Arbitrary<unknown>>;
 
 /** The parts that are code, as valid values. */

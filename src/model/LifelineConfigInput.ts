@@ -92,12 +92,14 @@ export interface LifelineConfigInput {
   readonly maxRetryAfter?: Duration;
   /** Bytes buffered on the socket above which messages wait in lifeline's own queue, under their time-to-live, instead of in the socket's. Defaults to `16384`. */
   readonly highWaterMark?: number;
+  /** How far the exchange's clock (measured from replies that carry its time) may be from ours before it is raised as an event. Defaults to `'1s'`. */
+  readonly maxClockOffset?: Duration;
   /** Event-loop lag at which this process's stall is raised as an event; lag is kept out of latency samples whatever its size. Defaults to `'500ms'`. */
   readonly lagWarning?: Duration;
   /** Recent events kept. Defaults to `100`. */
   readonly maxEvents?: number;
   /** Outbound messages held while the link cannot take them; one more is rejected. Defaults to `1000`. */
   readonly queueSize?: number;
-  /** Default time a message may wait to be written (link down, not ready, backpressure) before it is rejected, never sent late. Defaults to `Infinity`. */
+  /** Default time a message (or a request) may wait to be written (link down, not ready, backpressure) before it is rejected: never written late. Subscriptions are replayed, never expired. Defaults to `'5s'`. */
   readonly queueTtl?: Duration;
 }

@@ -197,6 +197,11 @@ export const configFields = {
     min: 0,
     doc: "Bytes buffered on the socket above which messages wait in lifeline's own queue, under their time-to-live, instead of in the socket's.",
   }),
+  maxClockOffset: durationField({
+    default: '1s',
+    zero: true,
+    doc: "How far the exchange's clock (measured from replies that carry its time) may be from ours before it is raised as an event.",
+  }),
   lagWarning: durationField({
     default: '500ms',
     doc: "Event-loop lag at which this process's stall is raised as an event; lag is kept out of latency samples whatever its size.",
@@ -208,9 +213,9 @@ export const configFields = {
     doc: 'Outbound messages held while the link cannot take them; one more is rejected.',
   }),
   queueTtl: durationField({
-    default: 'Infinity',
+    default: '5s',
     infinity: true,
-    doc: 'Default time a message may wait to be written (link down, not ready, backpressure) before it is rejected, never sent late.',
+    doc: 'Default time a message (or a request) may wait to be written (link down, not ready, backpressure) before it is rejected: never written late. Subscriptions are replayed, never expired.',
   }),
 } as const;
 

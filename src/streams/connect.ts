@@ -8,6 +8,7 @@ import { Connection, ConnectOptions } from './Connection';
 import { connectionHandle } from './connectionHandle';
 import { Endpoints } from './Endpoints';
 import { EventLoopMonitor } from './EventLoopMonitor';
+import { ExchangeClock } from './ExchangeClock';
 import { FeedWatch } from './feedWatch';
 import { lifetimeMonitors } from './lifetimeMonitors';
 import { LinkSessionContext, linkSession } from './linkSession';
@@ -65,11 +66,18 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
   const outbox = new Outbox(config, scheduler, resolved.messageBudget, (error) =>
     dispatch({ type: 'error', at: now(), message: `message budget unavailable, nothing written: ${String(error)}` }),
   );
+  const clock = new ExchangeClock(scheduler, config.maxClockOffset, (estimate) =>
+    dispatch({
+      type: 'error',
+      at: now(),
+      message: `clock offset to the exchange ${Math.round(estimate.offsetMs)} ms (± ${Math.round(estimate.uncertaintyMs)}), past ${config.maxClockOffset} ms: sign with exchangeNow()`,
+    }),
+  );
   const requests = new RequestBook<In>(
     resolved.replies,
     scheduler,
     ({ id, reason }) => dispatch({ type: 'error', at: now(), message: `late reply to request ${id} (${reason})` }),
-    () => undefined,
+    (sample) => clock.add(sample),
   );
   const subscriptions = new SubscriptionBook<In>(scheduler);
   // Not a Subject: this is the per-message path (see Broadcast).
@@ -93,7 +101,10 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
       malformed: (message: string) => dispatch({ type: 'error', at: now(), message }),
       now,
     },
-    exchangeNow: now,
+    exchangeNow: () => clock.now(),
+    // Deadlines stamped into requests are in the exchange's time.
+    encodeRequest: (message: Out, id: number, deadline: number) =>
+      resolved.encodeRequest(message, id, deadline + clock.offsetMs),
     restart: (reason) => restarts.next({ reason }),
     current: { session: undefined },
   };

@@ -206,11 +206,12 @@ class SocketSession<In, Out> implements TransportListener, LinkSessionHandle {
       inbound.malformed(`malformed inbound message: ${errorMessage(error)}`);
       return;
     }
-    if (requests.size > 0 && requests.reply(message)) return;
-    if (subscriptions.awaitingAcks) subscriptions.inspect(message);
+    // What the exchange directs comes first: a fatal answer may be the reply to a login.
     if (directives.fatalOn !== undefined || directives.reconnectOn !== undefined) {
       if (this.directed(message)) return;
     }
+    if (requests.size > 0 && requests.reply(message)) return;
+    if (subscriptions.awaitingAcks) subscriptions.inspect(message);
     if (inbound.feedWatch !== undefined) inbound.feedWatch.record(message, inbound.now());
     this.sessionMessages?.next(message);
     inbound.deliver(message);
@@ -264,6 +265,8 @@ class SocketSession<In, Out> implements TransportListener, LinkSessionHandle {
     const { fatalOn, reconnectOn } = this.context.directives;
     const fatal = fatalOn?.(message);
     if (fatal !== undefined && fatal !== false) {
+      // A request it answers settles first (refused), then the link ends for good.
+      if (this.context.requests.size > 0) this.context.requests.reply(message);
       this.fail(new FatalExchangeError(fatal === true ? 'a fatal message from the exchange' : fatal));
       return true;
     }

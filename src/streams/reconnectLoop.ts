@@ -165,10 +165,12 @@ export function reconnectLoop(options: ReconnectLoopOptions, restarts$: Observab
           });
           return endpoints.open({ attempt, reconnect }).pipe(
             switchMap(({ connection, url }) => {
-              opened = true;
               return merge(
                 openSession(connection, { attempt, reconnect, url }).pipe(
+                  // The attempt succeeded once the session says so (its handshake done): a socket that
+                  // opened but failed its handshake is a failed attempt, not a lost link.
                   tap(() => {
+                    opened = true;
                     up = true;
                     recovering = false;
                   }),
