@@ -178,15 +178,25 @@ describe('dataReceived', () => {
       });
     });
 
-    it('should keep its own ticks per subscription', () => {
+    it('should share one timer per period: a later subscriber ticks on the shared phase, its rate over its own span', () => {
+      // Was one timer per subscription (ticks at 10 and 15): at ten thousand links that is ten thousand
+      // timers a second; now the samplers of one period share one (SharedTicker).
       testScheduler.run(({ expectObservable }) => {
-        const data$ = dataReceived(
-          new DataMeter(silence, () => testScheduler.now()),
-          { sampleInterval: 10 },
-          testScheduler,
+        const first = new DataMeter(silence, () => testScheduler.now());
+        const second = new DataMeter(silence, () => testScheduler.now());
+        testScheduler.schedule(() => second.record(50), 6);
+        expectObservable(dataReceived(first, { sampleInterval: 10 }, testScheduler), '^ 25ms !').toBe('10ms a 9ms b', {
+          a: sample({}),
+          b: sample({}),
+        });
+        // Joins at 5: ticks at 10 (one message of 50 bytes over 5 ms: 200/s) and 20.
+        expectObservable(dataReceived(second, { sampleInterval: 10 }, testScheduler), '5ms ^ 20ms !').toBe(
+          '10ms a 9ms b',
+          {
+            a: expect.objectContaining({ messages: 1, bytes: 50, messagesPerSecond: 200, bytesPerSecond: 10_000 }),
+            b: expect.objectContaining({ messages: 0, messagesPerSecond: 0 }),
+          },
         );
-        expectObservable(data$, '^ 15ms !').toBe('10ms a', { a: sample({}) });
-        expectObservable(data$, '5ms ^ 15ms !').toBe('15ms a', { a: sample({}) });
       });
     });
   });

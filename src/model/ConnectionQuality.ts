@@ -118,7 +118,9 @@ export function recordDisconnect(quality: ConnectionQuality): ConnectionQuality 
 /** Folds a sampled inbound rate (messages per second) into the throughput average. */
 export function updateThroughput(quality: ConnectionQuality, messagesPerSecond: number): ConnectionQuality {
   if (!isSample(messagesPerSecond)) return quality;
-  const dataThroughput = ewma(quality.dataThroughput, messagesPerSecond, THROUGHPUT_ALPHA);
+  const smoothed = ewma(quality.dataThroughput, messagesPerSecond, THROUGHPUT_ALPHA);
+  // A feed gone quiet decays to a plain 0 instead of shrinking forever by ever smaller fractions.
+  const dataThroughput = smoothed < 0.01 ? 0 : smoothed;
   // A quiet feed stays quiet: the same value, so nothing downstream sees a change.
   return dataThroughput === quality.dataThroughput ? quality : { ...quality, dataThroughput };
 }

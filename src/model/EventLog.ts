@@ -12,7 +12,8 @@ export class EventLog<T> {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`EventLog capacity must be a whole number >= 1, got ${String(capacity)}`);
     }
-    this.slots = new Array<T | undefined>(capacity);
+    // Grown as entries come, up to capacity: a quiet link costs no preallocated slots.
+    this.slots = [];
   }
 
   /** How many entries the log holds now (at most `capacity`). */
@@ -22,6 +23,11 @@ export class EventLog<T> {
 
   /** Appends an entry, dropping the oldest when the log is full. */
   append(entry: T): void {
+    if (this.slots.length < this.capacity) {
+      this.slots.push(entry);
+      this.count++;
+      return;
+    }
     const end = (this.start + this.count) % this.capacity;
     this.slots[end] = entry;
     if (this.count < this.capacity) this.count++;
@@ -37,7 +43,7 @@ export class EventLog<T> {
 
   /** Empties the log. */
   clear(): void {
-    this.slots.fill(undefined);
+    this.slots.length = 0;
     this.start = 0;
     this.count = 0;
   }

@@ -13,12 +13,6 @@ export interface EndpointSpec {
   readonly transportFor: (url: string) => Transport;
 }
 
-/** An opened socket and the URL it went to. */
-export interface Opened {
-  readonly connection: TransportConnection;
-  readonly url: string;
-}
-
 /**
  * The endpoints of a handle, as nats.js keeps its `Servers`: the list, the preferred one (the
  * first), and the one in use. Failover moves down the list when the current endpoint exhausts its
@@ -31,6 +25,8 @@ export class Endpoints {
   private readonly fixed: ReadonlyMap<EndpointSpec, Transport>;
   /** Transports made for function URLs, kept until their socket closes so `close()` can wait for them. */
   private readonly made = new Set<Transport>();
+  /** The URL the last socket opened went to (a function URL's answer). */
+  private lastUrl = '';
 
   /** @param specs Every endpoint, preferred first. */
   constructor(private readonly specs: readonly EndpointSpec[]) {
@@ -54,13 +50,18 @@ export class Endpoints {
     return this.specs.length > 1;
   }
 
+  /** The URL the last socket went to: read it when the socket opens. */
+  get openedUrl(): string {
+    return this.lastUrl;
+  }
+
   /** Opens a socket to the endpoint in use (asking a function URL for its URL first). */
-  open(info: AttemptInfo): Observable<Opened> {
+  open(info: AttemptInfo): Observable<TransportConnection> {
     return this.connect(this.current, info);
   }
 
   /** Opens a socket to the preferred endpoint, for a failback probe. */
-  openPreferred(info: AttemptInfo): Observable<Opened> {
+  openPreferred(info: AttemptInfo): Observable<TransportConnection> {
     return this.connect(this.specs[0] as EndpointSpec, info);
   }
 
@@ -91,11 +92,13 @@ export class Endpoints {
     return this.specs[this.index] as EndpointSpec;
   }
 
-  private connect(spec: EndpointSpec, info: AttemptInfo): Observable<Opened> {
+  private connect(spec: EndpointSpec, info: AttemptInfo): Observable<TransportConnection> {
     const fixed = this.fixed.get(spec);
     if (fixed !== undefined) {
-      const url = spec.url as string;
-      return fixed.connect().pipe(mergeMap((connection) => of({ connection, url })));
+      return defer(() => {
+        this.lastUrl = spec.url as string;
+        return fixed.connect();
+      });
     }
     // A synchronous answer stays synchronous (marble specs run in virtual time); a promise is awaited.
     return defer(() => {
@@ -109,10 +112,10 @@ export class Endpoints {
         }
         const transport = spec.transportFor(url);
         this.made.add(transport);
-        return transport.connect().pipe(
-          mergeMap((connection) => of({ connection, url })),
-          finalize(() => void transport.drain?.().then(() => this.made.delete(transport))),
-        );
+        this.lastUrl = url;
+        return transport
+          .connect()
+          .pipe(finalize(() => void transport.drain?.().then(() => this.made.delete(transport))));
       }),
     );
   }

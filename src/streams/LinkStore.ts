@@ -1,4 +1,4 @@
-import { Observable, Subscriber } from 'rxjs';
+import { Observable, Subscription } from 'rxjs';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { QualityThresholds } from '../model/ConnectionQuality';
 import { ConnectionSignal } from '../model/ConnectionSignal';
@@ -8,6 +8,8 @@ import { linkEvents } from '../model/linkEvents';
 import { Broadcast } from './Broadcast';
 import { LatencySample } from './Connection';
 
+const noop = (): void => undefined;
+
 /** One step of the fold, waiting to be shown. */
 interface Transition {
   readonly model: LinkModel;
@@ -15,8 +17,9 @@ interface Transition {
 }
 
 interface Selection {
-  readonly subscriber: Subscriber<unknown>;
   readonly project: (model: LinkModel) => unknown;
+  readonly next: (value: unknown) => void;
+  readonly complete: () => void;
   last: unknown;
 }
 
@@ -101,16 +104,30 @@ export class LinkStore {
         subscriber.complete();
         return undefined;
       }
-      const selection: Selection = {
-        subscriber: subscriber as Subscriber<unknown>,
+      return this.watch(
         project,
-        last: project(this.current),
-      };
-      this.selections = [...this.selections, selection];
-      subscriber.next(selection.last as T);
-      return () => {
-        this.selections = this.selections.filter((each) => each !== selection);
-      };
+        (value) => subscriber.next(value),
+        () => subscriber.complete(),
+      );
+    });
+  }
+
+  /**
+   * `select` without the Observable, for the handle's own parts (a session watching its status):
+   * `next` hears the current value at once, then each new one; `complete` when the store ends.
+   * Unsubscribe to stop.
+   */
+  watch<T>(project: (model: LinkModel) => T, next: (value: T) => void, complete: () => void = noop): Subscription {
+    const selection: Selection = {
+      project,
+      next: next as (value: unknown) => void,
+      complete,
+      last: project(this.current),
+    };
+    this.selections = [...this.selections, selection];
+    next(selection.last as T);
+    return new Subscription(() => {
+      this.selections = this.selections.filter((each) => each !== selection);
     });
   }
 
@@ -131,7 +148,7 @@ export class LinkStore {
     this.ended = true;
     const selections = this.selections;
     this.selections = [];
-    for (const { subscriber } of selections) subscriber.complete();
+    for (const selection of selections) selection.complete();
     this.events.complete();
     this.latency.complete();
   }
@@ -149,7 +166,7 @@ export class LinkStore {
           const value = selection.project(next.model);
           if (value !== selection.last) {
             selection.last = value;
-            selection.subscriber.next(value);
+            selection.next(value);
           }
         }
         for (const event of next.events) this.events.next(event);

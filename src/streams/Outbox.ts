@@ -10,8 +10,8 @@ import { TransportConnection } from './Transport';
 /** The socket the outbox writes to, and who hears that its bytes drain. */
 export interface OutboxWriter {
   readonly connection: TransportConnection;
-  /** Bytes of ours that had waited behind a backlog reached the kernel: the outbound path works. */
-  readonly progress: () => void;
+  /** Told when bytes of ours that had waited behind a backlog reached the kernel: the outbound path works. */
+  readonly progress: { progress(): void };
 }
 
 /** What a queued request needs at write time: its message built with its id and deadline. */
@@ -321,7 +321,7 @@ export class Outbox {
         entry.reject(new SendError('write', `socket failed while writing: ${error.message}`, error));
         return;
       }
-      if (behindBacklog) writer.progress();
+      if (behindBacklog) writer.progress.progress();
       if (!request) entry.resolve(undefined);
       this.pump();
     });

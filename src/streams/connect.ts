@@ -1,4 +1,4 @@
-import { Subject, Subscription, merge } from 'rxjs';
+import { Subject, Subscription } from 'rxjs';
 import { WireData } from '../model/Codec';
 import { ConnectionStatus } from '../model/ConnectionStatus';
 import { DataMeter } from '../model/DataMeter';
@@ -86,7 +86,20 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
   const restarts = new Subject<RestartRequest>();
   const endpoints = new Endpoints(resolved.endpoints);
   const context: LinkSessionContext<In, Out> = {
-    ...resolved,
+    config,
+    heartbeatConfig: {
+      heartbeatInterval: config.heartbeatInterval,
+      heartbeatTimeout: config.heartbeatTimeout,
+      adaptiveHeartbeat: config.adaptiveHeartbeat,
+      dynamicTimeout: config.dynamicTimeout,
+      latencyWarning: config.latencyWarning,
+      pongTimeout: config.pongTimeout,
+      pingOnStart: true,
+    },
+    scheduler,
+    appPing: resolved.appPing,
+    directives: resolved.directives,
+    hooks: resolved.hooks,
     store,
     outbox,
     requests,
@@ -120,13 +133,29 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
     }),
   );
   engine.add(
-    merge(
-      reconnectLoop(
-        { ...resolved, endpoints, dispatch, openSession: (connection, info) => linkSession(context, connection, info) },
-        restarts,
-      ),
-      lifetimeMonitors(meter, resolved.probe, config, scheduler),
-    ).subscribe(dispatch),
+    lifetimeMonitors(
+      meter,
+      resolved.probe,
+      config,
+      scheduler,
+      dispatch,
+      () => store.model.quality.dataThroughput === 0,
+    ),
+  );
+  engine.add(
+    reconnectLoop(
+      {
+        config,
+        endpoints,
+        budget: resolved.budget,
+        shouldRetry: resolved.shouldRetry,
+        random: resolved.random,
+        scheduler,
+        dispatch,
+        openSession: (connection, info) => linkSession(context, connection, info),
+      },
+      restarts,
+    ).subscribe(),
   );
   for (const entry of resolved.subscriptions) subscriptions.add(entry, undefined, () => undefined);
   return connectionHandle<In, Out>({

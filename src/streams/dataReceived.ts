@@ -1,5 +1,6 @@
-import { Observable, SchedulerLike, asyncScheduler, interval, map } from 'rxjs';
+import { Observable, SchedulerLike, asyncScheduler } from 'rxjs';
 import { DataMeter, DataResumption } from '../model/DataMeter';
+import { SharedTicker } from './SharedTicker';
 
 /** How often `dataReceived` samples the inbound counters. */
 export interface DataReceivedOptions {
@@ -32,7 +33,9 @@ export interface DataSample {
  * The meter does the counting (`DataMeter.record`, O(1), no clock read, allocation-free); this stream
  * only reads and resets it on the tick, so a 100 000 msg/s feed costs the pipeline one emission a
  * second. Times (`lastDataAt`, silences) are those of the looks that noticed the data: exact to
- * within the sampling interval.
+ * within the sampling interval. The ticks come from one timer shared by every sampler with the same
+ * period on the same scheduler (`SharedTicker`): a sampler that joins later ticks on the shared phase,
+ * and its rates are over the time since its previous tick.
  *
  * @example
  * dataReceived(meter, { sampleInterval: 1000 })
@@ -48,18 +51,33 @@ export function dataReceived(
   scheduler: SchedulerLike = asyncScheduler,
 ): Observable<DataSample> {
   const { sampleInterval = 1000 } = options;
-  const perSecond = 1000 / sampleInterval;
-  return interval(sampleInterval, scheduler).pipe(
-    map((): DataSample => {
-      const { messages, bytes, resumption } = meter.take();
-      return {
+  return new Observable<DataSample>((subscriber) => {
+    let previous = scheduler.now();
+    const tick = SharedTicker.of(scheduler, sampleInterval).add(() => {
+      const now = scheduler.now();
+      const perSecond = 1000 / Math.max(1, now - previous);
+      previous = now;
+      let taken: ReturnType<DataMeter['take']>;
+      let lastDataAt: number | undefined;
+      try {
+        taken = meter.take();
+        lastDataAt = meter.lastDataAt();
+      } catch (error) {
+        // Thrown into the shared tick it would stop every sampler: it ends this one only.
+        tick.unsubscribe();
+        subscriber.error(error);
+        return;
+      }
+      const { messages, bytes, resumption } = taken;
+      subscriber.next({
         messages,
         bytes,
         messagesPerSecond: messages * perSecond,
         bytesPerSecond: bytes * perSecond,
-        lastDataAt: meter.lastDataAt(),
+        lastDataAt,
         resumption,
-      };
-    }),
-  );
+      });
+    });
+    return tick;
+  });
 }

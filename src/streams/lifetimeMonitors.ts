@@ -1,4 +1,4 @@
-import { Observable, ObservableInput, SchedulerLike, map, merge, mergeMap } from 'rxjs';
+import { ObservableInput, SchedulerLike, Subscription } from 'rxjs';
 import { ConnectionSignal } from '../model/ConnectionSignal';
 import { DataMeter } from '../model/DataMeter';
 import { LifelineConfig } from '../model/LifelineConfig';
@@ -6,45 +6,55 @@ import { dataReceived } from './dataReceived';
 import { latencyProbe } from './latencyProbe';
 
 /**
- * What watches a handle for its whole life, across sockets, as signals for the fold: the data
- * sampler (throughput every `sampleInterval`, and data resuming after a silence) and, when the
+ * What watches a handle for its whole life, across sockets, reported as signals for the fold: the
+ * data sampler (throughput every `sampleInterval`, and data resuming after a silence) and, when the
  * application gave one, the connection check (`probe`) every `checkInterval`.
  *
  * ```
  * sampler:   ----t----t----t-     (throughput, every sampleInterval; dataResumed when data restarts)
  * probe:     r---------r------     (roundTrip, or checkFailed; at start, then every checkInterval)
- * result:    r---t----(tr)-t-
+ * signals:   r---t----(tr)-t-
  * ```
+ *
+ * A quiet link whose throughput is already 0 reports nothing on its ticks: nothing would move.
  *
  * @param meter The inbound counters.
  * @param probe The application's connection check, if any.
  * @param config The sampling and check intervals.
  * @param scheduler Schedules ticks and checks and stamps them.
+ * @param dispatch Where the signals go.
+ * @param quiet Whether the throughput figure is 0 now (then a tick without data says nothing new).
+ * @returns The subscription that runs them.
  */
 export function lifetimeMonitors(
   meter: DataMeter,
   probe: (() => ObservableInput<unknown>) | undefined,
   config: Pick<LifelineConfig, 'sampleInterval' | 'checkInterval' | 'probeTimeout'>,
   scheduler: SchedulerLike,
-): Observable<ConnectionSignal> {
-  const samples$ = dataReceived(meter, { sampleInterval: config.sampleInterval }, scheduler).pipe(
-    mergeMap((sample): ConnectionSignal[] => {
-      const at = scheduler.now();
-      const throughput: ConnectionSignal = { type: 'throughput', at, messagesPerSecond: sample.messagesPerSecond };
-      return sample.resumption ? [throughput, { type: 'dataResumed', at, ...sample.resumption }] : [throughput];
-    }),
-  );
-  if (!probe) return samples$;
-  const checks$ = latencyProbe(
-    probe,
-    { checkInterval: config.checkInterval, probeTimeout: config.probeTimeout },
-    scheduler,
-  ).pipe(
-    map((result): ConnectionSignal =>
-      result.ok
-        ? { type: 'roundTrip', at: scheduler.now(), source: 'probe', latencyMs: result.latencyMs }
-        : { type: 'checkFailed', at: scheduler.now(), error: result.error, initial: result.initial },
-    ),
-  );
-  return merge(samples$, checks$);
+  dispatch: (signal: ConnectionSignal) => void,
+  quiet: () => boolean,
+): Subscription {
+  const subscription = dataReceived(meter, { sampleInterval: config.sampleInterval }, scheduler).subscribe((sample) => {
+    const at = scheduler.now();
+    if (sample.messages > 0 || !quiet()) {
+      dispatch({ type: 'throughput', at, messagesPerSecond: sample.messagesPerSecond });
+    }
+    if (sample.resumption) dispatch({ type: 'dataResumed', at, ...sample.resumption });
+  });
+  if (probe) {
+    subscription.add(
+      latencyProbe(
+        probe,
+        { checkInterval: config.checkInterval, probeTimeout: config.probeTimeout },
+        scheduler,
+      ).subscribe((result) =>
+        dispatch(
+          result.ok
+            ? { type: 'roundTrip', at: scheduler.now(), source: 'probe', latencyMs: result.latencyMs }
+            : { type: 'checkFailed', at: scheduler.now(), error: result.error, initial: result.initial },
+        ),
+      ),
+    );
+  }
+  return subscription;
 }

@@ -7,18 +7,25 @@ import { FatalExchangeError } from '../model/FatalExchangeError';
 import { HeartbeatTimeoutError } from '../model/HeartbeatTimeoutError';
 import { LatencyForecast } from '../model/LatencyForecast';
 import { LifelineConfig } from '../model/LifelineConfig';
+import { LinkModel } from '../model/LinkModel';
 import { RequestError } from '../model/RequestError';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { SessionError } from '../model/SessionError';
 import { UnstableLinkError } from '../model/UnstableLinkError';
 import { Broadcast } from './Broadcast';
 import { FeedWatch } from './feedWatch';
-import { HeartbeatMonitor, StallClock } from './HeartbeatMonitor';
+import {
+  HeartbeatLink,
+  HeartbeatMonitor,
+  HeartbeatMonitorConfig,
+  HeartbeatReport,
+  StallClock,
+} from './HeartbeatMonitor';
 import { LinkStore } from './LinkStore';
 import { Outbox } from './Outbox';
 import { RequestBook } from './RequestBook';
 import { Session } from './SessionOptions';
-import { SubscriptionBook } from './SubscriptionBook';
+import { SubscribeRound, SubscriptionBook } from './SubscriptionBook';
 import { TransportConnection, TransportListener } from './Transport';
 
 /** The parts of a handle every inbound frame goes through. */
@@ -57,6 +64,8 @@ export interface SessionHooks<In, Out> {
 /** What a session needs from the handle that owns it. */
 export interface LinkSessionContext<In, Out> {
   readonly config: LifelineConfig;
+  /** The heartbeat's settings, shared by every socket of the handle. */
+  readonly heartbeatConfig: HeartbeatMonitorConfig;
   readonly scheduler: SchedulerLike;
   readonly store: LinkStore;
   readonly outbox: Outbox;
@@ -86,11 +95,13 @@ export interface LinkSessionHandle {
   abandon(): void;
 }
 
-/** Which attempt opened the socket, and where to. */
+/** Which attempt opened the socket, where to, and who hears that it succeeded. */
 export interface SocketInfo {
   readonly attempt: number;
   readonly reconnect: boolean;
   readonly url: string;
+  /** The attempt succeeded (the handshake done): called once, just before the session emits. */
+  readonly live?: () => void;
 }
 
 /**
@@ -121,7 +132,9 @@ export function linkSession<In, Out>(
 }
 
 /** The state of one socket's session: a class, so a socket costs named methods, not a web of closures. */
-class SocketSession<In, Out> implements TransportListener, LinkSessionHandle {
+class SocketSession<In, Out>
+  implements TransportListener, LinkSessionHandle, HeartbeatLink, HeartbeatReport, SubscribeRound
+{
   private readonly openedAt: number;
   private readonly subscription = new Subscription();
   private readonly heartbeat: HeartbeatMonitor;
@@ -131,9 +144,10 @@ class SocketSession<In, Out> implements TransportListener, LinkSessionHandle {
   private appPingsInFlight = 0;
   private setUp = false;
   private resyncing = false;
+  private settledOnce = false;
   /** Whether setting up took steps (a handshake, acks, a resync): only then is "ready" an event. */
   private steps = false;
-  private confirmed = true;
+  private outboundConfirmed = true;
   private ready = false;
   private reportedSetUp = false;
   private unstableTimer: Subscription | undefined;
@@ -147,18 +161,8 @@ class SocketSession<In, Out> implements TransportListener, LinkSessionHandle {
   ) {
     const { config, scheduler, stalls } = context;
     this.openedAt = scheduler.now();
-    this.heartbeat = new HeartbeatMonitor(
-      { ping: (id) => this.ping(id), lastActivityAt: () => context.inbound.meter.lastActivityAt() },
-      { ...config, pingOnStart: true },
-      scheduler,
-      {
-        rtt: (rttMs) => this.roundTrip(rttMs),
-        lost: () => this.dispatch({ type: 'pingLost', at: this.now() }),
-        outbound: (ok, silentMs) => this.outbound(ok, silentMs),
-        timeout: (silentMs, timeoutMs, direction) => this.timedOut(silentMs, timeoutMs, direction),
-      },
-      stalls,
-    );
+    // The session is the heartbeat's link and its report: one object, no closures per socket.
+    this.heartbeat = new HeartbeatMonitor(this, context.heartbeatConfig, scheduler, this, stalls);
     this.forecast = config.prediction
       ? new LatencyForecast(
           { latencyWarning: config.latencyWarning, predictionHorizon: config.predictionHorizon },
@@ -174,7 +178,7 @@ class SocketSession<In, Out> implements TransportListener, LinkSessionHandle {
     inbound.feedWatch?.reset(this.openedAt);
     if (hooks.handshake !== undefined || hooks.resync !== undefined) this.sessionMessages = new Broadcast<In>();
     this.connection.listen(this);
-    outbox.attach({ connection: this.connection, progress: () => this.heartbeat.progress() });
+    outbox.attach({ connection: this.connection, progress: this.heartbeat });
     current.session = this;
     this.subscription.add(() => this.end());
     this.subscription.add(this.heartbeat.start());
@@ -230,14 +234,20 @@ class SocketSession<In, Out> implements TransportListener, LinkSessionHandle {
     if (!this.ended) this.context.store.dispatch(signal);
   }
 
-  private ping(id: number): void {
+  // HeartbeatLink
+  ping(id: number): void {
     const appPing = this.context.appPing;
     if (appPing === undefined) return this.connection.ping(id);
     this.appPingsInFlight++;
     this.connection.send(appPing.frame, ignoreWrite);
   }
 
-  private roundTrip(latencyMs: number): void {
+  lastActivityAt(): number {
+    return this.context.inbound.meter.lastActivityAt();
+  }
+
+  // HeartbeatReport
+  rtt(latencyMs: number): void {
     const at = this.now();
     this.dispatch({ type: 'roundTrip', at, source: 'heartbeat', latencyMs });
     const forecast = this.forecast?.add({ at, latencyMs });
@@ -247,13 +257,17 @@ class SocketSession<In, Out> implements TransportListener, LinkSessionHandle {
     }
   }
 
-  private outbound(confirmed: boolean, silentMs: number): void {
-    this.confirmed = confirmed;
+  lost(): void {
+    this.dispatch({ type: 'pingLost', at: this.now() });
+  }
+
+  outbound(confirmed: boolean, silentMs: number): void {
+    this.outboundConfirmed = confirmed;
     this.dispatch({ type: 'outbound', at: this.now(), confirmed, silentMs });
     this.judgeReady();
   }
 
-  private timedOut(silentMs: number, timeoutMs: number, direction: 'inbound' | 'outbound'): void {
+  timeout(silentMs: number, timeoutMs: number, direction: 'inbound' | 'outbound'): void {
     this.dispatch({ type: 'heartbeatTimeout', at: this.now(), silentMs, timeoutMs, direction });
     // Abandoned: a reset, so nothing still buffered for it can reach the exchange later.
     this.connection.abort();
@@ -283,28 +297,10 @@ class SocketSession<In, Out> implements TransportListener, LinkSessionHandle {
   /** The handshake is done (or there is none): the attempt succeeded; subscriptions come next. */
   private opened(): void {
     this.dispatch({ type: 'open', at: this.now(), attempt: this.info.attempt, reconnect: this.info.reconnect });
+    this.info.live?.();
     this.subscriber.next();
     const { subscriptions, outbox } = this.context;
-    let settled = false;
-    const entries = subscriptions.begin({
-      confirmed: (name) => this.dispatch({ type: 'subscription', at: this.now(), name, verdict: 'confirmed' }),
-      failed: (name, reason, timedOut) => {
-        this.dispatch({
-          type: 'subscription',
-          at: this.now(),
-          name,
-          verdict: timedOut ? 'unconfirmed' : 'rejected',
-          reason,
-        });
-        // Not confirmed in time: the step is stuck, so the attempt fails and the next connect sends it again.
-        if (timedOut) this.fail(new SessionError('subscribing', `subscription ${name} not confirmed: ${reason}`));
-      },
-      settled: (allActive) => {
-        settled = true;
-        if (allActive && !this.resyncing) this.resync();
-        else this.judgeReady();
-      },
-    });
+    const entries = subscriptions.begin(this);
     const awaiting = subscriptions.awaitingAcks;
     if (awaiting) {
       this.steps = true;
@@ -325,7 +321,30 @@ class SocketSession<In, Out> implements TransportListener, LinkSessionHandle {
       outbox.sessionSend(this.connection, data).catch(ignoreWrite);
     }
     // Written (queued first in the outbox), so nothing the application queued can overtake them.
-    if (!awaiting && !settled) this.resync();
+    if (!awaiting && !this.settledOnce) this.resync();
+  }
+
+  // SubscribeRound
+  confirmed(name: string): void {
+    this.dispatch({ type: 'subscription', at: this.now(), name, verdict: 'confirmed' });
+  }
+
+  failed(name: string, reason: string, timedOut: boolean): void {
+    this.dispatch({
+      type: 'subscription',
+      at: this.now(),
+      name,
+      verdict: timedOut ? 'unconfirmed' : 'rejected',
+      reason,
+    });
+    // Not confirmed in time: the step is stuck, so the attempt fails and the next connect sends it again.
+    if (timedOut) this.fail(new SessionError('subscribing', `subscription ${name} not confirmed: ${reason}`));
+  }
+
+  settled(allActive: boolean): void {
+    this.settledOnce = true;
+    if (allActive && !this.resyncing) this.resync();
+    else this.judgeReady();
   }
 
   /** Subscriptions confirmed: the resync hook, if any, then the session is set up. */
@@ -356,7 +375,7 @@ class SocketSession<In, Out> implements TransportListener, LinkSessionHandle {
       const at = this.now();
       this.dispatch({ type: 'setUp', at, setUp, ...(setUp && this.steps ? { ms: at - this.openedAt } : {}) });
     }
-    const ready = setUp && this.confirmed;
+    const ready = setUp && this.outboundConfirmed;
     if (ready === this.ready) return;
     this.ready = ready;
     if (ready) this.context.outbox.open();
@@ -423,22 +442,20 @@ class SocketSession<In, Out> implements TransportListener, LinkSessionHandle {
     const { config, store, scheduler, inbound } = this.context;
     if (Number.isFinite(config.unstableTimeout)) {
       this.subscription.add(
-        store
-          .select((model) => model.state.status === ConnectionStatus.Unstable)
-          .subscribe((unstable) => {
-            this.unstableTimer?.unsubscribe();
-            this.unstableTimer = unstable
-              ? scheduler.schedule(() => {
-                  // An unstable link is abandoned: nothing more it holds may go out later.
-                  this.connection.abort();
-                  this.fail(new UnstableLinkError(config.unstableTimeout));
-                }, config.unstableTimeout)
-              : undefined;
-          }),
+        store.watch(isUnstable, (unstable) => {
+          this.unstableTimer?.unsubscribe();
+          this.unstableTimer = unstable
+            ? scheduler.schedule(() => {
+                // An unstable link is abandoned: nothing more it holds may go out later.
+                this.connection.abort();
+                this.fail(new UnstableLinkError(config.unstableTimeout));
+              }, config.unstableTimeout)
+            : undefined;
+        }),
       );
       this.subscription.add(() => this.unstableTimer?.unsubscribe());
     }
-    this.subscription.add(store.select((model) => model.state.poor).subscribe((poor) => this.heartbeat.quality(poor)));
+    this.subscription.add(store.watch(isPoorNow, (poor) => this.heartbeat.quality(poor)));
     const feedWatch = inbound.feedWatch;
     if (feedWatch) {
       this.subscription.add(
@@ -477,6 +494,8 @@ class SocketSession<In, Out> implements TransportListener, LinkSessionHandle {
 }
 
 const ignoreWrite = (): void => undefined;
+const isUnstable = (model: LinkModel): boolean => model.state.status === ConnectionStatus.Unstable;
+const isPoorNow = (model: LinkModel): boolean => model.state.poor;
 const deaf: TransportListener = { message: ignoreWrite, pong: ignoreWrite };
 
 /** A step's failure as a SessionError; a request the exchange refused marks it `rejected` (not retried). */

@@ -3,19 +3,18 @@ import {
   NEVER,
   Observable,
   SchedulerLike,
+  Subscriber,
+  Subscription,
   catchError,
   defer,
   exhaustMap,
   from,
   interval,
-  map,
   merge,
   mergeMap,
   of,
-  startWith,
   switchMap,
   take,
-  tap,
   throwError,
   timer,
 } from 'rxjs';
@@ -24,7 +23,7 @@ import { FatalExchangeError } from '../model/FatalExchangeError';
 import { LifelineConfig } from '../model/LifelineConfig';
 import { RetryExhaustedError, errorMessage } from '../model/RetryExhaustedError';
 import { TransportError } from '../model/TransportError';
-import { retryBackoff } from '../operators/retryBackoff';
+import { RetryBackoffConfig, retryBackoff } from '../operators/retryBackoff';
 import { Endpoints } from './Endpoints';
 import { SocketInfo } from './linkSession';
 import { TransportConnection } from './Transport';
@@ -96,197 +95,242 @@ class PreferredIsBack extends Error {
  * @returns Never emits; runs until unsubscribed.
  */
 export function reconnectLoop(options: ReconnectLoopOptions, restarts$: Observable<RestartRequest>): Observable<never> {
-  const { config, endpoints, budget, shouldRetry, random, scheduler, dispatch, openSession } = options;
-  const now = (): number => scheduler.now();
-  return defer(() => {
-    let attemptsStarted = 0;
-    let recovering = false;
-    /** Whether a socket is live now: a restart then ends it with a Disconnected. */
-    let up = false;
+  return new Observable<never>((subscriber) => new ReconnectLoop(options, subscriber).run(restarts$));
+}
 
-    /**
-     * Waits for a slot in the connection budget, saying so while it waits. A shared budget that
-     * cannot be reached holds every attempt back (fail closed) and is asked again a second later.
-     */
-    const slot = (): Observable<unknown> =>
-      defer(() => {
-        const wait = budget.take(now());
-        return typeof wait === 'number' ? of(wait) : from(wait);
-      }).pipe(
-        catchError((error: unknown) => {
-          dispatch({
-            type: 'error',
-            at: now(),
-            message: `connection budget unavailable, no attempt until it answers: ${errorMessage(error)}`,
-          });
-          return of(BUDGET_RETRY_MS);
-        }),
-        mergeMap((waitMs) => {
-          if (waitMs <= 0) return of(undefined);
-          dispatch({ type: 'budgetWait', at: now(), waitMs });
-          return timer(waitMs, scheduler).pipe(mergeMap(slot));
-        }),
-      );
+/** One subscription's loop: its state in named fields, its steps as methods. */
+class ReconnectLoop {
+  private attemptsStarted = 0;
+  private recovering = false;
+  /** Whether a socket is live now: a restart then ends it with a Disconnected. */
+  private up = false;
+  private cycling: Subscription | undefined;
 
-    /** Opens (and at once closes) a socket to the preferred endpoint; emits if it opened. */
-    const preferredAnswers$ = defer(() => {
-      const wait = budget.take(now());
-      // A probe never waits for the budget: with no slot now (or a budget not answering at once), it skips this look.
-      if (wait !== 0) return EMPTY;
-      return endpoints.openPreferred({ attempt: 0, reconnect: true }).pipe(
-        take(1),
-        catchError(() => EMPTY),
+  constructor(
+    private readonly options: ReconnectLoopOptions,
+    private readonly subscriber: Subscriber<never>,
+  ) {}
+
+  run(restarts$: Observable<RestartRequest>): Subscription {
+    const subscription = new Subscription(() => this.cycling?.unsubscribe());
+    this.startCycle();
+    subscription.add(restarts$.subscribe((request) => this.restart(request)));
+    return subscription;
+  }
+
+  private now(): number {
+    return this.options.scheduler.now();
+  }
+
+  /** A restart request: the current socket ends (a requested Disconnected) and a fresh cycle starts now. */
+  private restart(request: RestartRequest): void {
+    this.cycling?.unsubscribe();
+    this.recovering = false;
+    if (this.up)
+      this.options.dispatch({ type: 'disconnected', at: this.now(), reason: request.reason, requested: true });
+    this.up = false;
+    this.startCycle();
+  }
+
+  private startCycle(): void {
+    this.cycling = this.cycle().subscribe({ error: (error: unknown) => this.subscriber.error(error) });
+  }
+
+  /** A cycle on the current endpoint: the immediate try plus up to maxAttempts retries, then what follows. */
+  private cycle(): Observable<void> {
+    return defer(() => {
+      const state = { attempt: 0 };
+      return this.attempt(state).pipe(
+        retryBackoff<void>(this.backoff(state)),
+        catchError((error: unknown) => this.cycleEnded(error, state)),
       );
     });
-    /** On a fallback endpoint: ends the session with PreferredIsBack once the preferred one answers. */
-    const failback = (): Observable<never> =>
-      Number.isFinite(config.failbackAfter) && endpoints.onFallback
-        ? interval(config.failbackAfter, scheduler).pipe(
-            exhaustMap(() => preferredAnswers$),
-            take(1),
-            mergeMap(() => throwError(() => new PreferredIsBack())),
-          )
-        : EMPTY;
+  }
 
-    /** One attempt on the current endpoint: budget, then the socket and its session. */
-    const attempt$ = (cycle: { attempt: number }): Observable<void> =>
-      slot().pipe(
-        switchMap(() => {
-          const attempt = cycle.attempt;
-          const reconnect = attemptsStarted++ > 0;
-          let opened = false;
-          dispatch({
-            type: 'connecting',
-            at: now(),
-            attempt,
-            maxAttempts: config.maxAttempts,
-            reconnect,
-            ...(endpoints.several ? { endpoint: endpoints.url } : {}),
-          });
-          return endpoints.open({ attempt, reconnect }).pipe(
-            switchMap(({ connection, url }) => {
-              return merge(
-                openSession(connection, { attempt, reconnect, url }).pipe(
-                  // The attempt succeeded once the session says so (its handshake done): a socket that
-                  // opened but failed its handshake is a failed attempt, not a lost link.
-                  tap(() => {
-                    opened = true;
-                    up = true;
-                    recovering = false;
-                  }),
-                ),
-                failback(),
-              );
-            }),
-            catchError((error: unknown) => {
-              up = false;
-              if (opened) {
-                const closeCode = error instanceof TransportError ? error.details.closeCode : undefined;
-                dispatch({
-                  type: 'disconnected',
-                  at: now(),
-                  reason:
-                    error instanceof PreferredIsBack ? 'moving back to the preferred endpoint' : errorMessage(error),
-                  ...(closeCode !== undefined ? { code: closeCode } : {}),
-                  ...(error instanceof PreferredIsBack ? { requested: true } : {}),
-                });
-              } else {
-                dispatch({ type: 'connectFailed', at: now(), attempt, error: errorMessage(error), reconnect });
-              }
-              return throwError(() => error);
-            }),
-          );
-        }),
-      );
-
-    /** A cycle on the current endpoint: the immediate try plus up to maxAttempts retries. */
-    const cycle = (): Observable<void> =>
-      defer(() => {
-        const state = { attempt: 0 };
-        return attempt$(state).pipe(
-          retryBackoff<void>({
-            initialDelay: config.initialDelay,
-            maxDelay: config.maxDelay,
-            factor: config.factor,
-            maxAttempts: config.maxAttempts,
-            jitter: config.jitter,
-            resetOnSuccess: config.resetOnSuccess,
-            // A recovery cycle is one try per endpoint: until it opens, a failure moves straight on.
-            shouldRetry: (error, attempt) =>
-              !(error instanceof PreferredIsBack) &&
-              !(error instanceof FatalExchangeError) &&
-              !recovering &&
-              shouldRetry(error, attempt),
-            delayAtLeast: (error) => retryAfter(error),
-            onAttempt: ({ attempt, delay, error }) => {
-              state.attempt = attempt;
-              const retryAfterMs = retryAfter(error);
-              dispatch({
-                type: 'retryScheduled',
-                at: now(),
-                attempt,
-                maxAttempts: config.maxAttempts,
-                delayMs: delay,
-                ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-              });
-            },
-            random,
-            scheduler,
-          }),
-          catchError((error: unknown) => {
-            if (error instanceof PreferredIsBack) {
-              const move = endpoints.failback();
-              if (move) dispatch({ type: 'failover', at: now(), ...move, reason: error.message });
-              return cycle();
-            }
-            if (error instanceof FatalExchangeError) {
-              dispatch({ type: 'failed', at: now(), attempts: state.attempt, error: error.reason, fatal: true });
-              return NEVER;
-            }
-            const exhausted = error instanceof RetryExhaustedError;
-            const reason = errorMessage(exhausted ? error.cause : error);
-            const move = endpoints.failover();
-            if (move) {
-              dispatch({ type: 'failover', at: now(), ...move, reason });
-              return cycle();
-            }
-            dispatch({
-              type: 'failed',
-              at: now(),
-              attempts: exhausted ? error.attempts : state.attempt,
-              error: reason,
-              ...(Number.isFinite(config.recoveryInterval) ? { recoveryInMs: config.recoveryInterval } : {}),
-            });
-            if (!Number.isFinite(config.recoveryInterval)) return NEVER;
-            return timer(config.recoveryInterval, scheduler).pipe(
-              switchMap(() => {
-                recovering = true;
-                endpoints.failback();
-                return cycle();
-              }),
-            );
-          }),
-        );
-      });
-
-    /** The wait a rejected upgrade asked for (`Retry-After`), capped at `maxRetryAfter`. */
-    const retryAfter = (error: unknown): number | undefined => {
-      const asked = error instanceof TransportError ? error.details.retryAfterMs : undefined;
-      return asked === undefined ? undefined : Math.min(asked, config.maxRetryAfter);
+  /** The retry policy of one cycle: the handle's, with Retry-After honoured and each retry reported. */
+  private backoff(state: { attempt: number }): RetryBackoffConfig {
+    const { config, shouldRetry, dispatch, random, scheduler } = this.options;
+    return {
+      initialDelay: config.initialDelay,
+      maxDelay: config.maxDelay,
+      factor: config.factor,
+      maxAttempts: config.maxAttempts,
+      jitter: config.jitter,
+      resetOnSuccess: config.resetOnSuccess,
+      // A recovery cycle is one try per endpoint: until it opens, a failure moves straight on.
+      shouldRetry: (error, attempt) =>
+        !(error instanceof PreferredIsBack) &&
+        !(error instanceof FatalExchangeError) &&
+        !this.recovering &&
+        shouldRetry(error, attempt),
+      delayAtLeast: (error) => this.retryAfter(error),
+      onAttempt: ({ attempt, delay, error }) => {
+        state.attempt = attempt;
+        const retryAfterMs = this.retryAfter(error);
+        dispatch({
+          type: 'retryScheduled',
+          at: this.now(),
+          attempt,
+          maxAttempts: config.maxAttempts,
+          delayMs: delay,
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        });
+      },
+      random,
+      scheduler,
     };
+  }
 
-    return restarts$.pipe(
-      map((request): RestartRequest | undefined => request),
-      startWith(undefined),
-      switchMap((request) => {
-        if (request !== undefined) {
-          recovering = false;
-          if (up) dispatch({ type: 'disconnected', at: now(), reason: request.reason, requested: true });
-          up = false;
-        }
-        return cycle();
+  /** The wait a rejected upgrade asked for (`Retry-After`), capped at `maxRetryAfter`. */
+  private retryAfter(error: unknown): number | undefined {
+    const asked = error instanceof TransportError ? error.details.retryAfterMs : undefined;
+    return asked === undefined ? undefined : Math.min(asked, this.options.config.maxRetryAfter);
+  }
+
+  /** A cycle gave up: back to the preferred endpoint, on to the next one, or Failed (and recovery later). */
+  private cycleEnded(error: unknown, state: { attempt: number }): Observable<void> {
+    const { config, endpoints, dispatch, scheduler } = this.options;
+    if (error instanceof PreferredIsBack) {
+      const move = endpoints.failback();
+      if (move) dispatch({ type: 'failover', at: this.now(), ...move, reason: error.message });
+      return this.cycle();
+    }
+    if (error instanceof FatalExchangeError) {
+      dispatch({ type: 'failed', at: this.now(), attempts: state.attempt, error: error.reason, fatal: true });
+      return NEVER;
+    }
+    const exhausted = error instanceof RetryExhaustedError;
+    const reason = errorMessage(exhausted ? error.cause : error);
+    const move = endpoints.failover();
+    if (move) {
+      dispatch({ type: 'failover', at: this.now(), ...move, reason });
+      return this.cycle();
+    }
+    dispatch({
+      type: 'failed',
+      at: this.now(),
+      attempts: exhausted ? error.attempts : state.attempt,
+      error: reason,
+      ...(Number.isFinite(config.recoveryInterval) ? { recoveryInMs: config.recoveryInterval } : {}),
+    });
+    if (!Number.isFinite(config.recoveryInterval)) return NEVER;
+    return timer(config.recoveryInterval, scheduler).pipe(
+      switchMap(() => {
+        this.recovering = true;
+        endpoints.failback();
+        return this.cycle();
       }),
-      mergeMap(() => EMPTY),
     );
-  });
+  }
+
+  /** One attempt on the current endpoint: a budget slot (at once when there is one), then the socket. */
+  private attempt(state: { attempt: number }): Observable<void> {
+    return defer(() => {
+      const wait = this.take();
+      if (wait === 0) return this.open(state);
+      return this.waitForSlot(wait).pipe(switchMap(() => this.open(state)));
+    });
+  }
+
+  /** Takes a connection slot: 0 now, else the wait (or the budget's answer to come). */
+  private take(): number | Promise<number> {
+    try {
+      return this.options.budget.take(this.now());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Waits for a slot in the connection budget, saying so while it waits. A shared budget that cannot
+   * be reached holds every attempt back (fail closed) and is asked again a second later.
+   */
+  private waitForSlot(first: number | Promise<number>): Observable<unknown> {
+    const { dispatch, scheduler } = this.options;
+    return (typeof first === 'number' ? of(first) : from(first)).pipe(
+      catchError((error: unknown) => {
+        dispatch({
+          type: 'error',
+          at: this.now(),
+          message: `connection budget unavailable, no attempt until it answers: ${errorMessage(error)}`,
+        });
+        return of(BUDGET_RETRY_MS);
+      }),
+      mergeMap((waitMs) => {
+        if (waitMs <= 0) return of(undefined);
+        dispatch({ type: 'budgetWait', at: this.now(), waitMs });
+        return timer(waitMs, scheduler).pipe(mergeMap(() => this.waitForSlot(this.take())));
+      }),
+    );
+  }
+
+  /** Opens a socket and runs its session; says how the attempt or the link ended. */
+  private open(state: { attempt: number }): Observable<void> {
+    const { config, endpoints, dispatch, openSession } = this.options;
+    const attempt = state.attempt;
+    const reconnect = this.attemptsStarted++ > 0;
+    let live = false;
+    dispatch({
+      type: 'connecting',
+      at: this.now(),
+      attempt,
+      maxAttempts: config.maxAttempts,
+      reconnect,
+      ...(endpoints.several ? { endpoint: endpoints.url } : {}),
+    });
+    // The attempt succeeded once the session says so (its handshake done): a socket that opened but
+    // failed its handshake is a failed attempt, not a lost link.
+    const onLive = (): void => {
+      live = true;
+      this.up = true;
+      this.recovering = false;
+    };
+    return endpoints.open({ attempt, reconnect }).pipe(
+      switchMap((connection) => {
+        const session = openSession(connection, { attempt, reconnect, url: endpoints.openedUrl, live: onLive });
+        const failback = this.failback();
+        return failback === undefined ? session : merge(session, failback);
+      }),
+      catchError((error: unknown) => {
+        this.up = false;
+        if (live) this.lost(error);
+        else dispatch({ type: 'connectFailed', at: this.now(), attempt, error: errorMessage(error), reconnect });
+        return throwError(() => error);
+      }),
+    );
+  }
+
+  /** A live link ended: why, and the close code if the peer gave one. */
+  private lost(error: unknown): void {
+    const closeCode = error instanceof TransportError ? error.details.closeCode : undefined;
+    const back = error instanceof PreferredIsBack;
+    this.options.dispatch({
+      type: 'disconnected',
+      at: this.now(),
+      reason: back ? 'moving back to the preferred endpoint' : errorMessage(error),
+      ...(closeCode !== undefined ? { code: closeCode } : {}),
+      ...(back ? { requested: true } : {}),
+    });
+  }
+
+  /** On a fallback endpoint: ends the session with PreferredIsBack once the preferred one answers. */
+  private failback(): Observable<never> | undefined {
+    const { config, endpoints, scheduler } = this.options;
+    if (!Number.isFinite(config.failbackAfter) || !endpoints.onFallback) return undefined;
+    return interval(config.failbackAfter, scheduler).pipe(
+      exhaustMap(() => this.preferredAnswers()),
+      take(1),
+      mergeMap(() => throwError(() => new PreferredIsBack())),
+    );
+  }
+
+  /** Opens (and at once closes) a socket to the preferred endpoint; emits if it opened. */
+  private preferredAnswers(): Observable<unknown> {
+    // A probe never waits for the budget: with no slot now (or a budget not answering at once), it skips this look.
+    if (this.take() !== 0) return EMPTY;
+    return this.options.endpoints.openPreferred({ attempt: 0, reconnect: true }).pipe(
+      take(1),
+      catchError(() => EMPTY),
+    );
+  }
 }
