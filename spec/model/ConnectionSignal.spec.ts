@@ -40,12 +40,14 @@ const examples: Record<ConnectionSignalType, ConnectionSignal> = {
   setUp: { type: 'setUp', at: 1_000, setUp: true, ms: 340 },
   outbound: { type: 'outbound', at: 1_000, confirmed: false, silentMs: 5_000 },
   stall: { type: 'stall', at: 1_000, lagMs: 1_400 },
+  renewal: { type: 'renewal', at: 1_000, phase: 'done', ageMs: 82_800_000, overlapMs: 350 },
 };
 
 describe('ConnectionSignal', () => {
   // The 'quality' signal is gone (no feedback loop); four measurement signals feed the one fold instead,
-  // and six more report the session (steps, subscriptions, resync, ready), the outbound path and stalls.
-  it('should have exactly the twenty-five signal types the engine reports', () => {
+  // and seven more report the session (steps, subscriptions, resync, ready, an aged socket's replacement),
+  // the outbound path and stalls.
+  it('should have exactly the twenty-six signal types the engine reports', () => {
     expect(Object.keys(examples).sort()).toEqual(
       [
         'connecting',
@@ -73,6 +75,7 @@ describe('ConnectionSignal', () => {
         'setUp',
         'outbound',
         'stall',
+        'renewal',
       ].sort(),
     );
   });

@@ -119,6 +119,11 @@ const validConfig: fc.Arbitrary<{ input: Record<string, unknown>; expected: Life
       input.maxDelay = expected.initialDelay;
       expected.maxDelay = expected.initialDelay;
     }
+    // A socket outlives the set-up of its successor.
+    if ((expected.maxConnectionAge as number) <= (expected.readyTimeout as number)) {
+      input.maxConnectionAge = (expected.readyTimeout as number) + 1;
+      expected.maxConnectionAge = (expected.readyTimeout as number) + 1;
+    }
     expected.urls = [expected.url];
     return { input, expected: expected as unknown as LifelineConfig };
   });
@@ -405,6 +410,16 @@ describe('resolveConfig', () => {
       const error = rejected({ url, heartbeatInterval: '45s', heartbeatTimeout: 45_000 });
       expect(error.field).toBe('heartbeatTimeout');
       expect(error.message).toContain('a pong needs time to come back');
+    });
+
+    it('should refuse a maxConnectionAge no longer than readyTimeout, blaming the one given', () => {
+      const error = rejected({ url, maxConnectionAge: '15s' });
+      expect(error.field).toBe('maxConnectionAge');
+      expect(error.message).toBe(
+        'maxConnectionAge (15s) must be > readyTimeout (15s): a successor socket needs readyTimeout to be set up; readyTimeout is the default',
+      );
+      expect(rejected({ url, readyTimeout: '2m', maxConnectionAge: '1m' }).field).toBe('maxConnectionAge');
+      expect(resolveConfig({ url, readyTimeout: '2m' }).maxConnectionAge).toBe(Infinity);
     });
 
     it('should name the default interval when only the timeout is given', () => {

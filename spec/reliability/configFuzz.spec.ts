@@ -134,14 +134,22 @@ const validOptions: fc.Arbitrary<ConnectOptions> = fc
     fc.record(validParts, { requiredKeys: [] }),
     fc.option(fc.tuple(duration(false), duration(false)), { nil: undefined }),
     fc.option(fc.tuple(duration(true), duration(true)), { nil: undefined }),
+    fc.option(fc.tuple(duration(false), duration(false)), { nil: undefined }),
   )
-  .map(([url, settings, parts, heartbeat, delays]) => {
+  .map(([url, settings, parts, heartbeat, delays, ages]) => {
     const options: Record<string, unknown> = { url, ...settings, ...parts, transport: never };
     // The cross-field rules, stated with both sides (one side alone may clash with the other's default).
     delete options.heartbeatInterval;
     delete options.heartbeatTimeout;
     delete options.initialDelay;
     delete options.maxDelay;
+    delete options.readyTimeout;
+    delete options.maxConnectionAge;
+    if (ages) {
+      const [a, b] = ages.map(ms);
+      options.readyTimeout = Math.min(a, b, MAX_TIMER_MS - 1);
+      options.maxConnectionAge = Math.max(a, b, (options.readyTimeout as number) + 1);
+    }
     if (heartbeat) {
       const [a, b] = heartbeat.map(ms);
       options.heartbeatInterval = Math.min(a, b, MAX_TIMER_MS - 1);
@@ -281,6 +289,7 @@ const invalidCases: fc.Arbitrary<readonly [string, Record<string, unknown>]> = f
   fc
     .integer({ min: 1, max: 10_000 })
     .map((delay) => ['maxDelay', { initialDelay: delay, maxDelay: delay - 1 }] as const),
+  duration(false).map((age) => ['maxConnectionAge', { readyTimeout: age, maxConnectionAge: age }] as const),
   // Values the codec cannot encode, where they are known up front.
   unencodable.map((value) => ['subscriptions[1]', { subscriptions: [{ op: 'ok' }, value] }] as const),
   unencodable.map(

@@ -138,6 +138,21 @@ export type ConnectionSignal =
    * (data coming in proves only the inbound direction); confirmed again by a pong or by progress.
    */
   | { readonly type: 'outbound'; readonly at: number; readonly confirmed: boolean; readonly silentMs: number }
+  /**
+   * Replacing an aged socket make-before-break (`maxConnectionAge`): a successor is being set up
+   * (`started`), took over after `overlapMs` of both sockets open (`done`), or could not be set up and
+   * is tried again in `retryInMs` while the current socket serves on (`failed`).
+   */
+  | {
+      readonly type: 'renewal';
+      readonly at: number;
+      readonly phase: 'started' | 'done' | 'failed';
+      /** Age of the socket being replaced, ms. */
+      readonly ageMs: number;
+      readonly overlapMs?: number;
+      readonly reason?: string;
+      readonly retryInMs?: number;
+    }
   /** This process's own timers ran `lagMs` late: a handler or a GC pause stalled it. */
   | { readonly type: 'stall'; readonly at: number; readonly lagMs: number }
   /** The application closed the handle. */

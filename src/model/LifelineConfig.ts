@@ -55,6 +55,8 @@ export function resolveConfig(input: LifelineConfigInput): LifelineConfig {
   // Equal would time out a quiet, healthy link at every ping: the pong needs time to come back.
   ordered(input, config, 'heartbeatInterval', '<', 'heartbeatTimeout', 'a pong needs time to come back');
   ordered(input, config, 'initialDelay', '<=', 'maxDelay');
+  // A successor needs up to readyTimeout to be set up: a shorter age would replace sockets back to back.
+  ordered(input, config, 'readyTimeout', '<', 'maxConnectionAge', 'a successor socket needs readyTimeout to be set up');
   return config;
 }
 
@@ -67,9 +69,9 @@ export function resolveConfig(input: LifelineConfigInput): LifelineConfig {
 function ordered(
   input: LifelineConfigInput,
   config: LifelineConfig,
-  low: 'heartbeatInterval' | 'initialDelay',
+  low: 'heartbeatInterval' | 'initialDelay' | 'readyTimeout',
   relation: '<' | '<=',
-  high: 'heartbeatTimeout' | 'maxDelay',
+  high: 'heartbeatTimeout' | 'maxDelay' | 'maxConnectionAge',
   why?: string,
 ): void {
   if (relation === '<' ? config[low] < config[high] : config[low] <= config[high]) return;

@@ -69,6 +69,29 @@ function qualityEvent(
   );
 }
 
+/** An aged socket's replacement: its start and its switch are steps; a failed try is an error. */
+function renewalEvent(signal: Extract<ConnectionSignal, { type: 'renewal' }>): ConnectionEvent {
+  const age = seconds(signal.ageMs);
+  switch (signal.phase) {
+    case 'started':
+      return createEvent(
+        ConnectionEventType.SessionStep,
+        signal.at,
+        `socket ${age} old: setting up its successor before closing it (maxConnectionAge)`,
+      );
+    case 'done':
+      return createEvent(
+        ConnectionEventType.SessionStep,
+        signal.at,
+        `socket replaced at ${age} old: the successor took over after ${seconds(signal.overlapMs ?? 0)} of overlap; messages at the switch may repeat, none is missed`,
+      );
+    case 'failed':
+      return createEvent(ConnectionEventType.ErrorOccurred, signal.at, 'error on the link', {
+        errorMessage: `could not set up a successor for the ${age} old socket (${signal.reason ?? 'unknown'}); it serves on, next try in ${seconds(signal.retryInMs ?? 0)}`,
+      });
+  }
+}
+
 /** A subscription's verdict: confirmed is a step; rejected or unconfirmed is an error naming it. */
 function subscriptionEvent(signal: Extract<ConnectionSignal, { type: 'subscription' }>): ConnectionEvent {
   if (signal.verdict === 'confirmed') {
@@ -250,6 +273,8 @@ function signalEvents(previous: ConnectionState, signal: ConnectionSignal): read
           { latencyMs: Math.round(signal.lagMs) },
         ),
       ];
+    case 'renewal':
+      return [renewalEvent(signal)];
     case 'step':
     case 'budgetWait':
     case 'retryScheduled':

@@ -221,19 +221,27 @@ export class Outbox {
     this.pumping = true;
     try {
       for (;;) {
-        const writer = this.writer;
         const entry = this.entries[0];
-        if (writer === undefined || entry === undefined) return;
-        if (entry.only === undefined ? !this.ready : entry.only !== writer.connection) return;
+        const target = entry === undefined ? undefined : this.targetOf(entry);
+        if (entry === undefined || target === undefined) return;
         // Over the high-water mark: the completion of a write in flight pumps again.
-        if (writer.connection.bufferedAmount > this.config.highWaterMark) return;
+        if (target.bufferedAmount > this.config.highWaterMark) return;
         if (!this.takeBudget()) return;
         this.entries.shift();
-        this.write(writer, entry);
+        this.write(target, entry);
       }
     } finally {
       this.pumping = false;
     }
+  }
+
+  /**
+   * Where `entry` may be written now: a session message to its own socket (ready or not, attached or
+   * a successor being set up), anything else to the attached socket once the link is ready.
+   */
+  private targetOf(entry: Entry): TransportConnection | undefined {
+    if (entry.only !== undefined) return entry.only;
+    return this.ready ? this.writer?.connection : undefined;
   }
 
   /** Takes a message slot now; false (and a pump scheduled for when one may be free) if there is none. */
@@ -283,22 +291,16 @@ export class Outbox {
   /** The budget said yes, later: write the head now if it may still go, then carry on. */
   private writeOneNow(): void {
     this.waitingBudget = undefined;
-    const writer = this.writer;
     const entry = this.entries[0];
-    const mayGo =
-      writer !== undefined &&
-      entry !== undefined &&
-      (entry.only === undefined ? this.ready : entry.only === writer.connection) &&
-      this.scheduler.now() <= entry.deadline;
-    if (mayGo) {
+    const target = entry === undefined ? undefined : this.targetOf(entry);
+    if (entry !== undefined && target !== undefined && this.scheduler.now() <= entry.deadline) {
       this.entries.shift();
-      this.write(writer, entry);
+      this.write(target, entry);
     }
     this.pump();
   }
 
-  private write(writer: OutboxWriter, entry: Entry): void {
-    const { connection } = writer;
+  private write(connection: TransportConnection, entry: Entry): void {
     let data: WireData;
     let id = 0;
     try {
@@ -321,7 +323,8 @@ export class Outbox {
         entry.reject(new SendError('write', `socket failed while writing: ${error.message}`, error));
         return;
       }
-      if (behindBacklog) writer.progress.progress();
+      // The attached socket's bytes draining is life for its heartbeat.
+      if (behindBacklog && this.writer?.connection === connection) this.writer.progress.progress();
       if (!request) entry.resolve(undefined);
       this.pump();
     });

@@ -60,6 +60,13 @@ export class RequestBook<In> {
     return this.pending.size;
   }
 
+  /** Requests written on `connection` that still wait for their reply. */
+  pendingOn(connection: TransportConnection): number {
+    let count = 0;
+    for (const request of this.pending.values()) if (request.connection === connection) count++;
+    return count;
+  }
+
   /** A fresh id for a request about to be written. */
   newId(): number {
     return this.nextId++;

@@ -52,6 +52,102 @@ class Tracked<In> {
 }
 
 /**
+ * One socket's round of subscribing: the subscriptions written on it and the verdicts awaited. The
+ * round of the live socket sets each subscription's state; a standby round (a successor socket made
+ * ready before the current one is retired, see `maxConnectionAge`) keeps its verdicts to itself until
+ * it is adopted, so the subscriptions stay active on the socket that serves them meanwhile.
+ */
+export class SubscriptionRound<In> {
+  /** The subscriptions whose verdict is awaited on this socket, with their timeout timers. */
+  readonly pending = new Map<Tracked<In>, Subscription>();
+  /** A standby round's verdicts, applied when it is adopted; undefined on a live round. */
+  readonly verdicts: Map<Tracked<In>, 'active'> | undefined;
+  /** What this socket carries: the subscriptions written on it (a standby's, to compare at adoption). */
+  readonly members: Set<Tracked<In>>;
+  /** Subscriptions removed while this standby round ran: their farewell goes to its socket too. */
+  readonly farewells: SubscriptionEntry<In>[] = [];
+
+  constructor(
+    private readonly book: SubscriptionBook<In>,
+    readonly report: SubscribeRound,
+    standby: boolean,
+    members: readonly Tracked<In>[],
+  ) {
+    this.verdicts = standby ? new Map() : undefined;
+    this.members = new Set(members);
+  }
+
+  /** Whether a verdict is still awaited (the inbound path then looks at each message). */
+  get awaiting(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Whether every subscription with an ack is active on this socket. */
+  get allActive(): boolean {
+    const verdicts = this.verdicts;
+    if (verdicts === undefined) return this.book.allActive;
+    for (const tracked of this.members) if (tracked.entry.ack !== undefined && !verdicts.has(tracked)) return false;
+    return true;
+  }
+
+  /** An inbound message on this socket: confirms or rejects what it is about. */
+  inspect(message: In): void {
+    for (const [tracked, timer] of this.pending) {
+      const verdict = (tracked.entry.ack as (message: In) => AckVerdict)(message);
+      if (verdict === undefined) continue;
+      timer.unsubscribe();
+      this.pending.delete(tracked);
+      if (verdict === 'ack') {
+        this.set(tracked, 'active');
+        this.report.confirmed(tracked.entry.name);
+      } else {
+        const reason = describeVerdict(message);
+        this.set(tracked, 'rejected', reason);
+        this.report.failed(tracked.entry.name, reason, false);
+      }
+      if (this.pending.size === 0) this.report.settled(this.allActive);
+      return;
+    }
+  }
+
+  /** Waits for `tracked`'s verdict on this socket, for at most its ack timeout. */
+  await(tracked: Tracked<In>, scheduler: SchedulerLike): void {
+    const { name, ackTimeoutMs } = tracked.entry;
+    this.pending.set(
+      tracked,
+      scheduler.schedule(() => {
+        this.pending.delete(tracked);
+        this.set(tracked, 'rejected', `no confirmation within ${ackTimeoutMs} ms`);
+        this.report.failed(name, `not confirmed within ${ackTimeoutMs} ms`, true);
+        if (this.pending.size === 0) this.report.settled(this.allActive);
+      }, ackTimeoutMs),
+    );
+  }
+
+  /** A subscription left while this round ran: no verdict awaited for it any more. */
+  forget(tracked: Tracked<In>): void {
+    this.pending.get(tracked)?.unsubscribe();
+    this.pending.delete(tracked);
+    if (this.verdicts !== undefined && this.members.delete(tracked)) {
+      this.verdicts.delete(tracked);
+      if (tracked.entry.farewell !== undefined) this.farewells.push(tracked.entry);
+    }
+  }
+
+  /** The socket is gone: no verdict is awaited any more. */
+  end(): void {
+    for (const timer of this.pending.values()) timer.unsubscribe();
+    this.pending.clear();
+    this.book.ended(this);
+  }
+
+  private set(tracked: Tracked<In>, state: 'active' | 'rejected', reason?: string): void {
+    if (this.verdicts === undefined) tracked.set(state, reason);
+    else if (state === 'active') this.verdicts.set(tracked, state);
+  }
+}
+
+/**
  * The subscriptions of a handle: replayed on every socket after its handshake, each with its state
  * on the current socket — pending, active, rejected — and its verdict from the server where it has an
  * ack rule. A rejected or unconfirmed subscription is named in an event and sent again on the next
@@ -59,15 +155,13 @@ class Tracked<In> {
  */
 export class SubscriptionBook<In> {
   private readonly tracked: Tracked<In>[] = [];
-  private round: { readonly pending: Map<Tracked<In>, Subscription>; readonly report: SubscribeRound } | undefined;
+  /** The round on the live socket, whose verdicts set the subscriptions' states. */
+  private round: SubscriptionRound<In> | undefined;
+  /** The round on a successor socket being made ready, if any. */
+  private standby: SubscriptionRound<In> | undefined;
 
   /** @param scheduler Times the ack timeouts. */
   constructor(private readonly scheduler: SchedulerLike) {}
-
-  /** Whether a subscription still waits for its verdict on the current socket (the inbound path then looks). */
-  get awaitingAcks(): boolean {
-    return this.round !== undefined && this.round.pending.size > 0;
-  }
 
   /** Whether every subscription that has an ack is active on the current socket. */
   get allActive(): boolean {
@@ -86,93 +180,93 @@ export class SubscriptionBook<In> {
     const tracked = new Tracked(entry);
     this.tracked.push(tracked);
     if (write !== undefined) {
+      this.round?.members.add(tracked);
       if (entry.ack === undefined) tracked.set('active');
-      else this.await(tracked);
+      else this.round?.await(tracked, this.scheduler);
       write(entry);
     }
     return {
       name: entry.name,
       state$: tracked.state.pipe(distinctUntilChanged()) as Observable<SubscriptionState>,
       active: tracked.active,
-      unsubscribe: () => {
-        if (tracked.removed) return;
-        tracked.removed = true;
-        this.tracked.splice(this.tracked.indexOf(tracked), 1);
-        this.round?.pending.get(tracked)?.unsubscribe();
-        this.round?.pending.delete(tracked);
-        tracked.state.complete();
-        if (entry.farewell !== undefined) farewell(entry.farewell());
-        // One fewer to wait for: the round may be settled now (a rejected one removed, say).
-        const round = this.round;
-        if (round !== undefined && round.pending.size === 0) round.report.settled(this.allActive);
-      },
+      unsubscribe: () => this.remove(tracked, farewell),
     };
   }
 
   /**
-   * A new socket, handshaken: every subscription is pending on it again. Returns them in order, to be
-   * written; the verdicts go to `report` (`settled` once every ack rule has its verdict: if none
-   * waits, the caller knows it from `awaitingAcks`).
+   * A new socket, handshaken: every subscription is pending on it again. Returns its round, whose
+   * `members` are to be written in order; the verdicts go to `report` (`settled` once every ack rule
+   * has its verdict: if none waits, `awaiting` says so). A `standby` round (a successor socket) leaves
+   * the states alone until it is adopted.
    */
-  begin(report: SubscribeRound): SubscriptionEntry<In>[] {
-    this.end();
-    this.round = { pending: new Map(), report };
+  begin(report: SubscribeRound, standby = false): SubscriptionRound<In> {
+    const round = new SubscriptionRound(this, report, standby, this.tracked);
+    if (standby) {
+      this.standby?.end();
+      this.standby = round;
+    } else {
+      this.round?.end();
+      this.round = round;
+    }
     for (const tracked of this.tracked) {
-      tracked.set('pending');
+      if (!standby) tracked.set('pending');
+      if (tracked.entry.ack === undefined) {
+        if (standby) round.verdicts?.set(tracked, 'active');
+        else tracked.set('active');
+      } else round.await(tracked, this.scheduler);
+    }
+    return round;
+  }
+
+  /**
+   * A standby round's socket takes over: its verdicts become the states. Returns what its socket
+   * still lacks: the subscriptions added while it was set up (to write and confirm now) and the
+   * farewells of those removed meanwhile.
+   */
+  adopt(round: SubscriptionRound<In>): { readonly missing: SubscriptionEntry<In>[]; readonly farewells: WireData[] } {
+    if (this.standby === round) this.standby = undefined;
+    this.round?.end();
+    this.round = round;
+    const missing: SubscriptionEntry<In>[] = [];
+    for (const tracked of this.tracked) {
+      if (round.verdicts?.has(tracked) === true) tracked.set('active');
+      if (round.members.has(tracked)) continue;
+      round.members.add(tracked);
+      missing.push(tracked.entry);
       if (tracked.entry.ack === undefined) tracked.set('active');
-      else this.await(tracked);
+      else round.await(tracked, this.scheduler);
     }
-    return this.tracked.map((tracked) => tracked.entry);
+    round.verdicts?.clear();
+    const farewells = round.farewells.splice(0).map((entry) => (entry.farewell as () => WireData)());
+    return { missing, farewells };
   }
 
-  /** An inbound message, while verdicts are awaited: confirms or rejects what it is about. */
-  inspect(message: In): void {
-    const round = this.round;
-    if (round === undefined) return;
-    for (const [tracked, timer] of round.pending) {
-      const verdict = (tracked.entry.ack as (message: In) => AckVerdict)(message);
-      if (verdict === undefined) continue;
-      timer.unsubscribe();
-      round.pending.delete(tracked);
-      if (verdict === 'ack') {
-        tracked.set('active');
-        round.report.confirmed(tracked.entry.name);
-      } else {
-        const reason = describeVerdict(message);
-        tracked.set('rejected', reason);
-        round.report.failed(tracked.entry.name, reason, false);
-      }
-      if (round.pending.size === 0) round.report.settled(this.allActive);
-      return;
-    }
-  }
-
-  /** The socket is gone: no verdict is awaited any more. */
-  end(): void {
-    if (this.round === undefined) return;
-    for (const timer of this.round.pending.values()) timer.unsubscribe();
-    this.round = undefined;
+  /** A round ended (its socket is gone): it is no longer the current or the standby one. */
+  ended(round: SubscriptionRound<In>): void {
+    if (this.round === round) this.round = undefined;
+    if (this.standby === round) this.standby = undefined;
   }
 
   /** The handle closed: every subscription's state completes. */
   close(): void {
-    this.end();
+    this.round?.end();
+    this.standby?.end();
     for (const tracked of this.tracked) tracked.state.complete();
   }
 
-  private await(tracked: Tracked<In>): void {
-    const round = this.round;
-    if (round === undefined) return;
-    const { name, ackTimeoutMs } = tracked.entry;
-    round.pending.set(
-      tracked,
-      this.scheduler.schedule(() => {
-        round.pending.delete(tracked);
-        tracked.set('rejected', `no confirmation within ${ackTimeoutMs} ms`);
-        round.report.failed(name, `not confirmed within ${ackTimeoutMs} ms`, true);
-        if (round.pending.size === 0) round.report.settled(this.allActive);
-      }, ackTimeoutMs),
-    );
+  private remove(tracked: Tracked<In>, farewell: (data: WireData) => void): void {
+    if (tracked.removed) return;
+    tracked.removed = true;
+    this.tracked.splice(this.tracked.indexOf(tracked), 1);
+    this.round?.forget(tracked);
+    this.standby?.forget(tracked);
+    tracked.state.complete();
+    // The farewell first: settling a round below may hand the link to a successor.
+    if (tracked.entry.farewell !== undefined) farewell(tracked.entry.farewell());
+    // One fewer to wait for: a round may be settled now (a rejected one removed, say).
+    for (const round of [this.round, this.standby]) {
+      if (round !== undefined && round.pending.size === 0) round.report.settled(round.allActive);
+    }
   }
 }
 

@@ -11,7 +11,8 @@ import { EventLoopMonitor } from './EventLoopMonitor';
 import { ExchangeClock } from './ExchangeClock';
 import { FeedWatch } from './feedWatch';
 import { lifetimeMonitors } from './lifetimeMonitors';
-import { LinkSessionContext, linkSession } from './linkSession';
+import { relaySessions } from './SessionRelay';
+import { LinkSessionContext } from './SocketSession';
 import { LinkStore } from './LinkStore';
 import { Outbox } from './Outbox';
 import { RestartRequest, reconnectLoop } from './reconnectLoop';
@@ -119,6 +120,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
     encodeRequest: (message: Out, id: number, deadline: number) =>
       resolved.encodeRequest(message, id, deadline + clock.offsetMs),
     restart: (reason) => restarts.next({ reason }),
+    random: resolved.random,
     current: { session: undefined },
   };
   if (restore?.warning !== undefined) {
@@ -152,7 +154,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
         random: resolved.random,
         scheduler,
         dispatch,
-        openSession: (connection, info) => linkSession(context, connection, info),
+        openSession: (opener, info) => relaySessions(context, opener, info),
       },
       restarts,
     ).subscribe(),

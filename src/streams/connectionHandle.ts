@@ -10,7 +10,7 @@ import { Broadcast } from './Broadcast';
 import { Connection, ConnectionSnapshot, SendOptions } from './Connection';
 import { Endpoints } from './Endpoints';
 import { EventLoopMonitor } from './EventLoopMonitor';
-import { LinkSessionContext } from './linkSession';
+import { LinkSessionContext } from './SocketSession';
 import { RestartRequest } from './reconnectLoop';
 import { ResolvedConnectOptions, subscriptionEntry } from './resolveConnectOptions';
 import { MessageOrBuilder, RequestOptions, SubscriptionHandle, SubscriptionOptions } from './SessionOptions';
@@ -83,13 +83,14 @@ export function connectionHandle<In, Out>(parts: HandleParts<In, Out>): Connecti
       const entry = subscriptionEntry(message, 'subscribe', options, resolved.acks, codec, config, (m) =>
         encode(m as Out),
       );
-      const live = store.model.state.status === 'Connected' || store.model.state.status === 'Unstable';
-      const current = context.current.session;
-      return subscriptions.add(
-        entry,
-        live && current !== undefined ? (sub) => void liveSend(sub.build()) : undefined,
-        (data) => void (live ? liveSend(data) : undefined),
-      );
+      const live = (): boolean => {
+        const { status } = store.model.state;
+        return (status === 'Connected' || status === 'Unstable') && context.current.session !== undefined;
+      };
+      // Up now: written at once; the farewell goes if the link is up when it is removed.
+      return subscriptions.add(entry, live() ? (sub) => void liveSend(sub.build()) : undefined, (data) => {
+        if (live()) void liveSend(data);
+      });
     },
     addSubscription(message: Out, unsubscribeMessage?: Out): Subscription {
       const handle = this.subscribe(

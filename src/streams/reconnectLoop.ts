@@ -25,8 +25,7 @@ import { RetryExhaustedError, errorMessage } from '../model/RetryExhaustedError'
 import { TransportError } from '../model/TransportError';
 import { RetryBackoffConfig, retryBackoff } from '../operators/retryBackoff';
 import { Endpoints } from './Endpoints';
-import { SocketInfo } from './linkSession';
-import { TransportConnection } from './Transport';
+import { RelayInfo, SocketOpener } from './SessionRelay';
 
 /** Takes one connection slot: 0 to go now, else the ms after which to ask again (see `Budget`). */
 export interface AttemptBudget {
@@ -54,10 +53,10 @@ export interface ReconnectLoopOptions {
   readonly scheduler: SchedulerLike;
   readonly dispatch: (signal: ConnectionSignal) => void;
   /**
-   * Runs one open socket: emits once when it is live, errors when the link must end, never
-   * completes (see `linkSession`).
+   * Runs the link on the attempt's socket (and its successors): emits once when it is live, errors
+   * when the link must end, never completes (see `relaySessions`).
    */
-  readonly openSession: (connection: TransportConnection, info: SocketInfo) => Observable<void>;
+  readonly openSession: (opener: SocketOpener, info: RelayInfo) => Observable<void>;
 }
 
 /** Why the loop restarts at once: the application asked, or the preferred endpoint answers again. */
@@ -225,10 +224,15 @@ class ReconnectLoop {
 
   /** One attempt on the current endpoint: a budget slot (at once when there is one), then the socket. */
   private attempt(state: { attempt: number }): Observable<void> {
+    return this.withSlot(() => this.open(state), true);
+  }
+
+  /** `next` once the connection budget gives a slot; `announce`: say so in the state while it waits. */
+  private withSlot<T>(next: () => Observable<T>, announce: boolean): Observable<T> {
     return defer(() => {
       const wait = this.take();
-      if (wait === 0) return this.open(state);
-      return this.waitForSlot(wait).pipe(switchMap(() => this.open(state)));
+      if (wait === 0) return next();
+      return this.waitForSlot(wait, announce).pipe(switchMap(next));
     });
   }
 
@@ -245,7 +249,7 @@ class ReconnectLoop {
    * Waits for a slot in the connection budget, saying so while it waits. A shared budget that cannot
    * be reached holds every attempt back (fail closed) and is asked again a second later.
    */
-  private waitForSlot(first: number | Promise<number>): Observable<unknown> {
+  private waitForSlot(first: number | Promise<number>, announce: boolean): Observable<unknown> {
     const { dispatch, scheduler } = this.options;
     return (typeof first === 'number' ? of(first) : from(first)).pipe(
       catchError((error: unknown) => {
@@ -258,8 +262,8 @@ class ReconnectLoop {
       }),
       mergeMap((waitMs) => {
         if (waitMs <= 0) return of(undefined);
-        dispatch({ type: 'budgetWait', at: this.now(), waitMs });
-        return timer(waitMs, scheduler).pipe(mergeMap(() => this.waitForSlot(this.take())));
+        if (announce) dispatch({ type: 'budgetWait', at: this.now(), waitMs });
+        return timer(waitMs, scheduler).pipe(mergeMap(() => this.waitForSlot(this.take(), announce)));
       }),
     );
   }
@@ -285,12 +289,15 @@ class ReconnectLoop {
       this.up = true;
       this.recovering = false;
     };
-    return endpoints.open({ attempt, reconnect }).pipe(
-      switchMap((connection) => {
-        const session = openSession(connection, { attempt, reconnect, url: endpoints.openedUrl, live: onLive });
-        const failback = this.failback();
-        return failback === undefined ? session : merge(session, failback);
-      }),
+    const opener: SocketOpener = {
+      first$: endpoints.open({ attempt, reconnect }),
+      // A successor to an aged socket: same endpoint, a slot of its own, no attempt of the loop's.
+      successor$: () => this.withSlot(() => endpoints.open({ attempt, reconnect: true }), false),
+      url: () => endpoints.openedUrl,
+    };
+    const session = openSession(opener, { attempt, reconnect, live: onLive });
+    const failback = this.failback();
+    return (failback === undefined ? session : merge(session, failback)).pipe(
       catchError((error: unknown) => {
         this.up = false;
         if (live) this.lost(error);

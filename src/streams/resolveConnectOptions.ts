@@ -10,7 +10,7 @@ import { ConnectOptions, RestoredState, WatchdogOptions } from './Connection';
 import { defaultShouldRetry } from './defaultShouldRetry';
 import { FeedWatchdog } from './feedWatch';
 import { EndpointSpec } from './Endpoints';
-import { AppPing } from './linkSession';
+import { AppPing } from './SocketSession';
 import { ResolvedSession, resolveSessionOptions } from './resolveSessionOptions';
 import { AckRule, MessageOrBuilder, SubscriptionOptions } from './SessionOptions';
 import { SubscriptionEntry } from './SubscriptionBook';

@@ -3,7 +3,7 @@ import { Codec, WireData } from '../model/Codec';
 import { ConfigError } from '../model/ConfigError';
 import { LifelineConfig } from '../model/LifelineConfig';
 import { WindowBudget } from '../model/WindowBudget';
-import { Directives, SessionHooks } from './linkSession';
+import { Directives, SessionHooks } from './SocketSession';
 import { ReplyReader } from './RequestBook';
 import { AckRule, Correlation, SessionOptions } from './SessionOptions';
 

@@ -1,4 +1,4 @@
-import { Observable, ObservableInput, SchedulerLike, Subscriber, Subscription, from, last, timeout } from 'rxjs';
+import { ObservableInput, SchedulerLike, Subscription, from, last, timeout } from 'rxjs';
 import { WireData } from '../model/Codec';
 import { SessionStep } from '../model/ConnectionSignal';
 import { ConnectionStatus } from '../model/ConnectionStatus';
@@ -25,7 +25,7 @@ import { LinkStore } from './LinkStore';
 import { Outbox } from './Outbox';
 import { RequestBook } from './RequestBook';
 import { Session } from './SessionOptions';
-import { SubscribeRound, SubscriptionBook } from './SubscriptionBook';
+import { SubscribeRound, SubscriptionBook, SubscriptionEntry, SubscriptionRound } from './SubscriptionBook';
 import { TransportConnection, TransportListener } from './Transport';
 
 /** The parts of a handle every inbound frame goes through. */
@@ -85,6 +85,8 @@ export interface LinkSessionContext<In, Out> {
   readonly exchangeNow: () => number;
   /** The exchange asked for a reconnect now (`reconnectOn`). */
   readonly restart: (reason: string) => void;
+  /** Draws the jitter of a successor's retry delay (see `maxConnectionAge`). */
+  readonly random: () => number;
   /** The session on the current socket, so the handle can abandon it (reset) or close it cleanly. */
   readonly current: { session: LinkSessionHandle | undefined };
 }
@@ -95,48 +97,62 @@ export interface LinkSessionHandle {
   abandon(): void;
 }
 
-/** Which attempt opened the socket, where to, and who hears that it succeeded. */
+/** Which attempt opened the socket, and where to. */
 export interface SocketInfo {
   readonly attempt: number;
   readonly reconnect: boolean;
   readonly url: string;
-  /** The attempt succeeded (the handshake done): called once, just before the session emits. */
-  readonly live?: () => void;
 }
+
+/**
+ * What a socket's session serves now: the link (`live`), a successor being set up to take over from
+ * an aged socket (`standby`: nothing reaches the link's streams or outbox yet), or an old socket
+ * that handed over and only waits for replies to requests written on it (`retired`).
+ */
+export type SessionRole = 'live' | 'standby' | 'retired';
+
+/** Who hears how a session goes (see `SessionRelay`). */
+export interface SessionOwner<In, Out> {
+  /** Live: the attempt succeeded (the handshake done). Standby: set up, ready to take over. */
+  reached(session: SocketSession<In, Out>): void;
+  /** The session must end: why (a step failed, the heartbeat timed out, …); undefined when a retired one is done. */
+  ended(session: SocketSession<In, Out>, error: unknown): void;
+}
+
+/** A successor's messages held until it takes over; beyond this the oldest go (the old socket delivered them). */
+const MAX_HELD = 100_000;
 
 /**
  * One open socket, from its open to its end: the session set up on it (handshake, subscriptions with
  * their acknowledgements, resync: ready), then watched (inbound frames, the heartbeat in both
- * directions, the unstable timer, the feed watchdogs, the latency forecast). It emits once when the
- * attempt has succeeded (the handshake done: retryBackoff's minimum uptime counts from there), errors
+ * directions, the unstable timer, the feed watchdogs, the latency forecast). It tells its owner once
+ * the attempt has succeeded (the handshake done: retryBackoff's minimum uptime counts from there) and
  * when the link must end (a step failed, the heartbeat timed out, unstable too long, the exchange said
- * so) and never completes by itself; unsubscribing tears it all down.
+ * so); it never ends by itself; unsubscribing `start()`'s result tears it all down.
  *
  * ```
  * socket:    o--h----s--r------x      (open, handshake done, subscriptions confirmed, resync done; x closed)
- * result:    ---a--------------#      (a: the attempt succeeded, once; then the transport's error)
+ * owner:     ---a--------------e      (a: reached, once; e: ended with the reason)
  * ready$:    f-------------t---f      (ready only once every step is done and the outbound path confirmed)
  * ```
  *
- * @param context The handle's parts.
- * @param connection The socket, just opened.
- * @param info The attempt that opened it.
- * @returns Emits once when the attempt succeeded; errors when the link must end.
+ * A `standby` session (a successor to an aged socket) runs the handshake and the subscriptions with
+ * nothing reaching the link: its messages are held, its verdicts kept apart, no signal folded; it is
+ * reached once set up (no resync: there was no gap), and `promote()` makes it the link's socket.
+ * `retire()` hands the link over: the old socket then only settles the replies to requests written on
+ * it, and is ended once none waits.
  */
-export function linkSession<In, Out>(
-  context: LinkSessionContext<In, Out>,
-  connection: TransportConnection,
-  info: SocketInfo,
-): Observable<void> {
-  return new Observable<void>((subscriber) => new SocketSession(context, connection, info, subscriber).start());
-}
-
 /** The state of one socket's session: a class, so a socket costs named methods, not a web of closures. */
-class SocketSession<In, Out>
+export class SocketSession<In, Out>
   implements TransportListener, LinkSessionHandle, HeartbeatLink, HeartbeatReport, SubscribeRound
 {
-  private readonly openedAt: number;
+  readonly openedAt: number;
   private readonly subscription = new Subscription();
+  /** What runs only while the session serves the link: the heartbeat, the watchers. */
+  private watching: Subscription | undefined;
+  private round: SubscriptionRound<In> | undefined;
+  /** A standby's decoded messages, delivered when it takes over. */
+  private held: In[] | undefined;
   private readonly heartbeat: HeartbeatMonitor;
   private readonly forecast: LatencyForecast | undefined;
   /** Inbound messages for the hooks, while a hook may listen. */
@@ -155,9 +171,10 @@ class SocketSession<In, Out>
 
   constructor(
     private readonly context: LinkSessionContext<In, Out>,
-    private readonly connection: TransportConnection,
+    readonly connection: TransportConnection,
     private readonly info: SocketInfo,
-    private readonly subscriber: Subscriber<void>,
+    private readonly owner: SessionOwner<In, Out>,
+    private role: SessionRole = 'live',
   ) {
     const { config, scheduler, stalls } = context;
     this.openedAt = scheduler.now();
@@ -171,21 +188,68 @@ class SocketSession<In, Out>
       : undefined;
   }
 
-  /** Subscribed: listens, attaches the outbox, starts the heartbeat and the first step. */
+  /** Started: listens, and (live) serves the link at once; then the first step. */
   start(): Subscription {
-    const { inbound, outbox, hooks, current } = this.context;
-    inbound.meter.markOpen();
-    inbound.feedWatch?.reset(this.openedAt);
+    const { inbound, hooks } = this.context;
+    if (this.role === 'live') {
+      inbound.meter.markOpen();
+      inbound.feedWatch?.reset(this.openedAt);
+    } else this.held = [];
     if (hooks.handshake !== undefined || hooks.resync !== undefined) this.sessionMessages = new Broadcast<In>();
     this.connection.listen(this);
-    outbox.attach({ connection: this.connection, progress: this.heartbeat });
-    current.session = this;
     this.subscription.add(() => this.end());
-    this.subscription.add(this.heartbeat.start());
-    this.watch();
+    if (this.role === 'live') this.serve();
     if (hooks.handshake !== undefined) this.step('handshake', hooks.handshake, () => this.opened());
     else this.opened();
     return this.subscription;
+  }
+
+  /**
+   * A set-up standby takes over the link: it becomes the outbox's socket, its heartbeat and watchers
+   * start, its subscriptions' verdicts become theirs (what was added or removed meanwhile is written
+   * now), and the messages it held are delivered, after the last one of the socket it replaces.
+   */
+  promote(): void {
+    if (this.role !== 'standby') return;
+    this.role = 'live';
+    const { subscriptions, outbox, inbound } = this.context;
+    this.serve();
+    const { missing, farewells } = subscriptions.adopt(this.round as SubscriptionRound<In>);
+    for (const entry of missing) this.writeSubscription(entry);
+    for (const data of farewells) outbox.sessionSend(this.connection, data).catch(ignoreWrite);
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const message of held) {
+      inbound.feedWatch?.record(message, inbound.now());
+      inbound.deliver(message);
+    }
+    this.reportedSetUp = true;
+    this.judgeReady();
+  }
+
+  /**
+   * Hands the link over to a successor: nothing more goes out on this socket or reaches the link
+   * from it; it only settles the replies to requests written on it (its owner is told when none waits).
+   */
+  retire(): void {
+    if (this.role !== 'live') return;
+    this.role = 'retired';
+    this.watching?.unsubscribe();
+    this.heartbeat.stop();
+    this.context.outbox.detach(this.connection);
+    this.sessionMessages?.complete();
+    if (this.context.current.session === this) this.context.current.session = undefined;
+  }
+
+  /** Serves the link: the outbox writes here, the heartbeat and the watchers run. */
+  private serve(): void {
+    const { outbox, current } = this.context;
+    outbox.attach({ connection: this.connection, progress: this.heartbeat });
+    current.session = this;
+    this.watching = new Subscription();
+    this.subscription.add(this.watching);
+    this.watching.add(this.heartbeat.start());
+    this.watch(this.watching);
   }
 
   abandon(): void {
@@ -194,7 +258,8 @@ class SocketSession<In, Out>
 
   // TransportListener: the hot path.
   message(data: WireData): void {
-    const { inbound, directives, requests, subscriptions } = this.context;
+    if (this.role !== 'live') return this.offLink(data);
+    const { inbound, directives, requests } = this.context;
     inbound.meter.record(typeof data === 'string' ? data.length : data.byteLength);
     if (this.appPingsInFlight > 0 && (this.context.appPing as AppPing).isPong(data)) {
       this.appPingsInFlight--;
@@ -202,23 +267,58 @@ class SocketSession<In, Out>
       this.heartbeat.pong(undefined);
       return;
     }
-    if (directives.ignore !== undefined && directives.ignore(data)) return;
-    let message: In;
-    try {
-      message = inbound.decode(data);
-    } catch (error) {
-      inbound.malformed(`malformed inbound message: ${errorMessage(error)}`);
-      return;
-    }
+    const message = this.decode(data);
+    if (message === undefined) return;
     // What the exchange directs comes first: a fatal answer may be the reply to a login.
     if (directives.fatalOn !== undefined || directives.reconnectOn !== undefined) {
       if (this.directed(message)) return;
     }
     if (requests.size > 0 && requests.reply(message)) return;
-    if (subscriptions.awaitingAcks) subscriptions.inspect(message);
+    const round = this.round;
+    if (round !== undefined && round.awaiting) round.inspect(message);
     if (inbound.feedWatch !== undefined) inbound.feedWatch.record(message, inbound.now());
     this.sessionMessages?.next(message);
     inbound.deliver(message);
+  }
+
+  /** A frame as a message; undefined for an ignored frame or one the codec refused (an event, never a crash). */
+  private decode(data: WireData): In | undefined {
+    const { ignore } = this.context.directives;
+    if (ignore !== undefined && ignore(data)) return undefined;
+    try {
+      return this.context.inbound.decode(data);
+    } catch (error) {
+      this.context.inbound.malformed(`malformed inbound message: ${errorMessage(error)}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * A frame on a socket that does not serve the link. A standby's: the session's replies and
+   * verdicts, its messages held for the switch (a fatal answer still ends it). A retired one's: only
+   * replies to the requests written on it; once none waits it is done.
+   */
+  private offLink(data: WireData): void {
+    const message = this.decode(data);
+    if (message === undefined) return;
+    const { requests, directives } = this.context;
+    if (this.role === 'retired') {
+      if (requests.size > 0 && requests.reply(message) && requests.pendingOn(this.connection) === 0)
+        this.owner.ended(this, undefined);
+      return;
+    }
+    if (directives.fatalOn !== undefined && this.directed(message)) return;
+    if (requests.size > 0 && requests.reply(message)) return;
+    const round = this.round;
+    if (round !== undefined && round.awaiting) round.inspect(message);
+    this.sessionMessages?.next(message);
+    const held = this.held;
+    if (held === undefined) {
+      // This very message (the last verdict) promoted it: it is the link's now.
+      const { inbound } = this.context;
+      inbound.feedWatch?.record(message, inbound.now());
+      inbound.deliver(message);
+    } else if (held.push(message) > MAX_HELD) held.shift();
   }
 
   pong(id: number | undefined): void {
@@ -230,8 +330,11 @@ class SocketSession<In, Out>
     return this.context.scheduler.now();
   }
 
+  /** Folds a signal about the link: only a live session's (a standby's errors too: they are worth seeing). */
   private dispatch(signal: Parameters<LinkStore['dispatch']>[0]): void {
-    if (!this.ended) this.context.store.dispatch(signal);
+    if (this.ended) return;
+    if (this.role === 'live' || (this.role === 'standby' && signal.type === 'error'))
+      this.context.store.dispatch(signal);
   }
 
   // HeartbeatLink
@@ -284,6 +387,8 @@ class SocketSession<In, Out>
       this.fail(new FatalExchangeError(fatal === true ? 'a fatal message from the exchange' : fatal));
       return true;
     }
+    // A notice on a successor is about a socket that serves nothing yet: it is held like any message.
+    if (this.role !== 'live') return false;
     const notice = reconnectOn?.(message);
     if (notice !== undefined && notice !== false) {
       this.context.restart(
@@ -296,32 +401,37 @@ class SocketSession<In, Out>
 
   /** The handshake is done (or there is none): the attempt succeeded; subscriptions come next. */
   private opened(): void {
-    this.dispatch({ type: 'open', at: this.now(), attempt: this.info.attempt, reconnect: this.info.reconnect });
-    this.info.live?.();
-    this.subscriber.next();
-    const { subscriptions, outbox } = this.context;
-    const entries = subscriptions.begin(this);
-    const awaiting = subscriptions.awaitingAcks;
+    const standby = this.role === 'standby';
+    if (!standby) {
+      this.dispatch({ type: 'open', at: this.now(), attempt: this.info.attempt, reconnect: this.info.reconnect });
+      this.owner.reached(this);
+    }
+    const round = this.context.subscriptions.begin(this, standby);
+    this.round = round;
+    const awaiting = round.awaiting;
     if (awaiting) {
       this.steps = true;
       this.dispatch({ type: 'step', at: this.now(), step: 'subscribing' });
     }
-    for (const entry of entries) {
-      let data: WireData;
-      try {
-        data = entry.build();
-      } catch (error) {
-        this.dispatch({
-          type: 'error',
-          at: this.now(),
-          message: `subscription ${entry.name} not sent: ${errorMessage(error)}`,
-        });
-        continue;
-      }
-      outbox.sessionSend(this.connection, data).catch(ignoreWrite);
-    }
+    for (const tracked of round.members) this.writeSubscription(tracked.entry);
     // Written (queued first in the outbox), so nothing the application queued can overtake them.
     if (!awaiting && !this.settledOnce) this.resync();
+  }
+
+  /** Builds a subscription's message afresh and writes it on this socket, ahead of the queue. */
+  private writeSubscription(entry: SubscriptionEntry<In>): void {
+    let data: WireData;
+    try {
+      data = entry.build();
+    } catch (error) {
+      this.dispatch({
+        type: 'error',
+        at: this.now(),
+        message: `subscription ${entry.name} not sent: ${errorMessage(error)}`,
+      });
+      return;
+    }
+    this.context.outbox.sessionSend(this.connection, data).catch(ignoreWrite);
   }
 
   // SubscribeRound
@@ -338,7 +448,9 @@ class SocketSession<In, Out>
       reason,
     });
     // Not confirmed in time: the step is stuck, so the attempt fails and the next connect sends it again.
-    if (timedOut) this.fail(new SessionError('subscribing', `subscription ${name} not confirmed: ${reason}`));
+    // A successor refused one cannot take over from a socket on which it is active.
+    if (timedOut || this.role === 'standby')
+      this.fail(new SessionError('subscribing', `subscription ${name} not confirmed: ${reason}`));
   }
 
   settled(allActive: boolean): void {
@@ -351,7 +463,8 @@ class SocketSession<In, Out>
   private resync(): void {
     this.resyncing = true;
     const resync = this.context.hooks.resync;
-    if (resync === undefined) return this.setUpDone();
+    // A successor leaves no gap to backfill.
+    if (resync === undefined || this.role === 'standby') return this.setUpDone();
     const started = this.now();
     this.step('resync', resync, () => {
       this.dispatch({ type: 'resynced', at: this.now(), ms: this.now() - started });
@@ -369,6 +482,11 @@ class SocketSession<In, Out>
    * set up, with the outbound path confirmed. The fold derives the same from the signals.
    */
   private judgeReady(): void {
+    if (this.role === 'retired') return;
+    if (this.role === 'standby') {
+      if (this.setUp && (this.round?.allActive ?? false)) this.owner.reached(this);
+      return;
+    }
     const setUp = this.setUp && this.context.subscriptions.allActive;
     if (setUp !== this.reportedSetUp) {
       this.reportedSetUp = setUp;
@@ -437,11 +555,11 @@ class SocketSession<In, Out>
     };
   }
 
-  /** The monitors that live as long as the socket: unstable too long, stale feeds. */
-  private watch(): void {
+  /** The monitors that live while the socket serves the link: unstable too long, stale feeds. */
+  private watch(watching: Subscription): void {
     const { config, store, scheduler, inbound } = this.context;
     if (Number.isFinite(config.unstableTimeout)) {
-      this.subscription.add(
+      watching.add(
         store.watch(isUnstable, (unstable) => {
           this.unstableTimer?.unsubscribe();
           this.unstableTimer = unstable
@@ -453,12 +571,12 @@ class SocketSession<In, Out>
             : undefined;
         }),
       );
-      this.subscription.add(() => this.unstableTimer?.unsubscribe());
+      watching.add(() => this.unstableTimer?.unsubscribe());
     }
-    this.subscription.add(store.watch(isPoorNow, (poor) => this.heartbeat.quality(poor)));
+    watching.add(store.watch(isPoorNow, (poor) => this.heartbeat.quality(poor)));
     const feedWatch = inbound.feedWatch;
     if (feedWatch) {
-      this.subscription.add(
+      watching.add(
         feedWatch.signals(scheduler).subscribe((signal) => {
           if (signal.kind === 'resumed') {
             this.dispatch({ type: 'feedResumed', at: signal.at, feed: signal.feed, silentMs: signal.silentMs });
@@ -474,20 +592,20 @@ class SocketSession<In, Out>
 
   private fail(error: unknown): void {
     if (this.ended) return;
-    this.subscriber.error(error);
+    this.owner.ended(this, error);
   }
 
   /** Torn down: nothing more goes to this socket; what waited on it is settled. */
   private end(): void {
     if (this.ended) return;
     this.ended = true;
-    const { outbox, requests, subscriptions, current } = this.context;
+    const { outbox, requests, current } = this.context;
     this.heartbeat.stop();
     // Whatever the socket still delivers while it closes is not the link's any more.
     this.connection.listen(deaf);
     outbox.detach(this.connection);
     requests.lost(this.connection, 'socket closed');
-    subscriptions.end();
+    this.round?.end();
     this.sessionMessages?.complete();
     if (current.session === this) current.session = undefined;
   }

@@ -1,0 +1,262 @@
+import { Observable, Subscription, filter, take } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import {
+  Connection,
+  ConnectionEvent,
+  ConnectionEventType as E,
+  ConnectionStatus as S,
+  ConnectOptions,
+  connect,
+} from '../../src/index';
+import { MarbleTransport } from '../../src/testing';
+import { configErrorOf } from '../support/configErrorOf';
+const { OPEN } = MarbleTransport;
+
+interface Frame {
+  readonly event?: string;
+  readonly ok?: boolean;
+  readonly ch?: string;
+  readonly seq?: number;
+  readonly id?: number;
+  readonly result?: string;
+}
+
+/** The exchange's side, scripted per socket: a login reply 100 ms after the open, the ack 50 ms later. */
+const frames = {
+  o: OPEN,
+  l: '{"event":"login","ok":true}',
+  a: '{"event":"subscribed","ch":"trades"}',
+  r: '{"event":"error","ch":"trades","msg":"too many subscriptions"}',
+};
+const SOCKET = 'o 99ms l 49ms a';
+
+describe('maxConnectionAge: make-before-break', () => {
+  let testScheduler: TestScheduler;
+
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  const at = (ms: number, work: () => void): Subscription => testScheduler.schedule(work, ms);
+
+  function record<T>(source$: Observable<T>): Array<[number, T]> {
+    const log: Array<[number, T]> = [];
+    source$.subscribe((value) => log.push([testScheduler.now(), value]));
+    return log;
+  }
+
+  /** A link that logs in on every socket and subscribes to trades with an ack; closed at `closeAt`. */
+  function start(transport: MarbleTransport, closeAt: number, options: Partial<ConnectOptions<Frame, Record<string, unknown>>> = {}) {
+    const link: Connection<Frame, Record<string, unknown>> = connect<Frame, Record<string, unknown>>({
+      url: 'ws://exchange.test/ws',
+      transport,
+      scheduler: testScheduler,
+      jitter: 'none',
+      maxConnectionAge: '1m',
+      heartbeatInterval: '10m',
+      heartbeatTimeout: '20m',
+      // An Observable step (a Promise would settle only after the virtual clock has run out).
+      handshake: (session) => {
+        void session.send({ op: 'login', ts: session.exchangeNow() });
+        return session.messages$.pipe(
+          filter((m) => m.event === 'login'),
+          take(1),
+        );
+      },
+      subscriptions: [{ op: 'subscribe', ch: 'trades' }],
+      acks: () => ({
+        match: (m: Frame) => (m.event === 'subscribed' ? 'ack' : m.event === 'error' ? 'reject' : undefined),
+      }),
+      ...options,
+    });
+    at(closeAt, () => void link.close());
+    return link;
+  }
+
+  const tick = (seq: number): string => JSON.stringify({ ch: 'trades', seq });
+
+  it('should set the successor up beside the aged socket, switch without a gap, and close the old one cleanly', () => {
+    let transport!: MarbleTransport;
+    let statuses: Array<[number, S]> = [];
+    let ready: Array<[number, boolean]> = [];
+    let seqs: number[] = [];
+    let events: ConnectionEvent[] = [];
+    testScheduler.run(({ cold }) => {
+      transport = new MarbleTransport(testScheduler, [cold(SOCKET, frames)], { autoPongMs: 5 });
+      const link = start(transport, 90_000);
+      statuses = record(link.status$);
+      ready = record(link.ready$);
+      link.messages$.pipe(filter((m) => m.seq !== undefined)).subscribe((m) => seqs.push(m.seq as number));
+      link.events$.subscribe((e) => events.push(e));
+      const old = () => transport.connections[0]!;
+      const successor = () => transport.connections[1]!;
+      // The old socket's feed: 1 … 4, then 5 and 6 during the overlap, 7 after the switch (not delivered).
+      for (const [ms, seq] of [
+        [20_000, 1],
+        [40_000, 2],
+        [59_000, 3],
+        [60_010, 4],
+        [60_050, 5],
+        [60_140, 6],
+        [60_160, 7],
+      ] as const)
+        at(ms, () => old().inbound.next(tick(seq)));
+      // The successor's feed starts during its set-up, a little ahead of the old one: 6 and 7 are held.
+      at(60_120, () => successor().inbound.next(tick(6)));
+      at(60_130, () => successor().inbound.next(tick(7)));
+      at(60_170, () => successor().inbound.next(tick(8)));
+      at(60_100, () => void link.send({ op: 'order', n: 1 }));
+      at(60_200, () => void link.send({ op: 'order', n: 2 }));
+    });
+    const [old, successor] = transport.connections;
+    // The successor opened when the first socket was 1 minute old, logged in and subscribed afresh.
+    expect(transport.attemptTimes).toEqual([0, 60_000]);
+    expect(successor?.texts.map((t) => JSON.parse(t).op)).toEqual(['login', 'subscribe', 'order']);
+    expect(JSON.parse(successor?.texts[0] as string)).toEqual({ op: 'login', ts: 60_000 });
+    // Order 1 went out on the old socket while it still served; order 2 on the successor.
+    expect(old?.texts.map((t) => JSON.parse(t).op)).toEqual(['login', 'subscribe', 'order']);
+    expect(old?.sent.map(({ at }) => at)).toEqual([0, 100, 60_100]);
+    expect(successor?.sent.map(({ at }) => at)).toEqual([60_000, 60_100, 60_200]);
+    // Switched when the successor's subscription was confirmed (60 150): the old socket closed cleanly then.
+    expect(old?.closed).toBe(true);
+    expect(old?.aborted).toBe(false);
+    expect(successor?.closed).toBe(true); // by close() at 90 s
+    // The feed: the old socket's messages up to the switch, then what the successor held (6, 7: the
+    // switch repeats 6), then its own; 7 from the old socket came after the switch and went nowhere.
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 6, 7, 8]);
+    // The link never went down, nor stopped being ready.
+    expect(statuses).toEqual([
+      [0, S.Connecting],
+      [100, S.Connected], // the handshake done
+      [90_000, S.Disconnected],
+    ]);
+    expect(ready).toEqual([
+      [0, false],
+      [150, true],
+      [90_000, false],
+    ]);
+    const renewals = events.filter((e) => e.description.includes('socket') && e.type === E.SessionStep);
+    expect(renewals.map((e) => [e.timestamp, e.description])).toEqual([
+      [60_000, 'socket 60s old: setting up its successor before closing it (maxConnectionAge)'],
+      [
+        60_150,
+        'socket replaced at 60.15s old: the successor took over after 0.15s of overlap; messages at the switch may repeat, none is missed',
+      ],
+    ]);
+    expect(events.filter((e) => e.timestamp < 90_000).map((e) => e.type)).not.toContain(E.Disconnected);
+  });
+
+  it('should replace the successor in turn when it reaches the age', () => {
+    let transport!: MarbleTransport;
+    testScheduler.run(({ cold }) => {
+      transport = new MarbleTransport(testScheduler, [cold(SOCKET, frames)], { autoPongMs: 5 });
+      start(transport, 150_000);
+    });
+    // Each socket is replaced a minute after it opened: at 60 s, then at 120 s.
+    expect(transport.attemptTimes).toEqual([0, 60_000, 120_000]);
+    expect(transport.connections.map((c) => c.aborted)).toEqual([false, false, false]);
+  });
+
+  it('should keep the aged socket serving when its successor is refused, and try again after a backoff', () => {
+    let transport!: MarbleTransport;
+    let events: ConnectionEvent[] = [];
+    let statuses: S[] = [];
+    testScheduler.run(({ cold }) => {
+      // The first successor's subscription is refused (a cap on subscriptions); the next one is fine.
+      transport = new MarbleTransport(
+        testScheduler,
+        [cold(SOCKET, frames), cold('o 99ms l 49ms r', frames), cold(SOCKET, frames)],
+        { autoPongMs: 5 },
+      );
+      const link = start(transport, 100_000, { initialDelay: '2s' });
+      link.events$.subscribe((e) => events.push(e));
+      link.status$.subscribe((s) => statuses.push(s));
+    });
+    // 60 s: a successor; refused at 60.15 s and closed; the next one 2 s later (initialDelay) takes over.
+    expect(transport.attemptTimes).toEqual([0, 60_000, 62_150]);
+    expect(transport.connections[1]?.closed).toBe(true);
+    expect(transport.connections[0]?.closed).toBe(true);
+    const failed = events.find((e) => e.type === E.ErrorOccurred);
+    expect(failed?.timestamp).toBe(60_150);
+    expect(failed?.errorMessage).toContain('could not set up a successor for the 60.15s old socket');
+    expect(failed?.errorMessage).toContain('next try in 2s');
+    // The subscription stayed active on the serving socket: the link never left Connected.
+    expect(statuses).toEqual([S.Connecting, S.Connected, S.Disconnected]);
+  });
+
+  it('should let the old socket settle the replies to requests written on it before closing it', async () => {
+    let transport!: MarbleTransport;
+    const replies: unknown[] = [];
+    let openBeforeReply: boolean | undefined;
+    testScheduler.run(({ cold }) => {
+      transport = new MarbleTransport(testScheduler, [cold(SOCKET, frames)], { autoPongMs: 5 });
+      const link = start(transport, 90_000);
+      at(60_120, () => {
+        void link.request({ op: 'order' }).then((reply) => replies.push(reply));
+      });
+      // The reply comes on the old socket 300 ms after the switch; until then that socket stays open.
+      at(60_449, () => (openBeforeReply = transport.connections[0]?.closed === false));
+      at(60_450, () => {
+        const old = transport.connections[0]!;
+        const id = JSON.parse(old.texts[old.texts.length - 1] as string).id as number;
+        old.inbound.next(JSON.stringify({ id, result: 'filled' }));
+      });
+    });
+    await Promise.resolve();
+    expect(replies).toEqual([{ id: expect.any(Number), result: 'filled' }]);
+    const old = transport.connections[0];
+    expect(openBeforeReply).toBe(true);
+    expect(old?.closed).toBe(true);
+    expect(old?.aborted).toBe(false);
+  });
+
+  it('should write on the successor a subscription added while it was set up, and the farewell of one removed', () => {
+    let transport!: MarbleTransport;
+    testScheduler.run(({ cold }) => {
+      transport = new MarbleTransport(testScheduler, [cold(SOCKET, frames)], { autoPongMs: 5 });
+      const link = start(transport, 70_000, { subscriptions: [] });
+      const book = link.subscribe({ op: 'subscribe', ch: 'book' }, { unsubscribe: { op: 'unsubscribe', ch: 'book' } });
+      // Added during the successor's set-up: written on the old socket at once, and on the successor at the switch.
+      at(60_120, () => void link.subscribe({ op: 'subscribe', ch: 'ticker' }));
+      at(60_130, () => book.unsubscribe());
+    });
+    const [old, successor] = transport.connections;
+    expect(old?.texts.slice(1)).toEqual([
+      '{"op":"subscribe","ch":"book"}',
+      '{"op":"subscribe","ch":"ticker"}',
+      '{"op":"unsubscribe","ch":"book"}',
+    ]);
+    expect(successor?.texts.slice(1)).toEqual([
+      '{"op":"subscribe","ch":"book"}',
+      '{"op":"subscribe","ch":"ticker"}',
+      '{"op":"unsubscribe","ch":"book"}',
+    ]);
+  });
+
+  it('should fall back to a plain reconnect when the aged socket dies while its successor is set up', () => {
+    let transport!: MarbleTransport;
+    let statuses: S[] = [];
+    testScheduler.run(({ cold }) => {
+      // The first socket closes at 60.05 s, before its successor (opened at 60 s) is confirmed.
+      transport = new MarbleTransport(
+        testScheduler,
+        [cold('o 99ms l 49ms a 59850ms |', frames), cold(SOCKET, frames)],
+        { autoPongMs: 5 },
+      );
+      const link = start(transport, 70_000);
+      link.status$.subscribe((status) => statuses.push(status));
+    });
+    // The half-made successor went with the link; the loop reconnected on its schedule (initialDelay 2 s).
+    expect(transport.attemptTimes).toEqual([0, 60_000, 62_001]);
+    expect(transport.connections[1]?.closed).toBe(true);
+    expect(statuses).toEqual([S.Connecting, S.Connected, S.Disconnected, S.Reconnecting, S.Connected, S.Disconnected]);
+  });
+
+  it('should refuse a maxConnectionAge no longer than readyTimeout, naming both', () => {
+    const error = configErrorOf(() =>
+      connect({ url: 'ws://exchange.test/ws', maxConnectionAge: '10s', readyTimeout: '15s' }),
+    );
+    expect(error.field).toBe('maxConnectionAge');
+    expect(error.message).toContain('maxConnectionAge (10s) must be > readyTimeout (15s)');
+  });
+});
