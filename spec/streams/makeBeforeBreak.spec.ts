@@ -46,7 +46,11 @@ describe('maxConnectionAge: make-before-break', () => {
   }
 
   /** A link that logs in on every socket and subscribes to trades with an ack; closed at `closeAt`. */
-  function start(transport: MarbleTransport, closeAt: number, options: Partial<ConnectOptions<Frame, Record<string, unknown>>> = {}) {
+  function start(
+    transport: MarbleTransport,
+    closeAt: number,
+    options: Partial<ConnectOptions<Frame, Record<string, unknown>>> = {},
+  ) {
     const link: Connection<Frame, Record<string, unknown>> = connect<Frame, Record<string, unknown>>({
       url: 'ws://exchange.test/ws',
       transport,
@@ -79,8 +83,8 @@ describe('maxConnectionAge: make-before-break', () => {
     let transport!: MarbleTransport;
     let statuses: Array<[number, S]> = [];
     let ready: Array<[number, boolean]> = [];
-    let seqs: number[] = [];
-    let events: ConnectionEvent[] = [];
+    const seqs: number[] = [];
+    const events: ConnectionEvent[] = [];
     testScheduler.run(({ cold }) => {
       transport = new MarbleTransport(testScheduler, [cold(SOCKET, frames)], { autoPongMs: 5 });
       const link = start(transport, 90_000);
@@ -159,8 +163,8 @@ describe('maxConnectionAge: make-before-break', () => {
 
   it('should keep the aged socket serving when its successor is refused, and try again after a backoff', () => {
     let transport!: MarbleTransport;
-    let events: ConnectionEvent[] = [];
-    let statuses: S[] = [];
+    const events: ConnectionEvent[] = [];
+    const statuses: S[] = [];
     testScheduler.run(({ cold }) => {
       // The first successor's subscription is refused (a cap on subscriptions); the next one is fine.
       transport = new MarbleTransport(
@@ -235,7 +239,7 @@ describe('maxConnectionAge: make-before-break', () => {
 
   it('should fall back to a plain reconnect when the aged socket dies while its successor is set up', () => {
     let transport!: MarbleTransport;
-    let statuses: S[] = [];
+    const statuses: S[] = [];
     testScheduler.run(({ cold }) => {
       // The first socket closes at 60.05 s, before its successor (opened at 60 s) is confirmed.
       transport = new MarbleTransport(
