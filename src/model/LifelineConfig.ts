@@ -46,12 +46,17 @@ export function resolveConfig(input: LifelineConfigInput): LifelineConfig {
       );
   }
   const urls = endpoints(input.url);
-  const resolved: Record<string, unknown> = { url: urls[0], urls };
+  const entries: Array<[string, unknown]> = [
+    ['url', urls[0]],
+    ['urls', urls],
+  ];
   for (const name of names) {
     const field = configFields[name];
-    resolved[name] = field.resolve(given[name] === undefined ? field.default : given[name], name);
+    entries.push([name, field.resolve(given[name] === undefined ? field.default : given[name], name)]);
   }
-  const config = resolved as LifelineConfig;
+  // Built at once, not key by key: V8 keeps it a fast object (a shared shape) instead of a 3 KB
+  // dictionary per handle.
+  const config = Object.fromEntries(entries) as unknown as LifelineConfig;
   // Equal would time out a quiet, healthy link at every ping: the pong needs time to come back.
   ordered(input, config, 'heartbeatInterval', '<', 'heartbeatTimeout', 'a pong needs time to come back');
   ordered(input, config, 'initialDelay', '<=', 'maxDelay');

@@ -14,13 +14,13 @@ export class ExchangeClock {
 
   /**
    * @param scheduler The local clock.
-   * @param maxOffset The offset, ms, past which `drifted` is told.
-   * @param drifted Told when the estimate first goes past `maxOffset` (again after it came back).
+   * @param maxOffset The offset, ms, past which `report.offsetTooLarge` is told.
+   * @param report Told when the estimate first goes past `maxOffset` (again after it came back).
    */
   constructor(
     private readonly scheduler: SchedulerLike,
     private readonly maxOffset: number,
-    private readonly drifted: (estimate: ClockOffsetEstimate) => void,
+    private readonly report: { offsetTooLarge(estimate: ClockOffsetEstimate): void },
   ) {}
 
   /** The estimate, once a reply has carried the exchange's time. */
@@ -43,7 +43,7 @@ export class ExchangeClock {
     this.state = clockOffset(this.state, { t0, t1: serverTime, t2: serverTime, t3 }, { maxOffset: this.maxOffset });
     const estimate = this.state.estimate;
     const past = estimate?.pastBound === true;
-    if (past && !this.warned && estimate !== undefined) this.drifted(estimate);
+    if (past && !this.warned && estimate !== undefined) this.report.offsetTooLarge(estimate);
     this.warned = past;
   }
 }

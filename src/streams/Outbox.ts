@@ -33,6 +33,14 @@ interface Entry {
   expiry: Subscription | undefined;
 }
 
+/** What the outbox reports. */
+export interface OutboxReport {
+  /** A shared message budget could not be reached: nothing is written until it answers. */
+  budgetUnavailable(error: unknown): void;
+}
+
+const silentOutbox: OutboxReport = { budgetUnavailable: () => undefined };
+
 /** The outbox's limits. */
 export interface OutboxConfig {
   /** Most messages held; one more is rejected with `overflow`. */
@@ -72,13 +80,13 @@ export class Outbox {
    * @param config The queue size and the high-water mark.
    * @param scheduler Times time-to-lives and budget waits.
    * @param budget The message budget every write takes a slot from; undefined: no limit.
-   * @param budgetUnavailable Told when a shared budget cannot be reached (messages wait, fail closed).
+   * @param report Told when a shared budget cannot be reached (messages wait, fail closed).
    */
   constructor(
     private readonly config: OutboxConfig,
     private readonly scheduler: SchedulerLike,
     private readonly budget: Budget | undefined,
-    private readonly budgetUnavailable: (error: unknown) => void = () => undefined,
+    private readonly report: OutboxReport = silentOutbox,
   ) {}
 
   /** Messages waiting to be written. */
@@ -278,7 +286,7 @@ export class Outbox {
 
   /** A shared budget could not be reached: nothing is written (fail closed); try again in a second. */
   private budgetFailed(error: unknown): false {
-    this.budgetUnavailable(error);
+    this.report.budgetUnavailable(error);
     this.waitingBudget = this.scheduler.schedule(() => this.resume(), 1000);
     return false;
   }

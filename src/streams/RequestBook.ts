@@ -31,6 +31,12 @@ export interface TimedReply {
   readonly t3: number;
 }
 
+/** What the request book reports. */
+export interface RequestReport {
+  late(reply: LateReply): void;
+  timed(sample: TimedReply): void;
+}
+
 /**
  * The requests written and waiting for their replies: ids, deadlines, settlement. Every request
  * settles exactly once: its reply (resolved, or `rejected` for an error reply), its timeout
@@ -45,14 +51,13 @@ export class RequestBook<In> {
   /**
    * @param reader How replies are read.
    * @param scheduler Times the reply timeouts.
-   * @param late Told of a reply that came after its request settled.
-   * @param timed Told of a reply that carried the exchange's time.
+   * @param report Told of a reply that came after its request settled (`late`), and of one that
+   *   carried the exchange's time (`timed`).
    */
   constructor(
     private readonly reader: ReplyReader<In>,
     private readonly scheduler: SchedulerLike,
-    private readonly late: (reply: LateReply) => void,
-    private readonly timed: (sample: TimedReply) => void,
+    private readonly report: RequestReport,
   ) {}
 
   /** Requests waiting for a reply. */
@@ -105,7 +110,7 @@ export class RequestBook<In> {
       const reason = this.settled.get(id);
       if (reason === undefined) return false;
       this.settled.delete(id);
-      this.late({ id, reason });
+      this.report.late({ id, reason });
       return true;
     }
     this.pending.delete(id);
@@ -116,7 +121,7 @@ export class RequestBook<In> {
       return true;
     }
     const serverTime = this.reader.serverTimeOf?.(message);
-    if (serverTime !== undefined) this.timed({ t0: request.writtenAt, serverTime, t3: this.scheduler.now() });
+    if (serverTime !== undefined) this.report.timed({ t0: request.writtenAt, serverTime, t3: this.scheduler.now() });
     request.resolve(message);
     return true;
   }

@@ -8,6 +8,7 @@ import { HeartbeatTimeoutError } from '../model/HeartbeatTimeoutError';
 import { LatencyForecast } from '../model/LatencyForecast';
 import { LifelineConfig } from '../model/LifelineConfig';
 import { LinkModel } from '../model/LinkModel';
+import { parseDuration } from '../model/parseDuration';
 import { RequestError } from '../model/RequestError';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { SessionError } from '../model/SessionError';
@@ -24,7 +25,7 @@ import {
 import { LinkStore } from './LinkStore';
 import { Outbox } from './Outbox';
 import { RequestBook } from './RequestBook';
-import { Session } from './SessionOptions';
+import { RequestOptions, Session } from './SessionOptions';
 import { SubscribeRound, SubscriptionBook, SubscriptionEntry, SubscriptionRound } from './SubscriptionBook';
 import { TransportConnection, TransportListener } from './Transport';
 
@@ -537,21 +538,31 @@ export class SocketSession<In, Out>
 
   /** The socket being set up, as the hooks see it. */
   private session(): Session<In, Out> {
-    const { outbox, requests, encode, encodeRequest, exchangeNow, config } = this.context;
-    const connection = this.connection;
+    const { context, connection } = this;
+    const { outbox, requests, config } = context;
     return {
       attempt: this.info.attempt,
       reconnect: this.info.reconnect,
       url: this.info.url,
       messages$: (this.sessionMessages as Broadcast<In>).asObservable(),
-      send: (message) => outbox.sessionSend(connection, encode(message)),
-      request: <Reply>(message: Out, options: { timeout?: number } = {}) =>
-        outbox.sessionRequest(connection, {
-          build: (id, deadline) => encodeRequest(message, id, deadline),
-          timeoutMs: typeof options.timeout === 'number' ? options.timeout : config.requestTimeout,
+      send: (message) => outbox.sessionSend(connection, context.encode(message)),
+      request: <Reply>(message: Out, options: RequestOptions = {}): Promise<Reply> => {
+        let timeoutMs: number;
+        try {
+          timeoutMs =
+            options.timeout === undefined
+              ? config.requestTimeout
+              : parseDuration(options.timeout, 'timeout', { allowZero: false, allowInfinity: true });
+        } catch (error) {
+          return Promise.reject(error as Error);
+        }
+        return outbox.sessionRequest(connection, {
+          build: (id, deadline) => context.encodeRequest(message, id, deadline),
+          timeoutMs,
           book: requests,
-        }) as Promise<Reply>,
-      exchangeNow,
+        }) as Promise<Reply>;
+      },
+      exchangeNow: () => context.exchangeNow(),
     };
   }
 

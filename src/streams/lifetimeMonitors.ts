@@ -5,6 +5,13 @@ import { LifelineConfig } from '../model/LifelineConfig';
 import { dataReceived } from './dataReceived';
 import { latencyProbe } from './latencyProbe';
 
+/** The handle the monitors report to. */
+export interface MonitoredLink {
+  dispatch(signal: ConnectionSignal): void;
+  /** Whether the throughput figure is 0 now. */
+  quiet(): boolean;
+}
+
 /**
  * What watches a handle for its whole life, across sockets, reported as signals for the fold: the
  * data sampler (throughput every `sampleInterval`, and data resuming after a silence) and, when the
@@ -22,8 +29,8 @@ import { latencyProbe } from './latencyProbe';
  * @param probe The application's connection check, if any.
  * @param config The sampling and check intervals.
  * @param scheduler Schedules ticks and checks and stamps them.
- * @param dispatch Where the signals go.
- * @param quiet Whether the throughput figure is 0 now (then a tick without data says nothing new).
+ * @param link Where the signals go, and whether the throughput figure is 0 now (then a tick without
+ *   data says nothing new).
  * @returns The subscription that runs them.
  */
 export function lifetimeMonitors(
@@ -31,15 +38,14 @@ export function lifetimeMonitors(
   probe: (() => ObservableInput<unknown>) | undefined,
   config: Pick<LifelineConfig, 'sampleInterval' | 'checkInterval' | 'probeTimeout'>,
   scheduler: SchedulerLike,
-  dispatch: (signal: ConnectionSignal) => void,
-  quiet: () => boolean,
+  link: MonitoredLink,
 ): Subscription {
   const subscription = dataReceived(meter, { sampleInterval: config.sampleInterval }, scheduler).subscribe((sample) => {
     const at = scheduler.now();
-    if (sample.messages > 0 || !quiet()) {
-      dispatch({ type: 'throughput', at, messagesPerSecond: sample.messagesPerSecond });
+    if (sample.messages > 0 || !link.quiet()) {
+      link.dispatch({ type: 'throughput', at, messagesPerSecond: sample.messagesPerSecond });
     }
-    if (sample.resumption) dispatch({ type: 'dataResumed', at, ...sample.resumption });
+    if (sample.resumption) link.dispatch({ type: 'dataResumed', at, ...sample.resumption });
   });
   if (probe) {
     subscription.add(
@@ -48,7 +54,7 @@ export function lifetimeMonitors(
         { checkInterval: config.checkInterval, probeTimeout: config.probeTimeout },
         scheduler,
       ).subscribe((result) =>
-        dispatch(
+        link.dispatch(
           result.ok
             ? { type: 'roundTrip', at: scheduler.now(), source: 'probe', latencyMs: result.latencyMs }
             : { type: 'checkFailed', at: scheduler.now(), error: result.error, initial: result.initial },

@@ -51,12 +51,18 @@ export interface ReconnectLoopOptions {
   readonly shouldRetry: (error: unknown, attempt: number) => boolean;
   readonly random: () => number;
   readonly scheduler: SchedulerLike;
-  readonly dispatch: (signal: ConnectionSignal) => void;
+  /** Where the signals go, and how a link is run on a socket. */
+  readonly link: LoopLink;
+}
+
+/** The handle the loop works for. */
+export interface LoopLink {
+  dispatch(signal: ConnectionSignal): void;
   /**
    * Runs the link on the attempt's socket (and its successors): emits once when it is live, errors
    * when the link must end, never completes (see `relaySessions`).
    */
-  readonly openSession: (opener: SocketOpener, info: RelayInfo) => Observable<void>;
+  openSession(opener: SocketOpener, info: RelayInfo): Observable<void>;
 }
 
 /** Why the loop restarts at once: the application asked, or the preferred endpoint answers again. */
@@ -126,7 +132,7 @@ class ReconnectLoop {
     this.cycling?.unsubscribe();
     this.recovering = false;
     if (this.up)
-      this.options.dispatch({ type: 'disconnected', at: this.now(), reason: request.reason, requested: true });
+      this.options.link.dispatch({ type: 'disconnected', at: this.now(), reason: request.reason, requested: true });
     this.up = false;
     this.startCycle();
   }
@@ -148,7 +154,7 @@ class ReconnectLoop {
 
   /** The retry policy of one cycle: the handle's, with Retry-After honoured and each retry reported. */
   private backoff(state: { attempt: number }): RetryBackoffConfig {
-    const { config, shouldRetry, dispatch, random, scheduler } = this.options;
+    const { config, shouldRetry, random, scheduler, link } = this.options;
     return {
       initialDelay: config.initialDelay,
       maxDelay: config.maxDelay,
@@ -166,7 +172,7 @@ class ReconnectLoop {
       onAttempt: ({ attempt, delay, error }) => {
         state.attempt = attempt;
         const retryAfterMs = this.retryAfter(error);
-        dispatch({
+        link.dispatch({
           type: 'retryScheduled',
           at: this.now(),
           attempt,
@@ -188,24 +194,24 @@ class ReconnectLoop {
 
   /** A cycle gave up: back to the preferred endpoint, on to the next one, or Failed (and recovery later). */
   private cycleEnded(error: unknown, state: { attempt: number }): Observable<void> {
-    const { config, endpoints, dispatch, scheduler } = this.options;
+    const { config, endpoints, scheduler, link } = this.options;
     if (error instanceof PreferredIsBack) {
       const move = endpoints.failback();
-      if (move) dispatch({ type: 'failover', at: this.now(), ...move, reason: error.message });
+      if (move) link.dispatch({ type: 'failover', at: this.now(), ...move, reason: error.message });
       return this.cycle();
     }
     if (error instanceof FatalExchangeError) {
-      dispatch({ type: 'failed', at: this.now(), attempts: state.attempt, error: error.reason, fatal: true });
+      link.dispatch({ type: 'failed', at: this.now(), attempts: state.attempt, error: error.reason, fatal: true });
       return NEVER;
     }
     const exhausted = error instanceof RetryExhaustedError;
     const reason = errorMessage(exhausted ? error.cause : error);
     const move = endpoints.failover();
     if (move) {
-      dispatch({ type: 'failover', at: this.now(), ...move, reason });
+      link.dispatch({ type: 'failover', at: this.now(), ...move, reason });
       return this.cycle();
     }
-    dispatch({
+    link.dispatch({
       type: 'failed',
       at: this.now(),
       attempts: exhausted ? error.attempts : state.attempt,
@@ -250,10 +256,10 @@ class ReconnectLoop {
    * be reached holds every attempt back (fail closed) and is asked again a second later.
    */
   private waitForSlot(first: number | Promise<number>, announce: boolean): Observable<unknown> {
-    const { dispatch, scheduler } = this.options;
+    const { scheduler, link } = this.options;
     return (typeof first === 'number' ? of(first) : from(first)).pipe(
       catchError((error: unknown) => {
-        dispatch({
+        link.dispatch({
           type: 'error',
           at: this.now(),
           message: `connection budget unavailable, no attempt until it answers: ${errorMessage(error)}`,
@@ -262,7 +268,7 @@ class ReconnectLoop {
       }),
       mergeMap((waitMs) => {
         if (waitMs <= 0) return of(undefined);
-        if (announce) dispatch({ type: 'budgetWait', at: this.now(), waitMs });
+        if (announce) link.dispatch({ type: 'budgetWait', at: this.now(), waitMs });
         return timer(waitMs, scheduler).pipe(mergeMap(() => this.waitForSlot(this.take(), announce)));
       }),
     );
@@ -270,11 +276,11 @@ class ReconnectLoop {
 
   /** Opens a socket and runs its session; says how the attempt or the link ended. */
   private open(state: { attempt: number }): Observable<void> {
-    const { config, endpoints, dispatch, openSession } = this.options;
+    const { config, endpoints, link } = this.options;
     const attempt = state.attempt;
     const reconnect = this.attemptsStarted++ > 0;
     let live = false;
-    dispatch({
+    link.dispatch({
       type: 'connecting',
       at: this.now(),
       attempt,
@@ -295,13 +301,13 @@ class ReconnectLoop {
       successor$: () => this.withSlot(() => endpoints.open({ attempt, reconnect: true }), false),
       url: () => endpoints.openedUrl,
     };
-    const session = openSession(opener, { attempt, reconnect, live: onLive });
+    const session = link.openSession(opener, { attempt, reconnect, live: onLive });
     const failback = this.failback();
     return (failback === undefined ? session : merge(session, failback)).pipe(
       catchError((error: unknown) => {
         this.up = false;
         if (live) this.lost(error);
-        else dispatch({ type: 'connectFailed', at: this.now(), attempt, error: errorMessage(error), reconnect });
+        else link.dispatch({ type: 'connectFailed', at: this.now(), attempt, error: errorMessage(error), reconnect });
         return throwError(() => error);
       }),
     );
@@ -311,7 +317,7 @@ class ReconnectLoop {
   private lost(error: unknown): void {
     const closeCode = error instanceof TransportError ? error.details.closeCode : undefined;
     const back = error instanceof PreferredIsBack;
-    this.options.dispatch({
+    this.options.link.dispatch({
       type: 'disconnected',
       at: this.now(),
       reason: back ? 'moving back to the preferred endpoint' : errorMessage(error),
