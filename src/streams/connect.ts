@@ -1,4 +1,4 @@
-import { Subject, Subscription, merge } from 'rxjs';
+import { EMPTY, Subject, Subscription, merge } from 'rxjs';
 import { WireData } from '../model/Codec';
 import { ConnectionStatus } from '../model/ConnectionStatus';
 import { DataMeter } from '../model/DataMeter';
@@ -85,6 +85,11 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
   const meter = new DataMeter(config.dataSilence, now);
   const restarts = new Subject<RestartRequest>();
   const endpoints = new Endpoints(resolved.endpoints);
+  // The feeds' lag is judged on the exchange's clock: the offset as the replies measured it.
+  const feedWatch =
+    resolved.watchdogs.length > 0
+      ? new FeedWatch<In, WireData>(resolved.watchdogs, start, () => clock.estimate)
+      : undefined;
   const context: LinkSessionContext<In, Out> = {
     ...resolved,
     store,
@@ -96,7 +101,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
     inbound: {
       meter,
       decode: (data: WireData) => codec.decode(data),
-      feedWatch: resolved.watchdogs.length > 0 ? new FeedWatch<In, WireData>(resolved.watchdogs, start) : undefined,
+      feedWatch,
       deliver: (message: In) => messages.next(message),
       malformed: (message: string) => dispatch({ type: 'error', at: now(), message }),
       now,
@@ -126,6 +131,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
         restarts,
       ),
       lifetimeMonitors(meter, resolved.probe, config, scheduler),
+      feedWatch?.lagSignals(config.sampleInterval, scheduler) ?? EMPTY,
     ).subscribe(dispatch),
   );
   for (const entry of resolved.subscriptions) subscriptions.add(entry, undefined, () => undefined);

@@ -56,6 +56,7 @@ export function connectionHandle<In, Out>(parts: HandleParts<In, Out>): Connecti
     latency$: store.latency$,
     ready$: store.select((model) => model.state.ready),
     lag$: lagEvery(eventLoop, config.sampleInterval, scheduler),
+    feedLag$: store.select((model) => model.feedLag),
     send(message: Out, options: SendOptions = {}): Promise<void> {
       if (closing) return Promise.reject(new SendError('closed', 'connection is closed; message not sent'));
       try {
@@ -157,5 +158,6 @@ function snapshotOf<In, Out>(parts: HandleParts<In, Out>, at: number): Connectio
     recentEvents: store.recentEvents(),
     queued: outbox.queued,
     maxLagMs: parts.eventLoop.maxLag(at - config.sampleInterval, at),
+    feedLag: store.model.feedLag,
   };
 }
