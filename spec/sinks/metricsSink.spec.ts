@@ -269,7 +269,8 @@ describe('metricsSink', () => {
 
     it('should expose each feed’s smoothed lag, p95 and staleness in seconds, by feed', async () => {
       const feedLag$ = new BehaviorSubject<readonly FeedLagReading[]>([]);
-      const { scrape } = start({ ...streams(), feedLag$ });
+      const withFeeds = { ...streams(), feedLag$ };
+      const { scrape } = start(withFeeds);
       expect((await scrape()).all('lifeline_feed_lag_seconds')).toEqual([]);
       feedLag$.next([reading('trades', 40), reading('book', 2500, true)]);
       const m = await scrape();
@@ -290,7 +291,8 @@ describe('metricsSink', () => {
 
     it('should remove every feed’s series on unsubscribe', async () => {
       const feedLag$ = new BehaviorSubject<readonly FeedLagReading[]>([reading('trades', 40), reading('book', 90)]);
-      const { sink, scrape } = start({ ...streams(), feedLag$ });
+      const withFeeds = { ...streams(), feedLag$ };
+      const { sink, scrape } = start(withFeeds);
       expect((await scrape()).all('lifeline_feed_lag_p95_seconds')).toHaveLength(2);
       sink.unsubscribe();
       expect((await scrape()).samples).toEqual([]);
