@@ -113,7 +113,7 @@ const validParts = {
       fc.record({
         name: fc.string({ minLength: 1 }),
         match: fc.constant(() => false),
-        staleAfter: duration(false, true),
+        staleAfter: duration(false),
         resubscribe: fc.array(json, { maxLength: 2 }),
       }),
       // Watched for lag: staleAfter optional, recoverLag a share of maxLag.
@@ -322,6 +322,7 @@ const invalidCases: fc.Arbitrary<readonly [string, Record<string, unknown>]> = f
     ['watchdogs[0].staleAfter', { watchdogs: [{ name: 'a', match: () => true, staleAfter: -1 }] }],
     ['watchdogs[0].resubscribe', { watchdogs: [{ name: 'a', match: () => true, staleAfter: 1, resubscribe: {} }] }],
     ['watchdogs[0].staleAfter', { watchdogs: [{ name: 'a', match: () => true }] }],
+    ['watchdogs[0].staleAfter', { watchdogs: [{ name: 'a', match: () => true, staleAfter: Infinity }] }],
     ['watchdogs[0].timestampOf', { watchdogs: [{ name: 'a', match: () => true, timestampOf: 'ts' }] }],
     ['watchdogs[0].timestampOf', { watchdogs: [{ name: 'a', match: () => true, staleAfter: 1, maxLag: '1s' }] }],
     ['watchdogs[0].maxLag', { watchdogs: [{ name: 'a', match: () => true, timestampOf: () => 0, maxLag: 0 }] }],

@@ -9,8 +9,8 @@ import { updateQuality } from './updateQuality';
 
 /**
  * Everything a handle knows about its link, folded from one input (`ConnectionSignal`) by one pure
- * reducer: the status machine, the quality figures, the statistics and the feeds' lag. Every stream a handle shows
- * is a selection of it; its events are derived from its transitions (`linkEvents`).
+ * reducer: the status machine, the quality figures, the statistics and the feeds' lag. Every stream a
+ * handle shows is a selection of it; its events are derived from its transitions (`linkEvents`).
  */
 export interface LinkModel {
   readonly state: ConnectionState;

@@ -93,7 +93,10 @@ export interface WatchdogOptions<In = unknown, Out = unknown> {
   readonly name: string;
   /** Whether an inbound (decoded) message belongs to this feed. Runs on every message: keep it cheap. */
   readonly match: (message: In) => boolean;
-  /** Silence after which the feed is stale, e.g. `'30s'`. Defaults to `Infinity` (silence not watched) when `timestampOf` is given; required otherwise. */
+  /**
+   * Silence after which the feed is stale, e.g. `'30s'`. Required, unless `timestampOf` is given: then
+   * it defaults to `Infinity` (silence not watched, the lag only).
+   */
   readonly staleAfter?: Duration;
   /** Messages to send when it goes silent (e.g. unsubscribe, then subscribe). Not sent for lag. Optional. */
   readonly resubscribe?: readonly Out[];

@@ -287,13 +287,18 @@ function resolveWatchdog<In, Out>(
   if (lag === undefined && watchdog.staleAfter === undefined) {
     throw new ConfigError(`${field}.staleAfter`, watchdog.staleAfter, 'a duration, e.g. "30s" (or a timestampOf)');
   }
+  // Never stale for silence (Infinity) is a watchdog that watches nothing, unless it watches the lag.
+  const staleAfter =
+    watchdog.staleAfter === undefined
+      ? Infinity
+      : parseDuration(watchdog.staleAfter, `${field}.staleAfter`, {
+          allowZero: false,
+          allowInfinity: lag !== undefined,
+        });
   return {
     name: watchdog.name,
     match: watchdog.match,
-    staleAfter:
-      watchdog.staleAfter === undefined
-        ? Infinity
-        : parseDuration(watchdog.staleAfter, `${field}.staleAfter`, { allowZero: false, allowInfinity: true }),
+    staleAfter,
     resubscribe: (watchdog.resubscribe ?? []).map((message, i) => encode(message, `${field}.resubscribe[${i}]`)),
     ...(lag !== undefined ? { lag } : {}),
   };
