@@ -43,6 +43,7 @@ export { overallScore, qualityWarnings, isGood, isPoor } from './model/Connectio
 export type { ConnectionQuality, QualityThresholds, QualityWarning } from './model/ConnectionQuality';
 export { totalDowntime, reconnectSuccessRate, uptimePercentage } from './model/ConnectionStats';
 export type { ConnectionStats } from './model/ConnectionStats';
+export type { FeedLagReading } from './model/FeedLagReading';
 
 // The backoff operator.
 export { retryBackoff } from './operators/retryBackoff';

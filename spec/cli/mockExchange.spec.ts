@@ -35,8 +35,10 @@ describe('startMockExchange', () => {
     const replies = firstValueFrom(c.messages$.pipe(take(4), toArray()));
     c.socket.send('{"method":"ping"}');
     c.socket.send('{"method":"order","id":"o-1"}');
+    const subscribedAt = Date.now();
     c.socket.send('{"method":"subscribe","channel":"ticks"}');
     const [pong, ack, subscribed, tick] = await replies;
+    const receivedAt = Date.now();
     expect(pong).toMatchObject({ channel: 'pong' });
     expect(ack).toEqual({ channel: 'orderAck', id: 'o-1', status: 'accepted' });
     expect(subscribed).toEqual({ channel: 'subscribed', subscription: 'ticks' });
@@ -45,7 +47,11 @@ describe('startMockExchange', () => {
       symbol: 'BTC-USD',
       price: expect.any(Number),
       seq: expect.any(Number),
+      ts: expect.any(Number),
     });
+    // Stamped when made: after we subscribed, before we had it.
+    expect((tick as { ts: number }).ts).toBeGreaterThanOrEqual(subscribedAt);
+    expect((tick as { ts: number }).ts).toBeLessThanOrEqual(receivedAt);
     expect(exchange.orders).toBe(1);
   });
 

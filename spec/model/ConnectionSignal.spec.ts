@@ -26,6 +26,24 @@ const examples: Record<ConnectionSignalType, ConnectionSignal> = {
   failover: { type: 'failover', at: 1_000, from: 'wss://a.example/ws', to: 'wss://b.example/ws', reason: 'refused' },
   feedStale: { type: 'feedStale', at: 1_000, feed: 'trades', silentMs: 30_000, resubscribed: true },
   feedResumed: { type: 'feedResumed', at: 1_000, feed: 'trades', silentMs: 45_000 },
+  feedLag: {
+    type: 'feedLag',
+    at: 1_000,
+    feeds: [
+      {
+        feed: 'trades',
+        lastMs: 40,
+        smoothedMs: 45,
+        maxMs: 90,
+        p95Ms: 80,
+        recent: 20,
+        stale: false,
+        maxLagMs: 1_000,
+        samples: 20,
+        invalid: 0,
+      },
+    ],
+  },
   forecast: {
     type: 'forecast',
     at: 1_000,
@@ -45,9 +63,9 @@ const examples: Record<ConnectionSignalType, ConnectionSignal> = {
 
 describe('ConnectionSignal', () => {
   // The 'quality' signal is gone (no feedback loop); four measurement signals feed the one fold instead,
-  // and seven more report the session (steps, subscriptions, resync, ready, an aged socket's replacement),
-  // the outbound path and stalls.
-  it('should have exactly the twenty-six signal types the engine reports', () => {
+  // and eight more report the session (steps, subscriptions, resync, ready, an aged socket's replacement),
+  // the outbound path, stalls and the feeds' lag figures.
+  it('should have exactly the twenty-seven signal types the engine reports', () => {
     expect(Object.keys(examples).sort()).toEqual(
       [
         'connecting',
@@ -68,6 +86,7 @@ describe('ConnectionSignal', () => {
         'failover',
         'feedStale',
         'feedResumed',
+        'feedLag',
         'forecast',
         'step',
         'subscription',

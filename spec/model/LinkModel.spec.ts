@@ -107,6 +107,7 @@ describe('LinkModel', () => {
         },
         quality: initialQuality,
         stats: initialStats(1_000),
+        feedLag: [],
       });
     });
 
@@ -499,7 +500,10 @@ describe('LinkModel', () => {
           let movedAt = start;
           for (const signal of signals) {
             const next = step(model, signal);
-            if (next !== model) movedAt = signal.at;
+            // The feeds' lag figures are not the link: replacing them moves neither uptime nor quality.
+            if (next.state !== model.state || next.quality !== model.quality || next.stats !== model.stats) {
+              movedAt = signal.at;
+            }
             expect(next.quality.uptimePercentage).toBe(uptimePercentage(next.stats, movedAt));
             model = next;
           }
@@ -534,6 +538,7 @@ describe('LinkModel', () => {
         'throughput',
         'open',
         'disconnected',
+        'feedLag',
       ]);
       let quietSeen = 0;
       fc.assert(
@@ -566,6 +571,29 @@ describe('LinkModel', () => {
           }
         }),
       );
+    });
+
+    it('should replace only the feeds’ lag figures on a feedLag signal, and keep the model for the same list', () => {
+      const model = run([open(0)]);
+      const feeds = [
+        {
+          feed: 'trades',
+          lastMs: 2_600,
+          smoothedMs: 1_900,
+          maxMs: 2_600,
+          p95Ms: 2_600,
+          recent: 8,
+          stale: true,
+          maxLagMs: 1_000,
+          samples: 8,
+          invalid: 0,
+        },
+      ];
+      const next = step(model, { type: 'feedLag', at: 5_000, feeds });
+      expect(next).toEqual({ ...model, feedLag: feeds });
+      expect([next.state, next.quality, next.stats]).toEqual([model.state, model.quality, model.stats]);
+      expect(next.state).toBe(model.state);
+      expect(step(next, { type: 'feedLag', at: 6_000, feeds })).toBe(next);
     });
 
     // A quiet feed's sampling tick (throughput 0 on a link up since it started) changes nothing: the

@@ -97,6 +97,37 @@ export const anyUnstampedSignal: fc.Arbitrary<UnstampedSignal> = fc.oneof(
   }),
   fc.record({ type: fc.constant('feedResumed' as const), feed: fc.string(), silentMs: fc.nat({ max: 300_000 }) }),
   fc.record({
+    type: fc.constant('feedStale' as const),
+    feed: fc.string(),
+    reason: fc.constant('lag' as const),
+    lagMs: fc.integer({ min: -5_000, max: 300_000 }),
+    maxLagMs: fc.integer({ min: 1, max: 60_000 }),
+  }),
+  fc.record({
+    type: fc.constant('feedResumed' as const),
+    feed: fc.string(),
+    reason: fc.constant('lag' as const),
+    lagMs: fc.integer({ min: -5_000, max: 300_000 }),
+  }),
+  fc.record({
+    type: fc.constant('feedLag' as const),
+    feeds: fc.array(
+      fc.record({
+        feed: fc.string(),
+        lastMs: fc.integer({ min: -5_000, max: 300_000 }),
+        smoothedMs: fc.integer({ min: -5_000, max: 300_000 }),
+        maxMs: fc.integer({ min: -5_000, max: 300_000 }),
+        p95Ms: fc.integer({ min: -5_000, max: 300_000 }),
+        recent: fc.integer({ min: 1, max: 64 }),
+        stale: fc.boolean(),
+        maxLagMs: fc.integer({ min: 1, max: 60_000 }),
+        samples: fc.nat(),
+        invalid: fc.nat(),
+      }),
+      { maxLength: 3 },
+    ),
+  }),
+  fc.record({
     type: fc.constant('forecast' as const),
     currentMs: fc.nat({ max: 3_000 }),
     projectedMs: fc.nat({ max: 10_000 }),

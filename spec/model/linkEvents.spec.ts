@@ -311,6 +311,66 @@ describe('linkEvents', () => {
     });
   });
 
+  describe('feeds', () => {
+    it('should produce ErrorOccurred (severity 4) for a silent feed, and DataReceived when it speaks', () => {
+      expect(
+        eventsOf(connected(), { type: 'feedStale', at: 30_100, feed: 'trades', silentMs: 30_000, resubscribed: true }),
+      ).toEqual([
+        {
+          type: 'ErrorOccurred',
+          severity: 4,
+          timestamp: 30_100,
+          description: 'feed trades stale: no message for 30s; resubscribed',
+          errorMessage: 'feed trades stale',
+          retryCount: 0,
+        },
+      ]);
+      const [resumed] = eventsOf(connected(), { type: 'feedResumed', at: 42_000, feed: 'trades', silentMs: 41_900 });
+      expect(resumed).toMatchObject({
+        type: 'DataReceived',
+        description: 'feed trades resumed after 41.9s of silence',
+      });
+    });
+
+    it('should produce ErrorOccurred (severity 4) for a feed stale for its lag, saying how far behind', () => {
+      const stale: ConnectionSignal = {
+        type: 'feedStale',
+        at: 5_000,
+        feed: 'trades',
+        reason: 'lag',
+        lagMs: 2_512,
+        maxLagMs: 1_000,
+      };
+      expect(eventsOf(connected(), stale)).toEqual([
+        {
+          type: 'ErrorOccurred',
+          severity: 4,
+          timestamp: 5_000,
+          description: "feed trades stale: its messages arrive 2.512s behind the exchange's time (maxLag 1s)",
+          errorMessage: 'feed trades stale (lag)',
+          retryCount: 0,
+        },
+      ]);
+    });
+
+    it('should produce QualityImproved (severity 1) when a feed stale for its lag has caught up', () => {
+      const caughtUp: ConnectionSignal = { type: 'feedResumed', at: 6_200, feed: 'trades', reason: 'lag', lagMs: 40 };
+      expect(eventsOf(connected(), caughtUp)).toEqual([
+        {
+          type: 'QualityImproved',
+          severity: 1,
+          timestamp: 6_200,
+          description: "feed trades caught up: its messages arrive 0.04s behind the exchange's time",
+          retryCount: 0,
+        },
+      ]);
+    });
+
+    it('should produce nothing for the feeds’ lag figures', () => {
+      expect(eventsOf(connected(), { type: 'feedLag', at: 1_000, feeds: [] })).toEqual([]);
+    });
+  });
+
   describe('checkFailed', () => {
     it('should produce ErrorOccurred (severity 4) naming the failed connection check', () => {
       expect(eventsOf(connected(), checkFailed(700))).toEqual([

@@ -109,12 +109,34 @@ const validParts = {
   tls: fc.constantFrom({}, { rejectUnauthorized: true }, { servername: 'lifeline.invalid' }),
   budget: fc.constant(null).map(() => new WindowBudget({ limit: 30, window: 60_000 })),
   watchdogs: fc.array(
-    fc.record({
-      name: fc.string({ minLength: 1 }),
-      match: fc.constant(() => false),
-      staleAfter: duration(false),
-      resubscribe: fc.array(json, { maxLength: 2 }),
-    }),
+    fc.oneof(
+      fc.record({
+        name: fc.string({ minLength: 1 }),
+        match: fc.constant(() => false),
+        staleAfter: duration(false),
+        resubscribe: fc.array(json, { maxLength: 2 }),
+      }),
+      // Watched for lag: staleAfter optional, recoverLag a share of maxLag.
+      fc
+        .record(
+          {
+            name: fc.string({ minLength: 1 }),
+            match: fc.constant(() => false),
+            staleAfter: duration(false, true),
+            timestampOf: fc.constant(() => 0),
+            maxLag: fc.integer({ min: 1, max: MAX_TIMER_MS }),
+            recoverShare: fc.double({ min: 0, max: 1, noNaN: true }),
+            lagSustain: duration(true),
+            lagSamples: fc.integer({ min: 1, max: 100 }),
+            lagSampling: duration(true),
+          },
+          { requiredKeys: ['name', 'match', 'timestampOf', 'maxLag', 'recoverShare'] },
+        )
+        .map(({ recoverShare, ...watchdog }) => ({
+          ...watchdog,
+          recoverLag: Math.floor(recoverShare * watchdog.maxLag),
+        })),
+    ),
     { maxLength: 2 },
   ),
   scheduler: fc.constant(asyncScheduler),
@@ -308,6 +330,27 @@ const invalidCases: fc.Arbitrary<readonly [string, Record<string, unknown>]> = f
     ['watchdogs[0].staleAfter', { watchdogs: [{ name: 'a', match: () => true, staleAfter: '600h' }] }],
     ['watchdogs[0].staleAfter', { watchdogs: [{ name: 'a', match: () => true, staleAfter: -1 }] }],
     ['watchdogs[0].resubscribe', { watchdogs: [{ name: 'a', match: () => true, staleAfter: 1, resubscribe: {} }] }],
+    ['watchdogs[0].staleAfter', { watchdogs: [{ name: 'a', match: () => true }] }],
+    ['watchdogs[0].staleAfter', { watchdogs: [{ name: 'a', match: () => true, staleAfter: Infinity }] }],
+    ['watchdogs[0].timestampOf', { watchdogs: [{ name: 'a', match: () => true, timestampOf: 'ts' }] }],
+    ['watchdogs[0].timestampOf', { watchdogs: [{ name: 'a', match: () => true, staleAfter: 1, maxLag: '1s' }] }],
+    ['watchdogs[0].maxLag', { watchdogs: [{ name: 'a', match: () => true, timestampOf: () => 0, maxLag: 0 }] }],
+    [
+      'watchdogs[0].recoverLag',
+      { watchdogs: [{ name: 'a', match: () => true, timestampOf: () => 0, maxLag: '1s', recoverLag: '2s' }] },
+    ],
+    [
+      'watchdogs[0].lagSustain',
+      { watchdogs: [{ name: 'a', match: () => true, timestampOf: () => 0, lagSustain: -1 }] },
+    ],
+    [
+      'watchdogs[0].lagSamples',
+      { watchdogs: [{ name: 'a', match: () => true, timestampOf: () => 0, lagSamples: 1.5 }] },
+    ],
+    [
+      'watchdogs[0].lagSampling',
+      { watchdogs: [{ name: 'a', match: () => true, timestampOf: () => 0, lagSampling: 'x' }] },
+    ],
   ),
   // A typo is an error, not a silent default.
   fc

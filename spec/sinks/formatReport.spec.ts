@@ -139,6 +139,69 @@ describe('formatReport', () => {
     });
   });
 
+  describe('with feeds watched for lag', () => {
+    const lagReport = buildReport({
+      at: SEED_AT,
+      periodStart: SEED_AT - 600_000,
+      status: 'Connected',
+      quality: seedQuality,
+      stats: seedStats,
+      latencies: [],
+      events: [],
+      feedLag: [
+        {
+          feed: 'trades',
+          lastMs: 42,
+          smoothedMs: 45.3,
+          maxMs: 120,
+          p95Ms: 88,
+          recent: 64,
+          stale: false,
+          maxLagMs: 1000,
+          samples: 1200,
+          invalid: 0,
+        },
+        {
+          feed: 'book',
+          lastMs: 2612.4,
+          smoothedMs: 2480,
+          maxMs: 3104,
+          p95Ms: 2950,
+          recent: 64,
+          stale: true,
+          maxLagMs: 1000,
+          samples: 900,
+          invalid: 2,
+        },
+      ],
+    });
+
+    it('should print a line per feed after the latency trend, marking a stale one (zh-CN)', () => {
+      const lines = formatReport(lagReport).split('\n');
+      expect(lines.slice(15, 19)).toEqual([
+        '   - 延迟走势: 无样本',
+        '   - 行情延迟 (相对交易所时间戳):',
+        '     trades: 42ms (平滑 45ms, p95 88ms, 最大 120ms; 上限 1000ms)',
+        '     book: 2612ms (平滑 2480ms, p95 2950ms, 最大 3104ms; 上限 1000ms) 已过时',
+      ]);
+    });
+
+    it('should print the same lines in en', () => {
+      const lines = formatReport(lagReport, { locale: 'en' }).split('\n');
+      expect(lines.slice(16, 19)).toEqual([
+        "   - Feed lag (behind the exchange's timestamps):",
+        '     trades: 42ms (smoothed 45ms, p95 88ms, max 120ms; maxLag 1000ms)',
+        '     book: 2612ms (smoothed 2480ms, p95 2950ms, max 3104ms; maxLag 1000ms) STALE',
+      ]);
+    });
+
+    it('should carry the readings in the JSON line, and print nothing about lag when no feed is watched', () => {
+      expect(JSON.parse(formatReport(lagReport, { format: 'json' })).feedLag).toEqual(lagReport.feedLag);
+      expect(seedReport.feedLag).toBeUndefined();
+      expect(formatReport(seedReport)).not.toContain('行情延迟');
+    });
+  });
+
   describe('as JSON', () => {
     it('should print one line of JSON with ISO 8601 timestamps', () => {
       const text = formatReport(seedReport, { format: 'json' });

@@ -9,6 +9,7 @@ import {
   ConnectionStats,
   ConnectionStatus as S,
   ConnectOptions,
+  FeedLagReading,
   LatencySample,
   connect,
   overallScore,
@@ -249,6 +250,53 @@ describe('metricsSink', () => {
       expect((await scrape()).value('lifeline_gate_open')).toBe(1);
       gate$.next({ open: false });
       expect((await scrape()).value('lifeline_gate_open')).toBe(0);
+    });
+  });
+
+  describe('feed lag', () => {
+    const reading = (feed: string, smoothedMs: number, stale = false): FeedLagReading => ({
+      feed,
+      lastMs: smoothedMs,
+      smoothedMs,
+      maxMs: smoothedMs,
+      p95Ms: smoothedMs * 2,
+      recent: 8,
+      stale,
+      maxLagMs: 1000,
+      samples: 8,
+      invalid: 0,
+    });
+
+    it('should expose each feed’s smoothed lag, p95 and staleness in seconds, by feed', async () => {
+      const feedLag$ = new BehaviorSubject<readonly FeedLagReading[]>([]);
+      const withFeeds = { ...streams(), feedLag$ };
+      const { scrape } = start(withFeeds);
+      expect((await scrape()).all('lifeline_feed_lag_seconds')).toEqual([]);
+      feedLag$.next([reading('trades', 40), reading('book', 2500, true)]);
+      const m = await scrape();
+      expect(m.families.get('lifeline_feed_lag_seconds')?.type).toBe('gauge');
+      expect(m.value('lifeline_feed_lag_seconds', { feed: 'trades' })).toBe(0.04);
+      expect(m.value('lifeline_feed_lag_p95_seconds', { feed: 'trades' })).toBe(0.08);
+      expect(m.value('lifeline_feed_lag_stale', { feed: 'trades' })).toBe(0);
+      expect(m.value('lifeline_feed_lag_seconds', { feed: 'book' })).toBe(2.5);
+      expect(m.value('lifeline_feed_lag_stale', { feed: 'book' })).toBe(1);
+      feedLag$.next([reading('trades', 40), reading('book', 300)]);
+      expect((await scrape()).value('lifeline_feed_lag_stale', { feed: 'book' })).toBe(0);
+    });
+
+    it('should declare no feed metric for a source without feedLag$', async () => {
+      const { scrape } = start();
+      expect([...(await scrape()).families.keys()].filter((name) => name.includes('feed'))).toEqual([]);
+    });
+
+    it('should remove every feed’s series on unsubscribe', async () => {
+      const feedLag$ = new BehaviorSubject<readonly FeedLagReading[]>([reading('trades', 40), reading('book', 90)]);
+      const withFeeds = { ...streams(), feedLag$ };
+      const { sink, scrape } = start(withFeeds);
+      expect((await scrape()).all('lifeline_feed_lag_p95_seconds')).toHaveLength(2);
+      sink.unsubscribe();
+      expect((await scrape()).samples).toEqual([]);
+      expect(feedLag$.observed).toBe(false);
     });
   });
 

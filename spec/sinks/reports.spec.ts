@@ -1,6 +1,6 @@
 import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ConfigError, ConnectionEvent, ConnectionStatus, LatencySample } from '../../src/index';
+import { ConfigError, ConnectionEvent, ConnectionStatus, FeedLagReading, LatencySample } from '../../src/index';
 import { createEvent } from '../../src/model/ConnectionEvent';
 import { initialStats } from '../../src/model/ConnectionStats';
 import { ConnectionReport } from '../../src/sinks/ConnectionReport';
@@ -129,6 +129,42 @@ describe('reports', () => {
       };
       const result = reports(source, { every: 3 }, testScheduler).pipe(map((r) => r.warnings));
       expectObservable(result, '^ 3ms !').toBe('---a', { a: ['latency', 'errorRate'] });
+    });
+  });
+
+  it('should report the latest feed lag readings when the source has feedLag$, and none when it has not', () => {
+    const reading = (lastMs: number): FeedLagReading => ({
+      feed: 'trades',
+      lastMs,
+      smoothedMs: lastMs,
+      maxMs: lastMs,
+      p95Ms: lastMs,
+      recent: 1,
+      stale: false,
+      maxLagMs: 1000,
+      samples: 1,
+      invalid: 0,
+    });
+    testScheduler.run(({ cold, expectObservable }) => {
+      const base: ReportSource = {
+        status$: cold('a', statuses),
+        quality$: cold('q', { q: seedQuality }),
+        stats$: cold('s', { s: initialStats(0) }),
+        latency$: cold('-'),
+        events$: cold('-'),
+      };
+      const source: ReportSource = {
+        ...base,
+        feedLag$: cold('f--g---h', { f: [], g: [reading(40)], h: [reading(90)] }),
+      };
+      expectObservable(reports(source, { every: 5 }, testScheduler).pipe(map((r) => r.feedLag)), '^ 11ms !').toBe(
+        '-----r----s',
+        { r: [reading(40)], s: [reading(90)] },
+      );
+      expectObservable(reports(base, { every: 5 }, testScheduler).pipe(map((r) => r.feedLag)), '^ 6ms !').toBe(
+        '-----u',
+        { u: undefined },
+      );
     });
   });
 

@@ -8,6 +8,7 @@ import {
   ConnectionStatus as S,
   ConnectOptions,
   ConnectionState,
+  FeedLagReading,
   SendError,
   TransportError,
   connect,
@@ -882,6 +883,172 @@ describe('connect', () => {
       const resumed = events.find((e) => e.description.startsWith('feed trades resumed')) as ConnectionEvent;
       expect(resumed).toMatchObject({ type: E.DataReceived, timestamp: 20_000 });
       expect(transport.attempts).toBe(1);
+    });
+  });
+
+  describe('feed lag', () => {
+    type Trade = { channel: string; ts?: number; id?: number; serverTime?: number };
+    const isTrade = (m: unknown): boolean => (m as Trade).channel === 'trades';
+    const lagWatchdog = {
+      name: 'trades',
+      match: isTrade,
+      timestampOf: (m: unknown) => (m as Trade).ts,
+      maxLag: '1s',
+      lagSustain: '2s',
+    };
+
+    /**
+     * Delivers a trades message every 100 ms from `from` to `to` (exclusive) on `connection`, stamped
+     * `lagAt(t)` ms before `t` on the exchange's clock, which runs `offset` ms from ours.
+     */
+    function trades(
+      transport: MarbleTransport,
+      from: number,
+      to: number,
+      lagAt: (t: number) => number,
+      offset = 0,
+    ): void {
+      for (let t = from; t < to; t += 100) {
+        const ts = t + offset - lagAt(t);
+        at(t, () => transport.connections[0]?.inbound.next(JSON.stringify({ channel: 'trades', ts })));
+      }
+    }
+    const feedEvents = (events: readonly ConnectionEvent[]): Array<[number, string]> =>
+      events.filter((e) => e.description.startsWith('feed ')).map((e) => [e.timestamp, `${e.type}: ${e.description}`]);
+
+    it('should make a feed whose messages stay late stale while they flow, without resubscribing, and note when it catches up', () => {
+      let transport!: MarbleTransport;
+      let link!: Connection;
+      let events: ConnectionEvent[] = [];
+      let readings: Array<[number, readonly FeedLagReading[]]> = [];
+      let statuses: Array<[number, S]> = [];
+      testScheduler.run(({ cold }) => {
+        transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+        link = start(transport, 12_000, {
+          watchdogs: [
+            {
+              ...lagWatchdog,
+              staleAfter: '30s',
+              resubscribe: [{ op: 'subscribe', channel: 'trades' }],
+            },
+          ],
+        } as Partial<ConnectOptions>);
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
+        readings = record(link.feedLag$);
+        statuses = record(link.status$);
+        // 40 ms behind, then 2.5 s behind from 3 s to 6 s, then 40 ms again.
+        trades(transport, 1_000, 10_000, (t) => (t >= 3_000 && t < 6_000 ? 2_500 : 40));
+        at(11_000, () =>
+          expect(link.snapshot().feedLag).toEqual([
+            expect.objectContaining({ feed: 'trades', lastMs: 40, maxMs: 2_500, stale: false, maxLagMs: 1_000 }),
+          ]),
+        );
+      });
+      // Past maxLag from 3 s: three messages and 2 s later, stale; three messages at or under 500 ms, caught up.
+      expect(feedEvents(events)).toEqual([
+        [5_000, "ErrorOccurred: feed trades stale: its messages arrive 2.5s behind the exchange's time (maxLag 1s)"],
+        [6_200, "QualityImproved: feed trades caught up: its messages arrive 0.04s behind the exchange's time"],
+      ]);
+      expect(events.find((e) => e.timestamp === 5_000)?.errorMessage).toBe('feed trades stale (lag)');
+      // A late feed flows: nothing was sent to it.
+      expect(transport.connections[0]?.texts).toEqual([]);
+      expect(transport.attempts).toBe(1);
+      expect(statuses).toEqual([
+        [0, S.Connecting],
+        [0, S.Connected],
+        [12_000, S.Disconnected],
+      ]);
+      // One reading per sampling tick that followed messages, not one per message; the current one replayed first.
+      expect(readings.map(([t]) => t)).toEqual([0, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000, 10_000]);
+      expect(readings[4]?.[1]).toEqual([
+        expect.objectContaining({ feed: 'trades', lastMs: 2_500, maxMs: 2_500, stale: true }),
+      ]);
+      expect(readings[9]?.[1]).toEqual([expect.objectContaining({ lastMs: 40, stale: false, samples: 90 })]);
+    });
+
+    describe('must not fire', () => {
+      it('on one spike, however large', () => {
+        let events: ConnectionEvent[] = [];
+        let link!: Connection;
+        testScheduler.run(({ cold }) => {
+          const transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+          link = start(transport, 6_000, { watchdogs: [lagWatchdog] } as Partial<ConnectOptions>);
+          events = [];
+          link.events$.subscribe((e) => events.push(e));
+          trades(transport, 1_000, 5_000, (t) => (t === 3_000 ? 60_000 : 40));
+          at(5_500, () => expect(link.snapshot().feedLag[0]).toMatchObject({ maxMs: 60_000, stale: false }));
+        });
+        expect(feedEvents(events)).toEqual([]);
+      });
+
+      it('when the clock offset measured over the socket explains the lag (the exchange clock 2 s behind ours)', () => {
+        const eventsOf: Record<string, ConnectionEvent[]> = {};
+        const lagOf: Record<string, number | undefined> = {};
+        testScheduler.run(({ cold }) => {
+          for (const name of ['measured', 'unmeasured']) {
+            const transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+            const link = start(transport, 9_000, {
+              watchdogs: [lagWatchdog],
+              correlation: { serverTimeOf: (m: unknown) => (m as Trade).serverTime },
+            } as Partial<ConnectOptions>);
+            eventsOf[name] = [];
+            link.events$.subscribe((e) => eventsOf[name]?.push(e));
+            if (name === 'measured') {
+              // A request at 500 ms answered 20 ms later with the exchange's time: offset −2000 ± 11 ms.
+              at(500, () => void link.request({ op: 'time' }).catch(() => undefined));
+              at(520, () => {
+                const { id } = JSON.parse(transport.connections[0]?.texts[0] ?? '{}') as Trade;
+                transport.connections[0]?.inbound.next(JSON.stringify({ id, serverTime: 510 - 2_000 }));
+              });
+            }
+            // Stamped by the exchange's clock 40 ms before we read them.
+            trades(transport, 1_000, 8_000, () => 40, -2_000);
+            at(8_500, () => (lagOf[name] = link.snapshot().feedLag[0]?.lastMs));
+          }
+        });
+        expect(feedEvents(eventsOf['measured'] ?? [])).toEqual([]);
+        expect(lagOf['measured']).toBe(40);
+        // The control: the same series, the clocks taken to agree, is 2.04 s behind and stale.
+        expect(lagOf['unmeasured']).toBe(2_040);
+        expect(feedEvents(eventsOf['unmeasured'] ?? [])).toEqual([
+          [3_000, expect.stringContaining('feed trades stale: its messages arrive 2.04s behind')],
+        ]);
+      });
+
+      it('on an idle feed: silence is not lag, and its figures stay as they were', () => {
+        let events: ConnectionEvent[] = [];
+        let readings: Array<[number, readonly FeedLagReading[]]> = [];
+        testScheduler.run(({ cold }) => {
+          const transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+          const link = start(transport, 60_000, { watchdogs: [lagWatchdog] } as Partial<ConnectOptions>);
+          events = [];
+          link.events$.subscribe((e) => events.push(e));
+          readings = record(link.feedLag$);
+          // 2.5 s behind for 0.9 s, then nothing for 57 s.
+          trades(transport, 1_000, 1_900, () => 2_500);
+        });
+        expect(feedEvents(events)).toEqual([]);
+        expect(readings.map(([t]) => t)).toEqual([0, 2_000]);
+        expect(readings[1]?.[1]).toEqual([expect.objectContaining({ lastMs: 2_500, stale: false, samples: 9 })]);
+      });
+    });
+
+    it('should reject lag settings without a timestampOf, and a recoverLag above maxLag', () => {
+      const options = (watchdog: object): ConnectOptions => ({
+        url: 'ws://exchange.test/ws',
+        transport: new MarbleTransport(testScheduler, []),
+        scheduler: testScheduler,
+        watchdogs: [{ name: 'trades', match: isTrade, ...watchdog }],
+      });
+      expect(() => connect(options({ maxLag: '1s' }))).toThrow(ConfigError);
+      expect(() => connect(options({ maxLag: '1s' }))).toThrow(/watchdogs\[0\]\.timestampOf/);
+      expect(() => connect(options({}))).toThrow(/watchdogs\[0\]\.staleAfter/);
+      expect(() => connect(options({ timestampOf: () => 0, maxLag: '1s', recoverLag: '2s' }))).toThrow(
+        /watchdogs\[0\]\.recoverLag/,
+      );
+      expect(() => connect(options({ timestampOf: () => 0, lagSamples: 0 }))).toThrow(/watchdogs\[0\]\.lagSamples/);
+      expect(() => connect(options({ timestampOf: 'ts' }))).toThrow(/watchdogs\[0\]\.timestampOf/);
     });
   });
 

@@ -1,7 +1,7 @@
 // Pins connect<In, Out>: send() takes Out, messages$ gives In, and subscriptions never infer Out (NoInfer).
 import { expectTypeOf } from 'expect-type';
 import { Observable } from 'rxjs';
-import { Codec, Connection, ConnectOptions, connect, rawCodec } from '../../src/index';
+import { Codec, Connection, ConnectOptions, FeedLagReading, connect, rawCodec } from '../../src/index';
 
 type Order = { readonly method: 'order'; readonly id: string; readonly px: string };
 type Tick = { readonly channel: 'ticks'; readonly price: number };
@@ -43,4 +43,18 @@ export function cases(): void {
   // @ts-expect-error url is required
   connect({ heartbeatInterval: '30s' });
   expectTypeOf<ConnectOptions['heartbeatInterval']>().toEqualTypeOf<number | string | undefined>();
+
+  // Watchdogs read the link's own messages: timestampOf gets an In and gives epoch ms.
+  type Stamped = { readonly channel: 'trades'; readonly ts: number };
+  const lagging = connect<Stamped, Order>({
+    url: 'wss://x',
+    watchdogs: [{ name: 'trades', match: (m) => m.channel === 'trades', timestampOf: (m) => m.ts, maxLag: '1s' }],
+  });
+  expectTypeOf(lagging.feedLag$).toEqualTypeOf<Observable<readonly FeedLagReading[]>>();
+  expectTypeOf(lagging.snapshot().feedLag).toEqualTypeOf<readonly FeedLagReading[]>();
+  connect<Stamped, Order>({
+    url: 'wss://x',
+    // @ts-expect-error timestampOf gives a number (epoch ms), not the raw string an exchange may send
+    watchdogs: [{ name: 'trades', match: () => true, timestampOf: (m) => String(m.ts) }],
+  });
 }

@@ -86,7 +86,8 @@ interface Exchange {
  * Protocol (JSON text frames):
  * - `{"method":"ping"}` → `{"channel":"pong","ts":…}`; protocol ping frames get pongs too.
  * - `{"method":"subscribe","channel":"ticks"}` → `{"channel":"subscribed","subscription":"ticks"}`,
- *   then `{"channel":"ticks","symbol":"BTC-USD","price":67012.5,"seq":1}` every `tickInterval`.
+ *   then `{"channel":"ticks","symbol":"BTC-USD","price":67012.5,"seq":1,"ts":…}` every `tickInterval`
+ *   (`ts`: when the tick was made, epoch ms; a latency spike delays its delivery, not its `ts`).
  * - `{"method":"order","id":"o-1",…}` → `{"channel":"orderAck","id":"o-1","status":"accepted"}`.
  * - `GET /info` → `{"account":"demo","equity":100000,"serverTime":…}`.
  *
@@ -228,7 +229,7 @@ function ticks(exchange: Exchange, options: MockExchangeOptions): Subscription {
     price = Math.round((price + (random() - 0.5) * 20) * 10) / 10;
     seq++;
     for (const peer of exchange.peers) {
-      if (peer.subscribed) send(exchange, peer, { channel: 'ticks', symbol, price, seq });
+      if (peer.subscribed) send(exchange, peer, { channel: 'ticks', symbol, price, seq, ts: Date.now() });
     }
   });
 }

@@ -1,3 +1,5 @@
+import type { FeedLagReading } from './FeedLagReading';
+
 /**
  * What the connection engine reports: the single input of the one fold (`nextLinkModel`) from which
  * the status, the events, the quality figures and the statistics all come. Every signal carries
@@ -33,9 +35,36 @@ export type ConnectionSignal =
       readonly feed: string;
       readonly silentMs: number;
       readonly resubscribed: boolean;
+      readonly reason?: 'silence';
+    }
+  /** A watched feed's messages keep coming, but late: its lag stayed past `maxLag` (see `feedLag`). */
+  | {
+      readonly type: 'feedStale';
+      readonly at: number;
+      readonly feed: string;
+      readonly reason: 'lag';
+      /** The lag of the message that made it stale, ms. */
+      readonly lagMs: number;
+      readonly maxLagMs: number;
     }
   /** A stale feed spoke again. */
-  | { readonly type: 'feedResumed'; readonly at: number; readonly feed: string; readonly silentMs: number }
+  | {
+      readonly type: 'feedResumed';
+      readonly at: number;
+      readonly feed: string;
+      readonly silentMs: number;
+      readonly reason?: 'silence';
+    }
+  /** A feed stale for its lag caught up: its messages came in at or under `recoverLag` again. */
+  | {
+      readonly type: 'feedResumed';
+      readonly at: number;
+      readonly feed: string;
+      readonly reason: 'lag';
+      readonly lagMs: number;
+    }
+  /** The lag figures of the feeds watched for it, on the sampling tick when they changed. */
+  | { readonly type: 'feedLag'; readonly at: number; readonly feeds: readonly FeedLagReading[] }
   /** The latency trend will cross the warning within the horizon: degradation is coming. */
   | {
       readonly type: 'forecast';

@@ -3,20 +3,26 @@ import { ConnectionSignal } from './ConnectionSignal';
 import { ConnectionState, initialConnectionState, judgeQuality, nextConnectionState } from './ConnectionState';
 import { ConnectionStatus } from './ConnectionStatus';
 import { ConnectionStats, initialStats, updateStats, uptimePercentage } from './ConnectionStats';
+import { FeedLagReading } from './FeedLagReading';
 import { QualitySample } from './QualitySample';
 import { updateQuality } from './updateQuality';
 
 /**
  * Everything a handle knows about its link, folded from one input (`ConnectionSignal`) by one pure
- * reducer: the status machine, the quality figures and the statistics. Every stream a handle shows
- * is a selection of it; its events are derived from its transitions (`linkEvents`).
+ * reducer: the status machine, the quality figures, the statistics and the feeds' lag. Every stream a
+ * handle shows is a selection of it; its events are derived from its transitions (`linkEvents`).
  */
 export interface LinkModel {
   readonly state: ConnectionState;
   /** The quality figures; `uptimePercentage` is derived from `stats` in the same step. */
   readonly quality: ConnectionQuality;
   readonly stats: ConnectionStats;
+  /** The lag of each feed watched for it (`timestampOf`), as of the last sampling tick that changed it. */
+  readonly feedLag: readonly FeedLagReading[];
 }
+
+/** No feed watched for lag: one shared empty list. */
+const NO_FEED_LAG: readonly FeedLagReading[] = Object.freeze([]);
 
 /** A handle's model before its first attempt, optionally carrying restored statistics. */
 export function initialLinkModel(
@@ -28,6 +34,7 @@ export function initialLinkModel(
     state: initialConnectionState(now, maxAttempts),
     quality: { ...initialQuality, uptimePercentage: uptimePercentage(stats, now) },
     stats,
+    feedLag: NO_FEED_LAG,
   };
 }
 
@@ -37,10 +44,14 @@ export function initialLinkModel(
  * In one step it moves the status machine and the statistics, folds what the signal measured into
  * the quality figures, derives the uptime from the statistics, and judges the quality against the
  * thresholds: a Connected link whose quality turns poor is Unstable, and Connected again when it
- * recovers. Returns `model` itself when nothing changed, so selections need no deep comparison.
+ * recovers. A `feedLag` signal only replaces the feeds' lag figures (the score does not weigh them:
+ * a lagging feed is a stale feed, told by events). Returns `model` itself when nothing changed, so
+ * selections need no deep comparison.
  */
 export function nextLinkModel(model: LinkModel, signal: ConnectionSignal, thresholds: QualityThresholds): LinkModel {
   if (model.state.closedByApp) return model;
+  // Figures only: they move neither the link, nor its quality, nor its statistics.
+  if (signal.type === 'feedLag') return signal.feeds === model.feedLag ? model : { ...model, feedLag: signal.feeds };
   const state = nextConnectionState(model.state, signal);
   const stats = updateStats(model.stats, signal);
   const sample = qualitySampleOf(signal, model.state);
@@ -54,7 +65,7 @@ export function nextLinkModel(model: LinkModel, signal: ConnectionSignal, thresh
       : { ...measured, uptimePercentage: uptime };
   const judged = judgeQuality(state, isPoor(quality, thresholds), signal.at);
   if (judged === model.state && quality === model.quality && stats === model.stats) return model;
-  return { state: judged, quality, stats };
+  return { state: judged, quality, stats, feedLag: model.feedLag };
 }
 
 /** What a signal measured, as the quality reducer's input; undefined when it measured nothing. */

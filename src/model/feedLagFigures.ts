@@ -12,6 +12,7 @@ export interface FeedLagFigures {
   readonly p95Ms: number;
   /** How many recent lags the max and p95 cover. */
   readonly recent: number;
+  /** Whether the feed is stale for its lag: behind past `maxLag` for a sustained period, not yet caught up. */
   readonly stale: boolean;
 }
 

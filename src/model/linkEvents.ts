@@ -105,6 +105,42 @@ function subscriptionEvent(signal: Extract<ConnectionSignal, { type: 'subscripti
   );
 }
 
+/**
+ * A feed gone stale, or back: silent for its `staleAfter` (ErrorOccurred, then DataReceived when it
+ * speaks), or lagging past its `maxLag` while its messages still flow (ErrorOccurred, then
+ * QualityImproved when it has caught up).
+ */
+function feedEvent(signal: Extract<ConnectionSignal, { type: 'feedStale' | 'feedResumed' }>): ConnectionEvent {
+  const { at, feed } = signal;
+  if (signal.type === 'feedStale') {
+    return signal.reason === 'lag'
+      ? createEvent(
+          ConnectionEventType.ErrorOccurred,
+          at,
+          `feed ${feed} stale: its messages arrive ${seconds(signal.lagMs)} behind the exchange's time (maxLag ${seconds(signal.maxLagMs)})`,
+          { errorMessage: `feed ${feed} stale (lag)` },
+        )
+      : createEvent(
+          ConnectionEventType.ErrorOccurred,
+          at,
+          `feed ${feed} stale: no message for ${seconds(signal.silentMs)}` +
+            (signal.resubscribed ? '; resubscribed' : ''),
+          { errorMessage: `feed ${feed} stale` },
+        );
+  }
+  return signal.reason === 'lag'
+    ? createEvent(
+        ConnectionEventType.QualityImproved,
+        at,
+        `feed ${feed} caught up: its messages arrive ${seconds(signal.lagMs)} behind the exchange's time`,
+      )
+    : createEvent(
+        ConnectionEventType.DataReceived,
+        at,
+        `feed ${feed} resumed after ${seconds(signal.silentMs)} of silence`,
+      );
+}
+
 /** The events that belong to the signal itself. */
 function signalEvents(previous: ConnectionState, signal: ConnectionSignal): readonly ConnectionEvent[] {
   const at = signal.at;
@@ -207,23 +243,8 @@ function signalEvents(previous: ConnectionState, signal: ConnectionSignal): read
         ),
       ];
     case 'feedStale':
-      return [
-        createEvent(
-          ConnectionEventType.ErrorOccurred,
-          at,
-          `feed ${signal.feed} stale: no message for ${seconds(signal.silentMs)}` +
-            (signal.resubscribed ? '; resubscribed' : ''),
-          { errorMessage: `feed ${signal.feed} stale` },
-        ),
-      ];
     case 'feedResumed':
-      return [
-        createEvent(
-          ConnectionEventType.DataReceived,
-          at,
-          `feed ${signal.feed} resumed after ${seconds(signal.silentMs)} of silence`,
-        ),
-      ];
+      return [feedEvent(signal)];
     case 'forecast':
       if (previous.poor) return NONE;
       return [
@@ -281,6 +302,7 @@ function signalEvents(previous: ConnectionState, signal: ConnectionSignal): read
     case 'roundTrip':
     case 'pingLost':
     case 'throughput':
+    case 'feedLag':
       return NONE;
   }
 }

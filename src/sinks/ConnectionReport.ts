@@ -10,6 +10,7 @@ import {
 } from '../model/ConnectionQuality';
 import { ConnectionStats, reconnectSuccessRate, totalDowntime, uptimePercentage } from '../model/ConnectionStats';
 import { ConnectionStatus } from '../model/ConnectionStatus';
+import { FeedLagReading } from '../model/FeedLagReading';
 import { LatencyWindow } from './LatencyWindow';
 import { redactText } from './redactText';
 import { sparkline, sparklineBuckets } from './sparkline';
@@ -60,6 +61,8 @@ export interface ConnectionReport {
   readonly notableEvents: readonly ConnectionEvent[];
   /** How many notable events the period had, including those not listed. */
   readonly notableEventCount: number;
+  /** The lag of the feeds watched for it, as of the report; absent when none is. */
+  readonly feedLag?: readonly FeedLagReading[];
 }
 
 /** What a report is built from: the latest values and what the period collected. */
@@ -80,6 +83,8 @@ export interface ReportInput {
    * keeps them, in bounded memory). Defaults to the notable events counted in `events`.
    */
   readonly notableEventCount?: number;
+  /** The lag of the feeds watched for it (`Connection.feedLag$`), as of the report. Optional. */
+  readonly feedLag?: readonly FeedLagReading[];
   /** The thresholds the warnings are judged by. Defaults to `defaultQualityThresholds`. */
   readonly thresholds?: QualityThresholds;
   /** How many notable events to list. Defaults to `5`. */
@@ -92,7 +97,7 @@ export interface ReportInput {
 
 /**
  * Builds a status report from the latest status, quality and statistics and from what the period
- * collected (latency samples, events). Pure: same input, same report. Descriptions and error
+ * collected (latency samples, events), and the feeds' lag when some are watched for it. Pure: same input, same report. Descriptions and error
  * messages of the listed events are passed through `redactText`, so a report never prints a secret.
  *
  * @example
@@ -111,6 +116,7 @@ export function buildReport(input: ReportInput): ConnectionReport {
     stats,
     latencies,
     events,
+    feedLag = [],
     thresholds = defaultQualityThresholds,
     notableEventCount,
     notableEvents = 5,
@@ -147,6 +153,7 @@ export function buildReport(input: ReportInput): ConnectionReport {
     },
     notableEvents: listed.map(redactEvent),
     notableEventCount: Math.max(notableEventCount ?? 0, notable.length),
+    ...(feedLag.length > 0 ? { feedLag } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { format } from 'date-fns';
 import { QualityWarning } from '../model/ConnectionQuality';
 import { statusLabelEn, statusLabelZh } from '../model/ConnectionStatus';
 import { oneOf } from '../model/configRules';
+import { FeedLagReading } from '../model/FeedLagReading';
 import { ConnectionReport } from './ConnectionReport';
 import { ReportLocale, reportLocale } from './ReportLocale';
 import { dateFnsLocale } from './dateFnsLocale';
@@ -40,12 +41,17 @@ interface Words {
   readonly trend: string;
   readonly samples: (n: number) => string;
   readonly noSamples: string;
+  /** The feeds' lag: the heading, and one feed's figures. */
+  readonly feedLag: string;
+  readonly feedLagLine: (feed: FeedLagReading) => string;
   readonly warnings: string;
   readonly warning: Readonly<Record<QualityWarning, string>>;
   readonly events: (shown: number, total: number) => string;
   readonly noEvents: string;
   readonly separator: string;
 }
+
+const ms = (value: number): string => `${Math.round(value)}ms`;
 
 const WORDS: Readonly<Record<ReportLocale, Words>> = {
   'zh-CN': {
@@ -67,6 +73,10 @@ const WORDS: Readonly<Record<ReportLocale, Words>> = {
     trend: '延迟走势',
     samples: (n) => `${n} 个样本`,
     noSamples: '无样本',
+    feedLag: '行情延迟 (相对交易所时间戳)',
+    feedLagLine: (f) =>
+      `${f.feed}: ${ms(f.lastMs)} (平滑 ${ms(f.smoothedMs)}, p95 ${ms(f.p95Ms)}, 最大 ${ms(f.maxMs)}; 上限 ${ms(f.maxLagMs)})` +
+      (f.stale ? ' 已过时' : ''),
     warnings: '质量警告',
     warning: { latency: '平均延迟过高', errorRate: '错误率过高' },
     events: (shown, total) => (shown < total ? `重要事件 (${total}, 显示最近 ${shown} 条)` : `重要事件 (${total})`),
@@ -92,6 +102,10 @@ const WORDS: Readonly<Record<ReportLocale, Words>> = {
     trend: 'Latency trend',
     samples: (n) => `${n} ${n === 1 ? 'sample' : 'samples'}`,
     noSamples: 'no samples',
+    feedLag: "Feed lag (behind the exchange's timestamps)",
+    feedLagLine: (f) =>
+      `${f.feed}: ${ms(f.lastMs)} (smoothed ${ms(f.smoothedMs)}, p95 ${ms(f.p95Ms)}, max ${ms(f.maxMs)}; maxLag ${ms(f.maxLagMs)})` +
+      (f.stale ? ' STALE' : ''),
     warnings: 'Quality warnings',
     warning: { latency: 'high average latency', errorRate: 'high error rate' },
     events: (shown, total) =>
@@ -106,6 +120,7 @@ const percent = (value: number): string => `${value.toFixed(1)}%`;
 /**
  * A report as text: the seed's zh-CN layout line by line (the default), its English equivalent, or
  * one line of JSON. After the seed's lines comes the period: a latency sparkline with its range, the
+ * feeds' lag when some are watched for it (one line per feed, `已过时` / `STALE` when stale), the
  * quality warnings that hold, and the latest notable events.
  *
  * ```
@@ -125,6 +140,8 @@ const percent = (value: number): string => `${value.toFixed(1)}%`;
  *
  *    本周期 (10分, 11:50:00 – 12:00:00):
  *    - 延迟走势: ▁▁▂▃▅█▆▃ 38–212ms, 8 个样本
+ *    - 行情延迟 (相对交易所时间戳):
+ *      trades: 42ms (平滑 45ms, p95 88ms, 最大 120ms; 上限 1000ms)
  *    - 重要事件 (1):
  *      11:52:10 [严重] 连接断开: connection lost (connection closed: 1006 abnormal closure)
  * ```
@@ -170,6 +187,10 @@ export function formatReport(report: ConnectionReport, options: FormatReportOpti
         : w.noSamples
     }`,
   ];
+  if (report.feedLag !== undefined && report.feedLag.length > 0) {
+    lines.push(`   - ${w.feedLag}:`);
+    for (const feed of report.feedLag) lines.push(`     ${w.feedLagLine(feed)}`);
+  }
   if (report.warnings.length > 0) {
     lines.push(`   - ${w.warnings}: ${report.warnings.map((warning) => w.warning[warning]).join(w.separator)}`);
   }

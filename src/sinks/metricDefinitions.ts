@@ -60,7 +60,28 @@ export const metricDefinitions = {
     by: ['type', 'severity'],
   },
   gate: { kind: 'Gauge', name: 'gate_open', help: 'Trade gate: 1 while open (trading allowed), 0 while closed.' },
+  feedLag: {
+    kind: 'Gauge',
+    name: 'feed_lag_seconds',
+    help: "A feed's smoothed lag behind the exchange's own timestamps (clock offset corrected), seconds.",
+    by: ['feed'],
+  },
+  feedLagP95: {
+    kind: 'Gauge',
+    name: 'feed_lag_p95_seconds',
+    help: "The 95th percentile of a feed's recent lags, seconds.",
+    by: ['feed'],
+  },
+  feedLagStale: {
+    kind: 'Gauge',
+    name: 'feed_lag_stale',
+    help: 'A feed stale for its lag: 1 while its lag has stayed past maxLag (until it catches up), 0 otherwise.',
+    by: ['feed'],
+  },
 } as const satisfies Record<string, MetricDefinition>;
+
+/** The metrics of the feeds watched for lag: one series per feed, only for a source with `feedLag$`. */
+export const feedLagMetrics: ReadonlySet<MetricKey> = new Set<MetricKey>(['feedLag', 'feedLagP95', 'feedLagStale']);
 
 /** A metric's key in `metricDefinitions`. */
 export type MetricKey = keyof typeof metricDefinitions;

@@ -7,7 +7,7 @@ import { ConnectionStats, totalDowntime, uptimePercentage } from '../model/Conne
 import { connectionStatuses } from '../model/ConnectionStatus';
 import { Connection, LatencySample } from '../streams/Connection';
 import { PromClientModule, loadPromClient } from './loadPromClient';
-import { MetricKey, metricDefinitions, metricTotals } from './metricDefinitions';
+import { MetricKey, feedLagMetrics, metricDefinitions, metricTotals } from './metricDefinitions';
 import { MetricFamily, metricFamilies } from './metricFamilies';
 import {
   MetricsRegistry,
@@ -16,8 +16,12 @@ import {
   resolveMetricsSinkConfig,
 } from './resolveMetricsSinkConfig';
 
-/** What the sink measures: a `Connection` as it is, or its streams as hand-fed or cold observables in a spec. */
-export type MetricsSource = Pick<Connection, 'status$' | 'quality$' | 'stats$' | 'events$' | 'latency$'>;
+/**
+ * What the sink measures: a `Connection` as it is, or its streams as hand-fed or cold observables in a
+ * spec; with `feedLag$`, the lag of the feeds watched for it too.
+ */
+export type MetricsSource = Pick<Connection, 'status$' | 'quality$' | 'stats$' | 'events$' | 'latency$'> &
+  Partial<Pick<Connection, 'feedLag$'>>;
 
 /** Several links by name, e.g. a pool's `connections`: each one's series carry `connection="<name>"`. */
 export type MetricsSources = Readonly<Record<string, MetricsSource>>;
@@ -57,6 +61,9 @@ type Series = (extra?: Labels) => Labels;
  * | `lifeline_reconnect_successes_total`     | counter   | reconnect attempts that opened a socket                     |
  * | `lifeline_events_total{type,severity}`   | counter   | connection events (all ten types, from 0)                   |
  * | `lifeline_gate_open`                     | gauge     | 1 while the trade gate is open (only with `gate$`)          |
+ * | `lifeline_feed_lag_seconds{feed}`        | gauge     | a feed's smoothed lag behind the exchange's timestamps      |
+ * | `lifeline_feed_lag_p95_seconds{feed}`    | gauge     | p95 of its recent lags                                      |
+ * | `lifeline_feed_lag_stale{feed}`          | gauge     | 1 while it is stale for its lag (feeds with `timestampOf`)  |
  *
  * Counters start from the link's totals, restored ones included (`connect({ restore })`), so they
  * carry on across a restart where Prometheus would otherwise see a reset. Every series carries
@@ -136,7 +143,9 @@ function watch(
   scheduler: SchedulerLike,
 ): Subscription {
   const { prefix, labels, gate$, buckets } = config;
-  const keys = (Object.keys(metricDefinitions) as MetricKey[]).filter((key) => key !== 'gate' || gate$ !== undefined);
+  const keys = (Object.keys(metricDefinitions) as MetricKey[]).filter(
+    (key) => (key !== 'gate' || gate$ !== undefined) && (!feedLagMetrics.has(key) || source.feedLag$ !== undefined),
+  );
   const { families, release } = metricFamilies(registry, prom, { keys, prefix, labels, buckets });
   const at: Series = (extra = {}) => ({ ...labels, ...extra });
   const counter = (key: MetricKey): Counter => families[key].metric as Counter;
@@ -216,6 +225,23 @@ function feed(
     ),
   );
   if (gate$) subscription.add(on(gate$, (state) => gauge('gate').set(at(), state.open ? 1 : 0)));
+  if (source.feedLag$) {
+    // A series per feed watched for lag; the feeds are known only from the readings, so removed here.
+    const feeds = new Set<string>();
+    subscription.add(
+      on(source.feedLag$, (readings) => {
+        for (const { feed, smoothedMs, p95Ms, stale } of readings) {
+          feeds.add(feed);
+          gauge('feedLag').set(at({ feed }), smoothedMs / 1000);
+          gauge('feedLagP95').set(at({ feed }), p95Ms / 1000);
+          gauge('feedLagStale').set(at({ feed }), stale ? 1 : 0);
+        }
+      }),
+    );
+    subscription.add(() => {
+      for (const feed of feeds) for (const key of feedLagMetrics) gauge(key).remove(at({ feed }));
+    });
+  }
   return subscription;
 }
 
@@ -231,6 +257,6 @@ function removeSeries(
     else if (key === 'events') {
       connectionEventTypes.forEach((type) => metric.remove(at({ type, severity: String(eventSeverity(type)) })));
     } else if (key === 'latency') LATENCY_SOURCES.forEach((source) => metric.remove(at({ source })));
-    else metric.remove(at());
+    else if (!feedLagMetrics.has(key)) metric.remove(at());
   }
 }

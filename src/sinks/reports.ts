@@ -15,6 +15,7 @@ import { ConnectionQuality, QualityThresholds, defaultQualityThresholds } from '
 import { ConnectionStats } from '../model/ConnectionStats';
 import { ConnectionStatus } from '../model/ConnectionStatus';
 import { EventLog } from '../model/EventLog';
+import { FeedLagReading } from '../model/FeedLagReading';
 import { LifelineConfig } from '../model/LifelineConfig';
 import { ConfigError } from '../model/ConfigError';
 import { integer, range } from '../model/configRules';
@@ -27,9 +28,10 @@ import { LatencyWindow } from './LatencyWindow';
  * What a report is taken from: a `Connection` as it is, or its streams as cold observables in a
  * marble spec. With `config` (a `Connection` has it), the quality thresholds come from there.
  */
-export type ReportSource = Pick<Connection, 'status$' | 'quality$' | 'stats$' | 'events$' | 'latency$'> & {
-  readonly config?: Pick<LifelineConfig, 'qualityThreshold' | 'latencyWarning' | 'errorRateWarning'>;
-};
+export type ReportSource = Pick<Connection, 'status$' | 'quality$' | 'stats$' | 'events$' | 'latency$'> &
+  Partial<Pick<Connection, 'feedLag$'>> & {
+    readonly config?: Pick<LifelineConfig, 'qualityThreshold' | 'latencyWarning' | 'errorRateWarning'>;
+  };
 
 /** When `reports` reports and what a report holds: interval, thresholds, notable events, sparkline width. */
 export interface ReportsConfig {
@@ -52,7 +54,8 @@ export interface ReportsConfig {
 
 /**
  * Status reports of a source, every `every` (10 minutes by default): the latest status, quality and
- * statistics, plus what the period collected (latency samples for the sparkline, notable events).
+ * statistics, plus what the period collected (latency samples for the sparkline, notable events),
+ * and the feeds' lag as of the report when the source has `feedLag$`.
  *
  * ```
  * status$:   a------------b------
@@ -98,6 +101,7 @@ export function reports(
     let status: ConnectionStatus | undefined;
     let quality: ConnectionQuality | undefined;
     let stats: ConnectionStats | undefined;
+    let feedLag: readonly FeedLagReading[] = [];
     let periodStart = scheduler.now();
     let latencies = new LatencyWindow();
     const notable = new EventLog<ConnectionEvent>(Math.max(1, notableEvents));
@@ -115,6 +119,7 @@ export function reports(
         latencies,
         events: notable.toArray(),
         notableEventCount: notableCount,
+        feedLag,
         thresholds,
         notableEvents,
         minSeverity,
@@ -132,6 +137,9 @@ export function reports(
     subscription.add(source.quality$.subscribe({ next: (value) => (quality = value), error: fail }));
     subscription.add(source.stats$.subscribe({ next: (value) => (stats = value), error: fail }));
     subscription.add(source.latency$.subscribe({ next: (sample) => latencies.add(sample.latencyMs), error: fail }));
+    if (source.feedLag$ !== undefined) {
+      subscription.add(source.feedLag$.subscribe({ next: (value) => (feedLag = value), error: fail }));
+    }
     subscription.add(
       source.events$.subscribe({
         next: (event) => {

@@ -7,6 +7,7 @@ import { ConnectionStats } from '../model/ConnectionStats';
 import { ConnectionStatus } from '../model/ConnectionStatus';
 import { LifelineConfig, LifelineConfigInput } from '../model/LifelineConfig';
 import { ConnectionState } from '../model/ConnectionState';
+import { FeedLagReading } from '../model/FeedLagReading';
 import { Duration } from '../model/parseDuration';
 import { Budget } from '../model/Budget';
 import { PersistedState } from '../model/PersistedState';
@@ -81,16 +82,44 @@ export interface ConnectOptions<In = unknown, Out = unknown>
   readonly random?: () => number;
 }
 
-/** A watched feed (see `FeedWatchdog`), with its silence limit as a duration. */
+/**
+ * A watched feed (see `FeedWatchdog`): stale when it stays silent for `staleAfter`, or, with
+ * `timestampOf`, when its messages keep coming but late: their lag (receive time, corrected by the
+ * clock offset to the exchange, minus the exchange's event time) stays past `maxLag` (see `feedLag`).
+ * Give `staleAfter`, `timestampOf`, or both.
+ */
 export interface WatchdogOptions<In = unknown, Out = unknown> {
   /** A name for events, e.g. `'trades:BTC'`. */
   readonly name: string;
   /** Whether an inbound (decoded) message belongs to this feed. Runs on every message: keep it cheap. */
   readonly match: (message: In) => boolean;
-  /** Silence after which the feed is stale, e.g. `'30s'`. */
-  readonly staleAfter: Duration;
-  /** Messages to send when it goes stale (e.g. unsubscribe, then subscribe). Optional. */
+  /**
+   * Silence after which the feed is stale, e.g. `'30s'`. Required, unless `timestampOf` is given: then
+   * it defaults to `Infinity` (silence not watched, the lag only).
+   */
+  readonly staleAfter?: Duration;
+  /** Messages to send when it goes silent (e.g. unsubscribe, then subscribe). Not sent for lag. Optional. */
   readonly resubscribe?: readonly Out[];
+  /**
+   * The exchange's event time in a message of this feed, epoch milliseconds (e.g. Binance `E`, Bybit
+   * `ts`, OKX `data[0].ts` as a number, Hyperliquid `time`); `undefined` for a message that carries
+   * none. Called on a sample of the feed's messages (see `lagSampling`). Optional: without it the
+   * lag is not watched.
+   */
+  readonly timestampOf?: (message: In) => number | undefined;
+  /** Lag past which the feed is behind, with `timestampOf`. Defaults to `'1s'`. */
+  readonly maxLag?: Duration;
+  /** Lag at or under which a feed stale for its lag has caught up. Defaults to half of `maxLag`. */
+  readonly recoverLag?: Duration;
+  /**
+   * How long the lag must stay past `maxLag`, message after message, before the feed is stale; a
+   * gap between messages longer than this starts the count again. Defaults to `'3s'`.
+   */
+  readonly lagSustain?: Duration;
+  /** Consecutive sampled messages past `maxLag` to go stale (and at or under `recoverLag` to recover). Defaults to `3`. */
+  readonly lagSamples?: number;
+  /** At most one message's lag is folded per this period (`0`: every message). Defaults to `'10ms'`. */
+  readonly lagSampling?: Duration;
 }
 
 /** A state to restore, with the reason it could not be read, if so. */
@@ -135,6 +164,8 @@ export interface ConnectionSnapshot {
   readonly queued: number;
   /** The largest event-loop lag of this process over the last `sampleInterval`, ms. */
   readonly maxLagMs: number;
+  /** The lag of each feed watched for it (`watchdogs` with `timestampOf`), as of the last sampling tick. */
+  readonly feedLag: readonly FeedLagReading[];
 }
 
 /** The handle `connect()` returns. Its streams are hot: late subscribers get the current value. */
@@ -164,6 +195,18 @@ export interface Connection<In = unknown, Out = unknown> {
    * bot stalled by its own handlers is a risk of its own, kept out of the link's latency.
    */
   readonly lag$: Observable<number>;
+  /**
+   * The lag of the feeds watched for it (`watchdogs` with `timestampOf`): per feed, the last, smoothed,
+   * recent max and p95 lag behind the exchange's own timestamps (corrected by the clock offset), ms,
+   * and whether it is stale for it. Taken every `sampleInterval`, emitted only when a feed folded a
+   * message since (not per message); the current value replayed (`[]` before any).
+   *
+   * ```
+   * trades:    -t-t-t-t-t------------    (messages whose event times are 40 ms old)
+   * feedLag$:  a----b----c-----------    (a [], b and c [{ feed: 'trades', lastMs: 40, … }]; idle: nothing)
+   * ```
+   */
+  readonly feedLag$: Observable<readonly FeedLagReading[]>;
   /**
    * Sends a message: written at once while the link is ready and the socket takes it, else queued
    * (bounded, in order, flushed after the subscriptions on reconnect) for at most its `ttl`. Resolves

@@ -6,6 +6,7 @@ import { ConnectionState } from '../model/ConnectionState';
 import { ConnectionStats, reconnectSuccessRate, totalDowntime, uptimePercentage } from '../model/ConnectionStats';
 import { ConnectionStatus } from '../model/ConnectionStatus';
 import { LifelineConfig } from '../model/LifelineConfig';
+import { FeedLagReading } from '../model/FeedLagReading';
 import { LinkModel } from '../model/LinkModel';
 import { parseDuration } from '../model/parseDuration';
 import { RequestError } from '../model/RequestError';
@@ -67,6 +68,10 @@ export class ConnectionHandle<In, Out> implements Connection<In, Out> {
   get lag$(): Observable<number> {
     const { stalls, config, scheduler } = this.engine;
     return this.stream('lag$', () => lagEvery(stalls, config.sampleInterval, scheduler));
+  }
+
+  get feedLag$(): Observable<readonly FeedLagReading[]> {
+    return this.stream('feedLag$', () => this.engine.store.select(feedLagOf));
   }
 
   send(message: Out, options: SendOptions = {}): Promise<void> {
@@ -161,13 +166,14 @@ export class ConnectionHandle<In, Out> implements Connection<In, Out> {
   }
 }
 
-type StreamName = 'messages$' | 'status$' | 'state$' | 'quality$' | 'stats$' | 'ready$' | 'lag$';
+type StreamName = 'messages$' | 'status$' | 'state$' | 'quality$' | 'stats$' | 'ready$' | 'lag$' | 'feedLag$';
 
 const statusOf = (model: LinkModel): ConnectionStatus => model.state.status;
 const stateOf = (model: LinkModel): ConnectionState => model.state;
 const qualityOf = (model: LinkModel): ConnectionQuality => model.quality;
 const statsOf = (model: LinkModel): ConnectionStats => model.stats;
 const readyOf = (model: LinkModel): boolean => model.state.ready;
+const feedLagOf = (model: LinkModel): readonly FeedLagReading[] => model.feedLag;
 
 function durationOf(value: SendOptions['ttl'], field: string, fallback: number): number {
   return value === undefined ? fallback : parseDuration(value, field, { allowZero: false, allowInfinity: true });
@@ -210,5 +216,6 @@ function snapshotOf<In, Out>(engine: LinkEngine<In, Out>, at: number): Connectio
     recentEvents: store.recentEvents(),
     queued: outbox.queued,
     maxLagMs: engine.stalls.maxLag(at - config.sampleInterval, at),
+    feedLag: store.model.feedLag,
   };
 }

@@ -92,7 +92,9 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
     this.requests = new RequestBook<In>(resolved.replies, scheduler, this);
     this.subscriptions = new SubscriptionBook<In>(scheduler);
     this.meter = new DataMeter(config.dataSilence, () => scheduler.now());
-    this.feedWatch = resolved.watchdogs.length > 0 ? new FeedWatch(resolved.watchdogs, start) : undefined;
+    // The feeds' lag is judged on the exchange's clock: the offset as the replies measured it.
+    this.feedWatch =
+      resolved.watchdogs.length > 0 ? new FeedWatch(resolved.watchdogs, start, () => this.clock.estimate) : undefined;
     this.endpoints = new Endpoints(resolved.endpoints);
     for (const entry of resolved.subscriptions) this.subscriptions.add(entry, undefined, noop);
   }
@@ -179,6 +181,11 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
     running.add(this.stalls.use());
     running.add(this.stalls.stalls$.subscribe((stall) => this.stalled(stall)));
     running.add(lifetimeMonitors(this.meter, resolved.probe, config, scheduler, this));
+    if (this.feedWatch !== undefined) {
+      running.add(
+        this.feedWatch.lagSignals(config.sampleInterval, scheduler).subscribe((signal) => this.dispatch(signal)),
+      );
+    }
     running.add(
       reconnectLoop(
         {

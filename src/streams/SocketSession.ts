@@ -589,13 +589,9 @@ export class SocketSession<In, Out>
     if (feedWatch) {
       watching.add(
         feedWatch.signals(scheduler).subscribe((signal) => {
-          if (signal.kind === 'resumed') {
-            this.dispatch({ type: 'feedResumed', at: signal.at, feed: signal.feed, silentMs: signal.silentMs });
-            return;
-          }
-          const resend = feedWatch.watchdogs.find((watchdog) => watchdog.name === signal.feed)?.resubscribe ?? [];
+          const resend = feedWatch.resubscribeFor(signal);
           for (const data of resend) this.context.outbox.sessionSend(this.connection, data).catch(ignoreWrite);
-          this.dispatch({ type: 'feedStale', ...signal, resubscribed: resend.length > 0 });
+          this.dispatch(feedWatch.connectionSignalOf(signal, resend.length > 0));
         }),
       );
     }

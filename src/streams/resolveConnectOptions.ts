@@ -3,12 +3,13 @@ import { Codec, WireData, jsonCodec } from '../model/Codec';
 import { ConfigError } from '../model/ConfigError';
 import { Budget } from '../model/Budget';
 import { WindowBudget } from '../model/WindowBudget';
+import { integer } from '../model/configRules';
 import { LifelineConfig, resolveConfig } from '../model/LifelineConfig';
 import { parseDuration } from '../model/parseDuration';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { ConnectOptions, RestoredState, WatchdogOptions } from './Connection';
 import { defaultShouldRetry } from './defaultShouldRetry';
-import { FeedWatchdog } from './feedWatch';
+import { FeedLagWatch, FeedWatchdog } from './feedWatch';
 import { EndpointSpec } from './Endpoints';
 import { AppPing } from './SocketSession';
 import { ResolvedSession, resolveSessionOptions } from './resolveSessionOptions';
@@ -282,10 +283,55 @@ function resolveWatchdog<In, Out>(
   if (watchdog.resubscribe !== undefined && !Array.isArray(watchdog.resubscribe)) {
     throw new ConfigError(`${field}.resubscribe`, watchdog.resubscribe, 'an array of messages');
   }
+  const lag = resolveLagWatch(watchdog, field);
+  if (lag === undefined && watchdog.staleAfter === undefined) {
+    throw new ConfigError(`${field}.staleAfter`, watchdog.staleAfter, 'a duration, e.g. "30s" (or a timestampOf)');
+  }
+  // Never stale for silence (Infinity) is a watchdog that watches nothing, unless it watches the lag.
+  const staleAfter =
+    watchdog.staleAfter === undefined
+      ? Infinity
+      : parseDuration(watchdog.staleAfter, `${field}.staleAfter`, {
+          allowZero: false,
+          allowInfinity: lag !== undefined,
+        });
   return {
     name: watchdog.name,
     match: watchdog.match,
-    staleAfter: parseDuration(watchdog.staleAfter, `${field}.staleAfter`, { allowZero: false }),
+    staleAfter,
     resubscribe: (watchdog.resubscribe ?? []).map((message, i) => encode(message, `${field}.resubscribe[${i}]`)),
+    ...(lag !== undefined ? { lag } : {}),
+  };
+}
+
+/** A watchdog's lag settings in ms, checked as `feedLag` would check them; undefined without `timestampOf`. */
+function resolveLagWatch<In>(watchdog: WatchdogOptions<In, unknown>, field: string): FeedLagWatch<In> | undefined {
+  const { timestampOf, maxLag, recoverLag, lagSustain, lagSamples, lagSampling } = watchdog;
+  if (timestampOf === undefined) {
+    const stray = (['maxLag', 'recoverLag', 'lagSustain', 'lagSamples', 'lagSampling'] as const).find(
+      (name) => watchdog[name] !== undefined,
+    );
+    if (stray !== undefined) {
+      throw new ConfigError(`${field}.timestampOf`, timestampOf, `a function (message) => epoch ms, to use ${stray}`);
+    }
+    return undefined;
+  }
+  if (typeof timestampOf !== 'function') {
+    throw new ConfigError(`${field}.timestampOf`, timestampOf, 'a function (message) => epoch ms | undefined');
+  }
+  const maxLagMs = parseDuration(maxLag ?? 1000, `${field}.maxLag`, { allowZero: false });
+  const recoverLagMs = parseDuration(recoverLag ?? maxLagMs / 2, `${field}.recoverLag`);
+  if (recoverLagMs > maxLagMs) {
+    throw new ConfigError(`${field}.recoverLag`, recoverLag, `a duration up to maxLag (${maxLagMs} ms)`);
+  }
+  return {
+    timestampOf,
+    config: {
+      maxLag: maxLagMs,
+      recoverLag: recoverLagMs,
+      sustain: parseDuration(lagSustain ?? 3000, `${field}.lagSustain`),
+      minSamples: integer(`${field}.lagSamples`, lagSamples ?? 3, 1),
+    },
+    sampling: parseDuration(lagSampling ?? 10, `${field}.lagSampling`),
   };
 }
