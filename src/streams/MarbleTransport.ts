@@ -13,9 +13,9 @@ export class MarbleConnection implements TransportConnection {
   /** Scheduler times of protocol pings. */
   readonly pings: number[] = [];
   /** Delivers an inbound frame, as the peer sending it: `connection.inbound.next('{"channel":"trades"}')`. */
-  readonly inbound = { next: (data: WireData): void => this.listener?.message(data) };
+  readonly inbound: MarbleInlet<WireData> = { next: (data) => this.listener?.message(data) };
   /** Delivers a protocol pong: `connection.pongs.next(id)`. */
-  readonly pongs = { next: (id: number | undefined): void => this.listener?.pong(id) };
+  readonly pongs: MarbleInlet<number | undefined> = { next: (id) => this.listener?.pong(id) };
   /** Abandoned with a (modelled) TCP reset: nothing still buffered was delivered. */
   aborted = false;
   closed = false;
@@ -83,6 +83,13 @@ export class MarbleConnection implements TransportConnection {
   }
 }
 
+/** Where a spec pushes what the peer sends. */
+export interface MarbleInlet<T> {
+  /** Delivers `value` to the socket's listener, as if it had just arrived. */
+  next(value: T): void;
+}
+
+/** Settings of a `MarbleTransport`. */
 export interface MarbleTransportOptions {
   /** Answer every protocol ping after this many ms. */
   readonly autoPongMs?: number;
