@@ -84,7 +84,8 @@ export class HeartbeatMonitor {
   private lookDueAt: number;
   private tickDueAt: number;
   private running = false;
-  private readonly subscription = new Subscription();
+  /** The ping timer (one rescheduled action). */
+  private ticking: Subscription | undefined;
   private look: Subscription | undefined;
 
   /**
@@ -112,18 +113,16 @@ export class HeartbeatMonitor {
     return this.timing;
   }
 
-  /** Starts pinging; `stop()` (or unsubscribing the result) ends every timer. */
-  start(): Subscription {
+  /** Starts pinging; `stop()` ends every timer. */
+  start(): void {
     this.running = true;
     const now = this.scheduler.now();
     this.tickDueAt = now + this.timing.intervalMs;
     if (this.config.pingOnStart) this.sendPing(now);
     if (this.running) {
-      this.subscription.add(this.scheduler.schedule(HeartbeatMonitor.tickAction, this.timing.intervalMs, this));
+      this.ticking = this.scheduler.schedule(HeartbeatMonitor.tickAction, this.timing.intervalMs, this);
       this.planNext(now, now, this.outboundSince());
     }
-    this.subscription.add(() => this.stop());
-    return this.subscription;
   }
 
   /** A pong: `id` is the echoed ping id, or `undefined` for an application pong (the oldest ping). */
@@ -169,7 +168,8 @@ export class HeartbeatMonitor {
     this.running = false;
     this.look?.unsubscribe();
     this.look = undefined;
-    this.subscription.unsubscribe();
+    this.ticking?.unsubscribe();
+    this.ticking = undefined;
   }
 
   private tick(): void {

@@ -1,4 +1,4 @@
-import { SchedulerLike, Subject, Subscription } from 'rxjs';
+import { SchedulerLike, Subscription } from 'rxjs';
 import { Codec, WireData } from '../model/Codec';
 import { ConnectionSignal } from '../model/ConnectionSignal';
 import { ConnectionStatus } from '../model/ConnectionStatus';
@@ -15,8 +15,8 @@ import { HeartbeatMonitorConfig } from './HeartbeatMonitor';
 import { lifetimeMonitors } from './lifetimeMonitors';
 import { LinkStore } from './LinkStore';
 import { Outbox } from './Outbox';
-import { RelayInfo, SocketOpener, relaySessions } from './SessionRelay';
-import { RestartRequest, reconnectLoop } from './reconnectLoop';
+import { RelayInfo, RelayOwner, SessionRelay, SocketOpener } from './SessionRelay';
+import { ReconnectLoop } from './ReconnectLoop';
 import { LateReply, RequestBook, TimedReply } from './RequestBook';
 import { ResolvedConnectOptions } from './resolveConnectOptions';
 import { restoredStats } from './restoredStats';
@@ -49,7 +49,6 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
   readonly endpoints: Endpoints;
   /** Not a Subject: this is the per-message path (see Broadcast). */
   readonly messages = new Broadcast<In>();
-  readonly restarts = new Subject<RestartRequest>();
   readonly meter: DataMeter;
   readonly feedWatch: FeedWatch<In, WireData> | undefined;
   readonly appPing: AppPing | undefined;
@@ -60,6 +59,7 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
   session: LinkSessionHandle | undefined;
   private readonly codec: Codec<In, Out>;
   private readonly running = new Subscription();
+  private readonly loop: ReconnectLoop;
 
   constructor(readonly resolved: ResolvedConnectOptions<In, Out>) {
     const { config, scheduler, restore } = resolved;
@@ -97,6 +97,15 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
       resolved.watchdogs.length > 0 ? new FeedWatch(resolved.watchdogs, start, () => this.clock.estimate) : undefined;
     this.endpoints = new Endpoints(resolved.endpoints);
     for (const entry of resolved.subscriptions) this.subscriptions.add(entry, undefined, noop);
+    this.loop = new ReconnectLoop({
+      config,
+      endpoints: this.endpoints,
+      budget: resolved.budget,
+      shouldRetry: resolved.shouldRetry,
+      random: resolved.random,
+      scheduler,
+      link: this,
+    });
   }
 
   // LinkSessionContext
@@ -122,7 +131,7 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
   }
 
   restart(reason: string): void {
-    this.restarts.next({ reason });
+    this.loop.restart(reason);
   }
 
   // InboundParts
@@ -186,25 +195,12 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
         this.feedWatch.lagSignals(config.sampleInterval, scheduler).subscribe((signal) => this.dispatch(signal)),
       );
     }
-    running.add(
-      reconnectLoop(
-        {
-          config,
-          endpoints: this.endpoints,
-          budget: resolved.budget,
-          shouldRetry: resolved.shouldRetry,
-          random: resolved.random,
-          scheduler,
-          link: this,
-        },
-        this.restarts,
-      ).subscribe(),
-    );
+    this.loop.start();
   }
 
-  /** The reconnect loop's way to run a link on a socket (see `relaySessions`). */
-  openSession(opener: SocketOpener, info: RelayInfo): ReturnType<typeof relaySessions> {
-    return relaySessions(this, opener, info);
+  /** The reconnect loop's way to run a link on a socket (see `SessionRelay`). */
+  openSession(opener: SocketOpener, info: RelayInfo, owner: RelayOwner): SessionRelay<In, Out> {
+    return new SessionRelay(this, opener, info, owner);
   }
 
   /** The lifetime monitors ask: is the throughput figure 0 now? */
@@ -227,7 +223,7 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
     this.requests.close();
     this.subscriptions.close();
     this.messages.complete();
-    this.restarts.complete();
+    this.loop.stop();
     this.running.unsubscribe();
     this.store.complete();
     return this.endpoints.drain();

@@ -1,4 +1,4 @@
-import { Observable, Subscription } from 'rxjs';
+import { Observable, Unsubscribable } from 'rxjs';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { QualityThresholds } from '../model/ConnectionQuality';
 import { ConnectionSignal } from '../model/ConnectionSignal';
@@ -8,19 +8,30 @@ import { linkEvents } from '../model/linkEvents';
 import { Broadcast } from './Broadcast';
 import { LatencySample } from './Connection';
 
-const noop = (): void => undefined;
-
 /** One step of the fold, waiting to be shown. */
 interface Transition {
   readonly model: LinkModel;
   readonly events: readonly ConnectionEvent[];
 }
 
-interface Selection {
-  readonly project: (model: LinkModel) => unknown;
-  readonly next: (value: unknown) => void;
-  readonly complete: () => void;
-  last: unknown;
+/** Who hears a selection: a subscriber of `select`, or one of the handle's own parts (`watch`). */
+export interface SelectionTarget<T> {
+  next(value: T): void;
+  complete(): void;
+}
+
+/** One selection: what it projects, who hears it, the last value shown. Unsubscribing removes it. */
+class Selection implements Unsubscribable {
+  constructor(
+    private readonly store: LinkStore,
+    readonly project: (model: LinkModel) => unknown,
+    readonly target: SelectionTarget<unknown>,
+    public last: unknown,
+  ) {}
+
+  unsubscribe(): void {
+    this.store.remove(this);
+  }
 }
 
 /**
@@ -99,36 +110,28 @@ export class LinkStore {
    */
   select<T>(project: (model: LinkModel) => T): Observable<T> {
     return new Observable<T>((subscriber) => {
-      if (this.ended) {
-        subscriber.next(project(this.current));
-        subscriber.complete();
-        return undefined;
-      }
-      return this.watch(
-        project,
-        (value) => subscriber.next(value),
-        () => subscriber.complete(),
-      );
+      if (!this.ended) return this.watch(project, subscriber);
+      subscriber.next(project(this.current));
+      subscriber.complete();
+      return undefined;
     });
   }
 
   /**
    * `select` without the Observable, for the handle's own parts (a session watching its status):
-   * `next` hears the current value at once, then each new one; `complete` when the store ends.
-   * Unsubscribe to stop.
+   * `target.next` hears the current value at once, then each new one; `target.complete` when the
+   * store ends. Unsubscribe the result to stop.
    */
-  watch<T>(project: (model: LinkModel) => T, next: (value: T) => void, complete: () => void = noop): Subscription {
-    const selection: Selection = {
-      project,
-      next: next as (value: unknown) => void,
-      complete,
-      last: project(this.current),
-    };
+  watch<T>(project: (model: LinkModel) => T, target: SelectionTarget<T>): Unsubscribable {
+    const selection = new Selection(this, project, target as SelectionTarget<unknown>, project(this.current));
     this.selections = [...this.selections, selection];
-    next(selection.last as T);
-    return new Subscription(() => {
-      this.selections = this.selections.filter((each) => each !== selection);
-    });
+    target.next(selection.last as T);
+    return selection;
+  }
+
+  /** Removes a selection (its unsubscription). */
+  remove(selection: Selection): void {
+    this.selections = this.selections.filter((each) => each !== selection);
   }
 
   /** The last `maxEvents` events, oldest first. */
@@ -148,7 +151,7 @@ export class LinkStore {
     this.ended = true;
     const selections = this.selections;
     this.selections = [];
-    for (const selection of selections) selection.complete();
+    for (const selection of selections) selection.target.complete();
     this.events.complete();
     this.latency.complete();
   }
@@ -166,7 +169,7 @@ export class LinkStore {
           const value = selection.project(next.model);
           if (value !== selection.last) {
             selection.last = value;
-            selection.next(value);
+            selection.target.next(value);
           }
         }
         for (const event of next.events) this.events.next(event);

@@ -1,4 +1,4 @@
-import { Observable, Subscriber, Subscription } from 'rxjs';
+import { Observable, SchedulerLike, Subscription } from 'rxjs';
 import { backoffDelay } from '../model/backoffDelay';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { LinkSessionContext, SessionOwner, SessionRole, SocketSession } from './SocketSession';
@@ -14,12 +14,18 @@ export interface SocketOpener {
   readonly url: () => string;
 }
 
-/** The attempt the link belongs to, and who hears that it succeeded. */
+/** The attempt the link belongs to. */
 export interface RelayInfo {
   readonly attempt: number;
   readonly reconnect: boolean;
-  /** The attempt succeeded (the handshake done): called once, just before the relay emits. */
-  readonly live?: () => void;
+}
+
+/** Who hears how the link goes: live once (the attempt succeeded), then ended with the reason. */
+export interface RelayOwner {
+  /** The attempt succeeded (the handshake done). */
+  live(): void;
+  /** The link ended: its socket failed or closed, or its session must end. */
+  ended(error: unknown): void;
 }
 
 /**
@@ -34,119 +40,90 @@ export interface RelayInfo {
  * old socket:  o---a-------------S==R-----c    (o open, a live, S successor started, R replaced, c closed cleanly)
  * successor:   ------------------o=r-------    (r set up: takes over at once)
  * messages$:   ----1-2-3-4-5-6-7-8-9-9-10--    (the old socket's, then the successor's: the switch may repeat, never skip)
- * relay:       ----a-----------------------    (emits once when the attempt succeeded; errors when the link ends)
+ * owner:       ----a-----------------------    (live once when the attempt succeeded; ended when the link ends)
  * ```
  *
- * @param context The handle's parts.
- * @param opener The attempt's socket and where successors come from.
- * @param info The attempt.
- * @returns Emits once when the attempt succeeded; errors when the link must end; never completes.
+ * @example
+ * const relay = new SessionRelay(context, opener, { attempt: 0, reconnect: false }, owner);
+ * relay.start();   // owner.live() once the handshake is done
+ * relay.stop();    // every socket closed
  */
-export function relaySessions<In, Out>(
-  context: LinkSessionContext<In, Out>,
-  opener: SocketOpener,
-  info: RelayInfo,
-): Observable<void> {
-  return new Observable<void>((subscriber) => new SessionRelay(context, opener, info, subscriber).start());
-}
-
-/** One socket of the link and the session on it. */
-class Leg<In, Out> {
-  session: SocketSession<In, Out> | undefined;
-  private socket: Subscription | undefined;
-  private run: Subscription | undefined;
-  private closeTimer: Subscription | undefined;
-
-  open(
-    connection$: Observable<TransportConnection>,
-    make: (connection: TransportConnection) => SocketSession<In, Out>,
-    failed: (error: unknown) => void,
-  ): void {
-    this.socket = connection$.subscribe({
-      next: (connection) => {
-        this.session = make(connection);
-        this.run = this.session.start();
-      },
-      error: failed,
-    });
-  }
-
-  /** Closes it after `ms` unless it closes before. */
-  closeIn(ms: number, schedule: (work: () => void, ms: number) => Subscription): void {
-    this.closeTimer = schedule(() => this.close(), ms);
-  }
-
-  /** The session torn down (what waited on it settled), then the socket closed cleanly. */
-  close(): void {
-    this.closeTimer?.unsubscribe();
-    this.run?.unsubscribe();
-    this.socket?.unsubscribe();
-  }
-}
-
-/** The relay of one subscription: its legs in named fields, its moves as methods. */
-class SessionRelay<In, Out> implements SessionOwner<In, Out> {
-  private current = new Leg<In, Out>();
+export class SessionRelay<In, Out> implements SessionOwner<In, Out> {
+  private current: Leg<In, Out>;
   private standby: Leg<In, Out> | undefined;
-  private readonly retired = new Set<Leg<In, Out>>();
+  private retired: Leg<In, Out>[] | undefined;
   private renewal: Subscription | undefined;
   private failures = 0;
 
+  /**
+   * @param context The handle's parts.
+   * @param opener The attempt's socket and where successors come from.
+   * @param info The attempt.
+   * @param owner Hears the link live and ended.
+   */
   constructor(
     private readonly context: LinkSessionContext<In, Out>,
     private readonly opener: SocketOpener,
     private readonly info: RelayInfo,
-    private readonly subscriber: Subscriber<void>,
-  ) {}
+    private readonly owner: RelayOwner,
+  ) {
+    this.current = new Leg(this, 'live');
+  }
 
-  start(): Subscription {
-    const subscription = new Subscription(() => this.stop());
-    const first = this.current;
-    first.open(
-      this.opener.first$,
-      (connection) => this.session(connection, 'live'),
-      (error) => this.legFailed(first, error),
-    );
-    return subscription;
+  start(): void {
+    this.current.open(this.opener.first$);
+  }
+
+  stop(): void {
+    this.renewal?.unsubscribe();
+    this.standby?.close();
+    if (this.retired !== undefined) for (const leg of this.retired) leg.close();
+    this.retired = undefined;
+    this.current.close();
   }
 
   // SessionOwner
   reached(session: SocketSession<In, Out>): void {
     if (session === this.current.session) {
-      this.info.live?.();
-      this.subscriber.next();
+      this.owner.live();
       this.scheduleRenewal(session.openedAt);
     } else if (this.standby !== undefined && session === this.standby.session) this.promote(this.standby);
   }
 
   ended(session: SocketSession<In, Out>, error: unknown): void {
-    if (session === this.current.session) this.subscriber.error(error);
-    else if (this.standby !== undefined && session === this.standby.session) this.standbyFailed(error);
-    else for (const leg of this.retired) if (leg.session === session) this.closeRetired(leg);
+    const leg = this.legOf(session);
+    if (leg !== undefined) this.legFailed(leg, error);
   }
 
-  /** A socket failed to open or closed: the link's ends the link; a successor's is retried; a retired one is done. */
-  private legFailed(leg: Leg<In, Out>, error: unknown): void {
-    if (leg === this.current) this.subscriber.error(error);
+  /** A socket of `leg` opened: its session starts. */
+  legOpened(leg: Leg<In, Out>, connection: TransportConnection): SocketSession<In, Out> {
+    const { attempt, reconnect } = this.info;
+    const info = { attempt, reconnect: reconnect || leg.role === 'standby', url: this.opener.url() };
+    return new SocketSession(this.context, connection, info, this, leg.role);
+  }
+
+  /** A socket failed to open or closed, or its session must end: the link's ends the link; a successor's is retried; a retired one is done. */
+  legFailed(leg: Leg<In, Out>, error: unknown): void {
+    if (leg === this.current) this.owner.ended(error);
     else if (leg === this.standby) this.standbyFailed(error);
-    else if (this.retired.has(leg)) this.closeRetired(leg);
+    else if (this.retired?.includes(leg) === true) this.closeRetired(leg);
+  }
+
+  private legOf(session: SocketSession<In, Out>): Leg<In, Out> | undefined {
+    if (session === this.current.session) return this.current;
+    if (session === this.standby?.session) return this.standby;
+    return this.retired?.find((leg) => leg.session === session);
   }
 
   private now(): number {
     return this.context.scheduler.now();
   }
 
-  private session(connection: TransportConnection, role: SessionRole): SocketSession<In, Out> {
-    const { attempt, reconnect } = this.info;
-    const info = { attempt, reconnect: reconnect || role === 'standby', url: this.opener.url() };
-    return new SocketSession(this.context, connection, info, this, role);
-  }
-
   /** The successor's set-up starts when the current socket reaches `maxConnectionAge`. */
   private scheduleRenewal(openedAt: number, inMs = openedAt + this.context.config.maxConnectionAge - this.now()): void {
     if (!Number.isFinite(this.context.config.maxConnectionAge)) return;
     this.renewal?.unsubscribe();
-    this.renewal = this.context.scheduler.schedule(() => this.renew(), Math.max(0, inMs));
+    this.renewal = this.context.scheduler.schedule(renew, Math.max(0, inMs), this);
   }
 
   private age(): number {
@@ -154,16 +131,13 @@ class SessionRelay<In, Out> implements SessionOwner<In, Out> {
     return openedAt === undefined ? 0 : this.now() - openedAt;
   }
 
-  private renew(): void {
+  /** Sets a successor up beside the aged socket. */
+  renew(): void {
     this.renewal = undefined;
     this.context.store.dispatch({ type: 'renewal', at: this.now(), phase: 'started', ageMs: this.age() });
-    const standby = new Leg<In, Out>();
+    const standby = new Leg(this, 'standby');
     this.standby = standby;
-    standby.open(
-      this.opener.successor$(),
-      (connection) => this.session(connection, 'standby'),
-      (error) => this.legFailed(standby, error),
-    );
+    standby.open(this.opener.successor$());
   }
 
   /** The successor could not be set up: it goes, and is tried again later; the current socket serves on. */
@@ -191,6 +165,8 @@ class SessionRelay<In, Out> implements SessionOwner<In, Out> {
     const at = this.now();
     this.standby = undefined;
     this.current = standby;
+    standby.role = 'live';
+    old.role = 'retired';
     this.failures = 0;
     oldSession.retire();
     successor.promote();
@@ -202,21 +178,63 @@ class SessionRelay<In, Out> implements SessionOwner<In, Out> {
       overlapMs: at - successor.openedAt,
     });
     this.scheduleRenewal(successor.openedAt);
-    this.retired.add(old);
+    (this.retired ??= []).push(old);
     if (this.context.requests.pendingOn(oldSession.connection) === 0) this.closeRetired(old);
-    else old.closeIn(this.context.config.requestTimeout, (work, ms) => this.context.scheduler.schedule(work, ms));
+    else old.closeIn(this.context.config.requestTimeout, this.context.scheduler);
   }
 
   private closeRetired(leg: Leg<In, Out>): void {
-    this.retired.delete(leg);
+    this.retired = this.retired?.filter((each) => each !== leg);
     leg.close();
   }
+}
 
-  private stop(): void {
-    this.renewal?.unsubscribe();
-    this.standby?.close();
-    for (const leg of this.retired) leg.close();
-    this.retired.clear();
-    this.current.close();
+// Scheduled with the relay as its state: no closure per link.
+function renew(this: unknown, relay?: { renew(): void }): void {
+  relay?.renew();
+}
+
+/** One socket of the link and the session on it; it observes the socket's opening (an Observer). */
+class Leg<In, Out> {
+  session: SocketSession<In, Out> | undefined;
+  private socket: Subscription | undefined;
+  private closeTimer: Subscription | undefined;
+
+  constructor(
+    private readonly relay: SessionRelay<In, Out>,
+    public role: SessionRole,
+  ) {}
+
+  open(connection$: Observable<TransportConnection>): void {
+    this.socket = connection$.subscribe(this);
   }
+
+  next(connection: TransportConnection): void {
+    this.session = this.relay.legOpened(this, connection);
+    this.session.start();
+  }
+
+  error(error: unknown): void {
+    this.relay.legFailed(this, error);
+  }
+
+  complete(): void {
+    // A transport's socket errors when it closes; it never completes.
+  }
+
+  /** Closes it after `ms` unless it closes before. */
+  closeIn(ms: number, scheduler: SchedulerLike): void {
+    this.closeTimer = scheduler.schedule(closeLeg, ms, this);
+  }
+
+  /** The session torn down (what waited on it settled), then the socket closed cleanly. */
+  close(): void {
+    this.closeTimer?.unsubscribe();
+    this.session?.stop();
+    this.socket?.unsubscribe();
+  }
+}
+
+function closeLeg(this: unknown, leg?: { close(): void }): void {
+  leg?.close();
 }

@@ -1,4 +1,4 @@
-import { ObservableInput, SchedulerLike, Subscription, from, last, timeout } from 'rxjs';
+import { ObservableInput, SchedulerLike, Subscription, Unsubscribable, from, last, timeout } from 'rxjs';
 import { WireData } from '../model/Codec';
 import { SessionStep } from '../model/ConnectionSignal';
 import { ConnectionStatus } from '../model/ConnectionStatus';
@@ -14,7 +14,7 @@ import { errorMessage } from '../model/RetryExhaustedError';
 import { SessionError } from '../model/SessionError';
 import { UnstableLinkError } from '../model/UnstableLinkError';
 import { Broadcast } from './Broadcast';
-import { FeedWatch } from './feedWatch';
+import { FeedSignal, FeedWatch } from './feedWatch';
 import {
   HeartbeatLink,
   HeartbeatMonitor,
@@ -22,7 +22,7 @@ import {
   HeartbeatReport,
   StallClock,
 } from './HeartbeatMonitor';
-import { LinkStore } from './LinkStore';
+import { LinkStore, SelectionTarget } from './LinkStore';
 import { Outbox } from './Outbox';
 import { RequestBook } from './RequestBook';
 import { RequestOptions, Session } from './SessionOptions';
@@ -148,9 +148,11 @@ export class SocketSession<In, Out>
   implements TransportListener, LinkSessionHandle, HeartbeatLink, HeartbeatReport, SubscribeRound
 {
   readonly openedAt: number;
-  private readonly subscription = new Subscription();
-  /** What runs only while the session serves the link: the heartbeat, the watchers. */
-  private watching: Subscription | undefined;
+  /** The step running (the handshake, the resync hook), if any. */
+  private stepRun: Subscription | undefined;
+  /** While the session serves the link: its watch of the store (unstable, poor) and of the feeds. */
+  private linkWatch: Unsubscribable | undefined;
+  private feedSignals: Subscription | undefined;
   private round: SubscriptionRound<In> | undefined;
   /** A standby's decoded messages, delivered when it takes over. */
   private held: In[] | undefined;
@@ -189,8 +191,8 @@ export class SocketSession<In, Out>
       : undefined;
   }
 
-  /** Started: listens, and (live) serves the link at once; then the first step. */
-  start(): Subscription {
+  /** Started: listens, and (live) serves the link at once; then the first step. `stop()` ends it. */
+  start(): void {
     const { inbound, hooks } = this.context;
     if (this.role === 'live') {
       inbound.meter.markOpen();
@@ -198,11 +200,25 @@ export class SocketSession<In, Out>
     } else this.held = [];
     if (hooks.handshake !== undefined || hooks.resync !== undefined) this.sessionMessages = new Broadcast<In>();
     this.connection.listen(this);
-    this.subscription.add(() => this.end());
     if (this.role === 'live') this.serve();
     if (hooks.handshake !== undefined) this.step('handshake', hooks.handshake, () => this.opened());
     else this.opened();
-    return this.subscription;
+  }
+
+  /** Torn down: nothing more goes to this socket; what waited on it is settled. */
+  stop(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const { outbox, requests, current } = this.context;
+    this.stopServing();
+    this.stepRun?.unsubscribe();
+    // Whatever the socket still delivers while it closes is not the link's any more.
+    this.connection.listen(deaf);
+    outbox.detach(this.connection);
+    requests.lost(this.connection, 'socket closed');
+    this.round?.end();
+    this.sessionMessages?.complete();
+    if (current.session === this) current.session = undefined;
   }
 
   /**
@@ -235,8 +251,7 @@ export class SocketSession<In, Out>
   retire(): void {
     if (this.role !== 'live') return;
     this.role = 'retired';
-    this.watching?.unsubscribe();
-    this.heartbeat.stop();
+    this.stopServing();
     this.context.outbox.detach(this.connection);
     this.sessionMessages?.complete();
     if (this.context.current.session === this) this.context.current.session = undefined;
@@ -244,13 +259,50 @@ export class SocketSession<In, Out>
 
   /** Serves the link: the outbox writes here, the heartbeat and the watchers run. */
   private serve(): void {
-    const { outbox, current } = this.context;
+    const { outbox, current, store, inbound, scheduler } = this.context;
     outbox.attach({ connection: this.connection, progress: this.heartbeat });
     current.session = this;
-    this.watching = new Subscription();
-    this.subscription.add(this.watching);
-    this.watching.add(this.heartbeat.start());
-    this.watch(this.watching);
+    this.heartbeat.start();
+    this.linkWatch = store.watch(linkStanding, new LinkWatch(this));
+    if (inbound.feedWatch !== undefined) {
+      this.feedSignals = inbound.feedWatch.signals(scheduler).subscribe((signal) => this.feedSignal(signal));
+    }
+  }
+
+  private stopServing(): void {
+    this.heartbeat.stop();
+    this.linkWatch?.unsubscribe();
+    this.linkWatch = undefined;
+    this.feedSignals?.unsubscribe();
+    this.feedSignals = undefined;
+    this.unstableTimer?.unsubscribe();
+    this.unstableTimer = undefined;
+  }
+
+  /**
+   * The link's standing changed: unstable (abandoned after `unstableTimeout` unless it recovers) or
+   * poor (the heartbeat adapts its interval).
+   */
+  standing(unstable: boolean, poor: boolean): void {
+    this.heartbeat.quality(poor);
+    const { config, scheduler } = this.context;
+    if (!Number.isFinite(config.unstableTimeout) || unstable === (this.unstableTimer !== undefined)) return;
+    this.unstableTimer?.unsubscribe();
+    this.unstableTimer = unstable ? scheduler.schedule(unstableTooLong, config.unstableTimeout, this) : undefined;
+  }
+
+  /** Unstable for `unstableTimeout`: abandoned, so nothing more it holds may go out later. */
+  unstableTooLong(): void {
+    this.connection.abort();
+    this.fail(new UnstableLinkError(this.context.config.unstableTimeout));
+  }
+
+  /** A feed went stale or resumed: resubscribed where it says so, and folded. */
+  private feedSignal(signal: FeedSignal): void {
+    const feedWatch = this.context.inbound.feedWatch as FeedWatch<In, WireData>;
+    const resend = feedWatch.resubscribeFor(signal);
+    for (const data of resend) this.context.outbox.sessionSend(this.connection, data).catch(ignoreWrite);
+    this.dispatch(feedWatch.connectionSignalOf(signal, resend.length > 0));
   }
 
   abandon(): void {
@@ -517,23 +569,22 @@ export class SocketSession<In, Out>
     } catch (error) {
       return this.fail(stepError(step, error));
     }
-    this.subscription.add(
-      from(run)
-        .pipe(
-          last(undefined, undefined),
-          timeout({
-            first: left,
-            scheduler,
-            with: () => {
-              throw new SessionError(
-                step,
-                `${step} not done within readyTimeout (${this.context.config.readyTimeout} ms)`,
-              );
-            },
-          }),
-        )
-        .subscribe({ next: () => done(), error: (error: unknown) => this.fail(stepError(step, error)) }),
-    );
+    this.stepRun?.unsubscribe();
+    this.stepRun = from(run)
+      .pipe(
+        last(undefined, undefined),
+        timeout({
+          first: left,
+          scheduler,
+          with: () => {
+            throw new SessionError(
+              step,
+              `${step} not done within readyTimeout (${this.context.config.readyTimeout} ms)`,
+            );
+          },
+        }),
+      )
+      .subscribe({ next: () => done(), error: (error: unknown) => this.fail(stepError(step, error)) });
   }
 
   /** The socket being set up, as the hooks see it. */
@@ -566,61 +617,40 @@ export class SocketSession<In, Out>
     };
   }
 
-  /** The monitors that live while the socket serves the link: unstable too long, stale feeds. */
-  private watch(watching: Subscription): void {
-    const { config, store, scheduler, inbound } = this.context;
-    if (Number.isFinite(config.unstableTimeout)) {
-      watching.add(
-        store.watch(isUnstable, (unstable) => {
-          this.unstableTimer?.unsubscribe();
-          this.unstableTimer = unstable
-            ? scheduler.schedule(() => {
-                // An unstable link is abandoned: nothing more it holds may go out later.
-                this.connection.abort();
-                this.fail(new UnstableLinkError(config.unstableTimeout));
-              }, config.unstableTimeout)
-            : undefined;
-        }),
-      );
-      watching.add(() => this.unstableTimer?.unsubscribe());
-    }
-    watching.add(store.watch(isPoorNow, (poor) => this.heartbeat.quality(poor)));
-    const feedWatch = inbound.feedWatch;
-    if (feedWatch) {
-      watching.add(
-        feedWatch.signals(scheduler).subscribe((signal) => {
-          const resend = feedWatch.resubscribeFor(signal);
-          for (const data of resend) this.context.outbox.sessionSend(this.connection, data).catch(ignoreWrite);
-          this.dispatch(feedWatch.connectionSignalOf(signal, resend.length > 0));
-        }),
-      );
-    }
-  }
-
   private fail(error: unknown): void {
     if (this.ended) return;
     this.owner.ended(this, error);
   }
-
-  /** Torn down: nothing more goes to this socket; what waited on it is settled. */
-  private end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    const { outbox, requests, current } = this.context;
-    this.heartbeat.stop();
-    // Whatever the socket still delivers while it closes is not the link's any more.
-    this.connection.listen(deaf);
-    outbox.detach(this.connection);
-    requests.lost(this.connection, 'socket closed');
-    this.round?.end();
-    this.sessionMessages?.complete();
-    if (current.session === this) current.session = undefined;
-  }
 }
 
 const ignoreWrite = (): void => undefined;
-const isUnstable = (model: LinkModel): boolean => model.state.status === ConnectionStatus.Unstable;
-const isPoorNow = (model: LinkModel): boolean => model.state.poor;
+/** The link's standing as one number, so a session watches it with one selection: 2 unstable, 1 poor. */
+const linkStanding = (model: LinkModel): number =>
+  (model.state.status === ConnectionStatus.Unstable ? 2 : 0) + (model.state.poor ? 1 : 0);
+
+/** What a session does about the link's standing. */
+interface Standing {
+  standing(unstable: boolean, poor: boolean): void;
+  unstableTooLong(): void;
+}
+
+// Scheduled with the session as its state: no closure per socket.
+function unstableTooLong(this: unknown, session?: Standing): void {
+  session?.unstableTooLong();
+}
+
+/** Hears the link's standing for a session (see `SocketSession.standing`). */
+class LinkWatch implements SelectionTarget<number> {
+  constructor(private readonly session: Standing) {}
+
+  next(standing: number): void {
+    this.session.standing(standing >= 2, standing % 2 === 1);
+  }
+
+  complete(): void {
+    // The store ends with the handle, which stops the session itself.
+  }
+}
 const deaf: TransportListener = { message: ignoreWrite, pong: ignoreWrite };
 
 /** A step's failure as a SessionError; a request the exchange refused marks it `rejected` (not retried). */

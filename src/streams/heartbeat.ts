@@ -142,7 +142,10 @@ export function heartbeat(
     inputs.add(target.pongs$.subscribe({ next: (id) => monitor.pong(id), error: fail }));
     if (poor$) inputs.add(poor$.subscribe({ next: (poor) => monitor.quality(poor), error: fail }));
     if (target.progress$) inputs.add(target.progress$.subscribe({ next: () => monitor.progress(), error: fail }));
-    if (!subscriber.closed) inputs.add(monitor.start());
+    if (!subscriber.closed) {
+      monitor.start();
+      inputs.add(() => monitor.stop());
+    }
     return inputs;
   });
 }
