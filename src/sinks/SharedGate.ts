@@ -43,7 +43,7 @@ type Feed = 'status' | 'quality' | 'ready' | 'state';
  * ```
  * status$:     -k-------|
  * gate$ (a):   cs----o--(x|)      (settle 5; c Connecting, s settling, o open, x closed)
- * gate$ (b):       ^s-o--(x|)     (late: the current state at once)
+ * gate$ (b):       s-o--(x|)      (subscribed at 4: the current state at once)
  * risk:                 p         (tradingPaused)
  * ```
  *
