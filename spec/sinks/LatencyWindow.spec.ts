@@ -24,6 +24,19 @@ describe('LatencyWindow', () => {
     expect(window.averageMs).toBeCloseTo(5 + 994 / 10_000, 9);
   });
 
+  it('should fold pairs into their larger value in place, then take later samples that many at a time', () => {
+    const window = LatencyWindow.of([1, 2, 3, 4, 5, 6, 7, 8, 9], 4);
+    // [1 2 3 4] → [2 4]; 5 6 → [2 4 6]; 7 8 → [2 4 6 8] → [4 8]; 9 waits in a point of four.
+    expect(window.series()).toEqual([4, 8, 9]);
+    expect(window.samples).toBe(9);
+    [1, 2, 3].forEach((ms) => window.add(ms));
+    expect(window.series()).toEqual([4, 8, 9]);
+    // 4 5 6 7 make the fourth point (7): [4 8 9 7] → [8 9], points of eight from now on.
+    [4, 5, 6, 7].forEach((ms) => window.add(ms));
+    expect(window.series()).toEqual([8, 9]);
+    expect(window).toMatchObject({ samples: 16, minMs: 1, maxMs: 9 });
+  });
+
   it('should reject a capacity under 2', () => {
     expect(() => new LatencyWindow(1)).toThrow(RangeError);
   });

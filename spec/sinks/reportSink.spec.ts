@@ -1,10 +1,11 @@
 import { NEVER, Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ConfigError, ConnectionStatus } from '../../src/index';
+import { ConfigError, ConnectionStatus, connect } from '../../src/index';
 import { initialStats } from '../../src/model/ConnectionStats';
 import { ConnectionReport } from '../../src/sinks/ConnectionReport';
 import { ReportSource } from '../../src/sinks/reports';
 import { reportSink } from '../../src/sinks/reportSink';
+import { MarbleTransport } from '../../src/testing';
 import { inUtc, seedQuality } from './fixtures';
 
 describe('reportSink', () => {
@@ -112,6 +113,32 @@ describe('reportSink', () => {
     status$.error(new Error('engine died'));
     expect(errors).toEqual([new Error('engine died')]);
     expect(sink.closed).toBe(true);
+  });
+
+  it('should report a Connection from its snapshot and stop when the connection is closed', () => {
+    const reported: ConnectionReport[] = [];
+    let sinkClosedAtClose: boolean | undefined;
+    let sinkClosedAfter: boolean | undefined;
+    testScheduler.run(({ cold }) => {
+      const transport = new MarbleTransport(testScheduler, [cold('-o', { o: MarbleTransport.OPEN })], {
+        autoPongMs: 4,
+      });
+      const link = connect({ url: 'ws://exchange.test', transport, scheduler: testScheduler, heartbeatInterval: 100 });
+      const sink = reportSink(link, { every: 1000, writer: (_text, report) => reported.push(report) }, testScheduler);
+      testScheduler.schedule(() => {
+        sinkClosedAtClose = sink.closed;
+        void link.close();
+        sinkClosedAfter = sink.closed;
+      }, 2500);
+    });
+    expect(reported.map((r) => [r.at, r.status])).toEqual([
+      [1000, 'Connected'],
+      [2000, 'Connected'],
+    ]);
+    expect(reported[0]?.stats.totalConnections).toBe(1);
+    expect(reported[0]?.latency).toMatchObject({ minMs: 4, maxMs: 4 });
+    expect(reported[1]?.latency.samples).toBe(10);
+    expect([sinkClosedAtClose, sinkClosedAfter]).toEqual([false, true]);
   });
 
   it('should reject bad options with a ConfigError before subscribing', () => {

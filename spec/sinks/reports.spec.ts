@@ -211,6 +211,77 @@ describe('reports', () => {
     });
   });
 
+  describe('with a source that has snapshot() (a Connection)', () => {
+    it('should read status, quality and statistics from it at report time, subscribing only events$ and latency$', () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const status$ = cold<ConnectionStatus>('a', statuses);
+        const quality$ = cold('q', { q: seedQuality });
+        const stats$ = cold('s', { s: initialStats(0) });
+        const source: ReportSource = {
+          status$,
+          quality$,
+          stats$,
+          latency$: cold('--w--x----y', latencies),
+          events$: cold('---i-----e', events),
+          snapshot: () => ({
+            status: testScheduler.now() < 10 ? statuses.a : statuses.b,
+            quality: goodQuality,
+            stats: initialStats(0),
+          }),
+        };
+        const result = reports(source, { every: 6 }, testScheduler).pipe(map(brief));
+        expectObservable(result, '^ 13ms !').toBe('------r-----s', {
+          r: { at: 6, from: 0, status: 'Connected', samples: 2, trend: [10, 20], events: [] },
+          s: { at: 12, from: 6, status: 'Reconnecting', samples: 1, trend: [30], events: ['Disconnected'] },
+        });
+        expectSubscriptions(status$.subscriptions).toBe([]);
+        expectSubscriptions(quality$.subscriptions).toBe([]);
+        expectSubscriptions(stats$.subscriptions).toBe([]);
+      });
+    });
+
+    it('should complete when events$ completes, as a closed Connection’s streams all do', () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const latency$ = cold<LatencySample>('-');
+        const source: ReportSource = {
+          status$: cold('a', statuses),
+          quality$: cold('q', { q: seedQuality }),
+          stats$: cold('s', { s: initialStats(0) }),
+          latency$,
+          events$: cold('----|'),
+          snapshot: () => ({ status: statuses.a, quality: goodQuality, stats: initialStats(0) }),
+        };
+        expectObservable(reports(source, { every: 3 }, testScheduler).pipe(map((r) => r.at))).toBe('---a|', { a: 3 });
+        expectSubscriptions(latency$.subscriptions).toBe('^---!');
+      });
+    });
+  });
+
+  it('should report exact figures and keep the spike over a period of many samples', () => {
+    const values = Array.from({ length: 600 }, (_, i) => (i === 400 ? 900 : 10 + (i % 7)));
+    const reported: ConnectionReport[] = [];
+    testScheduler.run(({ cold }) => {
+      const source: ReportSource = {
+        status$: cold('a', statuses),
+        quality$: cold('q', { q: seedQuality }),
+        stats$: cold('s', { s: initialStats(0) }),
+        latency$: cold(values.map(() => 'v').join(''), { v: sample(0) }).pipe(
+          map((_, i) => sample(values[i] as number)),
+        ),
+        events$: cold('-'),
+      };
+      const subscription = reports(source, { every: 600, sparklineWidth: 8 }, testScheduler).subscribe((r) =>
+        reported.push(r),
+      );
+      testScheduler.schedule(() => subscription.unsubscribe(), 601);
+    });
+    const [report] = reported;
+    expect(report?.latency).toMatchObject({ samples: 600, minMs: 10, maxMs: 900 });
+    expect(report?.latency.averageMs).toBeCloseTo(values.reduce((a, b) => a + b) / 600, 9);
+    expect(report?.latency.trend).toHaveLength(8);
+    expect(Math.max(...(report?.latency.trend ?? []))).toBe(900);
+  });
+
   it('should reject bad options with a ConfigError naming the option, before subscribing', () => {
     const source = {} as ReportSource;
     expect(() => reports(source, { every: 0 })).toThrow(ConfigError);

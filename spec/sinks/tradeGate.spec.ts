@@ -1,9 +1,10 @@
 import { BehaviorSubject, NEVER, SchedulerLike, Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ConfigError, ConnectionQuality, ConnectionStatus } from '../../src/index';
+import { ConfigError, ConnectionQuality, ConnectionStatus, connect } from '../../src/index';
 import { GateState } from '../../src/model/gateState';
 import { NetworkRiskEvent } from '../../src/sinks/NetworkRiskEvent';
 import { tradeGate } from '../../src/sinks/tradeGate';
+import { MarbleTransport } from '../../src/testing';
 import { goodQuality, poorQuality, seedQuality } from './fixtures';
 
 const statuses = {
@@ -292,6 +293,108 @@ describe('tradeGate', () => {
     });
   });
 
+  describe('with a source that has state$ as well as ready$ (a Connection)', () => {
+    const states = {
+      f: { status: ConnectionStatus.Connected, ready: false },
+      t: { status: ConnectionStatus.Connected, ready: true },
+      u: { status: ConnectionStatus.Unstable, ready: false },
+      x: { status: ConnectionStatus.Connected, ready: true, attempt: 3 },
+    };
+
+    it('should hear status and readiness from state$ alone, as it would from status$ and ready$', () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const status$ = cold<ConnectionStatus>('k', statuses);
+        const ready$ = cold<boolean>('t');
+        const { gate$, riskEvents$ } = tradeGate(
+          { status$, ready$, state$: cold('t 9ms f 4ms t 9ms u', states), quality$: cold('g', qualities) },
+          { settle: 5 },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c 4ms d 4ms e 4ms f 4ms g', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: open(5),
+          d: closed('notReady', 10),
+          e: closed('settling', 10),
+          f: open(20),
+          g: closed('Unstable', 25),
+        });
+        expectObservable(riskEvents$, '^ 30ms !').toBe('10ms p 9ms r 4ms q', {
+          p: expect.objectContaining({ type: 'tradingPaused', at: 10, reason: 'notReady' }),
+          r: expect.objectContaining({ type: 'tradingResumed', at: 20, downtimeMs: 10 }),
+          q: expect.objectContaining({ type: 'tradingPaused', at: 25, reason: 'Unstable' }),
+        });
+        expectSubscriptions(status$.subscriptions).toBe([]);
+        expectSubscriptions(ready$.subscriptions).toBe([]);
+      });
+    });
+
+    it('should gate a Connection: closed until it is ready and measured, open after settling, closed for good when closed', () => {
+      const log: string[] = [];
+      testScheduler.run(({ cold }) => {
+        const transport = new MarbleTransport(testScheduler, [cold('-o', { o: MarbleTransport.OPEN })], {
+          autoPongMs: 4,
+        });
+        const link = connect({
+          url: 'ws://exchange.test',
+          transport,
+          scheduler: testScheduler,
+          heartbeatInterval: 100,
+        });
+        const { gate$, riskEvents$ } = tradeGate(link, { settle: 300 }, testScheduler);
+        gate$.subscribe({
+          next: (state) =>
+            log.push(`${testScheduler.now()} ${state.open ? 'open' : state.reason} since ${state.since}`),
+          complete: () => log.push(`${testScheduler.now()} complete`),
+        });
+        riskEvents$.subscribe((risk) => log.push(`${testScheduler.now()} ${risk.type}`));
+        testScheduler.schedule(() => void link.close(), 1000);
+      });
+      expect(log).toEqual([
+        '0 Connecting since 0',
+        '1 notReady since 0',
+        '1 quality since 0',
+        '5 settling since 0',
+        '305 open since 305',
+        '1000 Disconnected since 1000',
+        '1000 tradingPaused',
+        '1000 closed since 1000',
+        '1000 complete',
+      ]);
+    });
+
+    it('should not move on a state that changes neither status nor readiness', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$ } = tradeGate(
+          { status$: NEVER, ready$: NEVER, state$: cold('t 6ms x', states), quality$: cold('g', qualities) },
+          { settle: 5 },
+          testScheduler,
+        );
+        expectObservable(gate$, '^ 30ms !').toBe('(ab) 1ms c', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: open(5),
+        });
+      });
+    });
+
+    it('should close for good when state$ completes', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const { gate$ } = tradeGate(
+          { status$: NEVER, ready$: NEVER, state$: cold('t 9ms |', states), quality$: cold('g', qualities) },
+          { settle: 5 },
+          testScheduler,
+        );
+        expectObservable(gate$).toBe('(ab) 1ms c 4ms (d|)', {
+          a: closed('Connecting', 0),
+          b: closed('settling', 0),
+          c: open(5),
+          d: closed('closed', 10),
+        });
+      });
+    });
+  });
+
   describe('with closeOn Failed (the seed’s "pause only on Failed")', () => {
     // Was the default until issues 10.6 and 13.3; the same assertions, now with closeOn given.
     it('should stay open while the link drops and reconnects, and close when it fails', () => {
@@ -502,6 +605,50 @@ describe('tradeGate', () => {
       });
       expectObservable(gate$, '7ms ^ 5ms !').toBe('7ms c', { c: open(5) });
       expectSubscriptions(status$.subscriptions).toBe('^ 20ms !');
+    });
+  });
+
+  it('should replay its final state and complete to a subscriber that comes after the end', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const status$ = cold('k 4ms |', statuses);
+      const { gate$, riskEvents$ } = tradeGate(
+        { status$, quality$: cold('g', qualities) },
+        { settle: 0 },
+        testScheduler,
+      );
+      expectObservable(gate$).toBe('(ab) 1ms (c|)', { a: closed('Connecting', 0), b: open(0), c: closed('closed', 5) });
+      expectObservable(gate$, '8ms ^').toBe('8ms (c|)', { c: closed('closed', 5) });
+      expectObservable(riskEvents$, '8ms ^').toBe('8ms |');
+      expectSubscriptions(status$.subscriptions).toBe('^ 4ms !');
+    });
+  });
+
+  it('should start afresh for a subscriber that comes after an error', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const status$ = cold('-k#', statuses);
+      const { gate$ } = tradeGate({ status$, quality$: cold('g', qualities) }, { settle: 5 }, testScheduler);
+      expectObservable(gate$).toBe('ab#', { a: closed('Connecting', 0), b: closed('settling', 0) });
+      expectObservable(gate$, '5ms ^').toBe('5ms ab#', { a: closed('Connecting', 5), b: closed('settling', 5) });
+      expectSubscriptions(status$.subscriptions).toBe(['^-!', '5ms ^-!']);
+    });
+  });
+
+  it('should let go of its source when the last subscriber leaves, and start afresh on the next', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const status$ = cold('k', statuses);
+      const { gate$, riskEvents$ } = tradeGate(
+        { status$, quality$: cold('g', qualities) },
+        { settle: 5 },
+        testScheduler,
+      );
+      expectObservable(gate$, '^ 3ms !').toBe('(ab)', { a: closed('Connecting', 0), b: closed('settling', 0) });
+      expectObservable(riskEvents$, '2ms ^ 3ms !').toBe('');
+      expectObservable(gate$, '10ms ^ 9ms !').toBe('10ms (ab) 1ms c', {
+        a: closed('Connecting', 10),
+        b: closed('settling', 10),
+        c: open(15),
+      });
+      expectSubscriptions(status$.subscriptions).toBe(['^ 5ms !', '10ms ^ 9ms !']);
     });
   });
 

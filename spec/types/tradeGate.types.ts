@@ -29,6 +29,15 @@ export function cases(): void {
   tradeGate({ status$: NEVER, quality$: NEVER, ready$: of('yes') });
   // @ts-expect-error status$ carries statuses
   tradeGate({ status$: of('up'), quality$: NEVER });
+  // state$ (status and readiness together) is optional too; it carries states.
+  tradeGate({
+    status$: NEVER,
+    quality$: NEVER,
+    ready$: NEVER,
+    state$: of({ status: 'Connected', ready: true } as const),
+  });
+  // @ts-expect-error state$ carries a status and readiness
+  tradeGate({ status$: NEVER, quality$: NEVER, ready$: NEVER, state$: of('Connected') });
 
   // closeOn: 'notReady' or statuses a link can be in when not Connected.
   tradeGate(link, { closeOn: 'notReady' });

@@ -1,8 +1,15 @@
 /**
  * The latency samples of one report period in bounded memory: exact count, min, max and mean, plus a
- * series for the sparkline. Past `capacity` points the series halves itself, each pair merged into
- * its larger value, and later samples are folded in that many at a time; so a long period with a
- * fast heartbeat costs at most `capacity` numbers, and a spike survives the folding.
+ * series for the sparkline. Past `capacity` points the series halves itself in place, each pair merged
+ * into its larger value, and later samples are folded in that many at a time; so a long period with a
+ * fast heartbeat costs at most `capacity` numbers, and a spike survives the folding. Adding a sample
+ * is O(1) amortised (a halving touches `capacity` points once every `capacity / 2` points).
+ *
+ * `reports` keeps `2 × sparklineWidth` points per link, not a period's every sample: ten minutes at
+ * 1 s heartbeats is 600 samples (some 5 KB per link), and the sparkline draws `sparklineWidth` bars
+ * anyway. Up to `capacity` samples the series is every sample, so the bars are exactly those of
+ * `sparkline(samples)`; past it each bar is the largest of one or two folded points, so the spans
+ * of two bars differ by at most 2× where the exact chart's differ by one sample.
  *
  * @example
  * const window = LatencyWindow.of([44, 47, 180]);
@@ -15,7 +22,9 @@ export class LatencyWindow {
   minMs = Infinity;
   maxMs = -Infinity;
   sumMs = 0;
+  /** The series' points: the first `count` are in use; halving shortens `count`, never the array. */
   private readonly points: number[] = [];
+  private count = 0;
   private stride = 1;
   private pending = -Infinity;
   private pendingCount = 0;
@@ -41,12 +50,12 @@ export class LatencyWindow {
     this.sumMs += ms;
     if (ms < this.minMs) this.minMs = ms;
     if (ms > this.maxMs) this.maxMs = ms;
-    this.pending = Math.max(this.pending, ms);
+    if (ms > this.pending) this.pending = ms;
     if (++this.pendingCount < this.stride) return;
-    this.points.push(this.pending);
+    this.points[this.count++] = this.pending;
     this.pending = -Infinity;
     this.pendingCount = 0;
-    if (this.points.length >= this.capacity) this.halve();
+    if (this.count >= this.capacity) this.halve();
   }
 
   /** The mean, or undefined without samples. */
@@ -56,16 +65,23 @@ export class LatencyWindow {
 
   /** The series, oldest first, including a partly folded last point. */
   series(): number[] {
-    return this.pendingCount > 0 ? [...this.points, this.pending] : [...this.points];
+    const series = this.points.slice(0, this.count);
+    if (this.pendingCount > 0) series.push(this.pending);
+    return series;
   }
 
+  /**
+   * Merges each pair of points into its larger value, in place: the array keeps its length, so the
+   * next points overwrite slots already there instead of growing (and copying) it again.
+   */
   private halve(): void {
-    const merged: number[] = [];
-    for (let i = 0; i < this.points.length; i += 2) {
-      merged.push(Math.max(this.points[i] as number, this.points[i + 1] ?? -Infinity));
+    const points = this.points;
+    const half = Math.ceil(this.count / 2);
+    for (let i = 0; i < half; i++) {
+      const right = 2 * i + 1 < this.count ? (points[2 * i + 1] as number) : -Infinity;
+      points[i] = Math.max(points[2 * i] as number, right);
     }
-    this.points.length = 0;
-    this.points.push(...merged);
+    this.count = half;
     this.stride *= 2;
   }
 }

@@ -1,10 +1,11 @@
-import { SchedulerLike, Subscription, asyncScheduler } from 'rxjs';
+import { Observer, SchedulerLike, Subscription, asyncScheduler } from 'rxjs';
 import { oneOf } from '../model/configRules';
 import { ConfigError } from '../model/ConfigError';
 import { ConnectionReport } from './ConnectionReport';
 import { ReportFormat, formatReport } from './formatReport';
 import { ReportLocale, reportLocale } from './ReportLocale';
-import { ReportSource, ReportsConfig, reports } from './reports';
+import { ReportRun, ReportSource } from './ReportRun';
+import { ReportsConfig, resolveReportsConfig } from './resolveReportsConfig';
 
 /** `reports`' settings plus how `reportSink` writes each report: language, text or JSON, the writer. */
 export interface ReportSinkConfig extends ReportsConfig {
@@ -24,6 +25,10 @@ export interface ReportSinkConfig extends ReportsConfig {
   readonly onError?: (error: unknown) => void;
 }
 
+// Defaults made once, not per call: every link with a sink would hold its own copy.
+const writeToConsole = (text: string): void => console.log(text);
+const errorToConsole = (error: unknown): void => console.error(error);
+
 /**
  * Writes a status report every `every` (10 minutes by default): `reports(source)` formatted by
  * `formatReport` and handed to `writer`. The seed's report, in zh-CN unless told otherwise.
@@ -33,7 +38,9 @@ export interface ReportSinkConfig extends ReportsConfig {
  * writer:  ------r------r------r     (formatted text, report data)
  * ```
  *
- * Stops when the subscription is unsubscribed or the source's `status$` completes.
+ * Stops when the subscription is unsubscribed or the source's `status$` completes. The subscription
+ * is the report run itself (see `reports`: a `Connection` is read through `snapshot()`, with only
+ * `events$` and `latency$` subscribed), with no Observable or subscriber between it and the writer.
  *
  * @example
  * const sink = reportSink(link, { every: '10m', locale: 'zh-CN' });
@@ -57,23 +64,40 @@ export function reportSink(
   const {
     locale = 'zh-CN',
     format = 'text',
-    writer = (text: string) => console.log(text),
-    onError = (error: unknown) => console.error(error),
+    writer = writeToConsole,
+    onError = errorToConsole,
     ...reportsConfig
   } = config;
   reportLocale(locale);
   oneOf('format', format, ['text', 'json'] as const);
   if (typeof writer !== 'function') throw new ConfigError('writer', writer, 'a function (text, report) => void');
   if (typeof onError !== 'function') throw new ConfigError('onError', onError, 'a function (error) => void');
-  return reports(source, reportsConfig, scheduler).subscribe({
-    next: (report) => {
-      try {
-        writer(formatReport(report, { locale, format }), report);
-      } catch (error) {
-        onError(error);
-      }
-    },
-    // A source that errors ends reporting; say so rather than let RxJS rethrow it as an uncaught exception.
-    error: onError,
-  });
+  const settings = resolveReportsConfig(reportsConfig, source.config);
+  // The run itself is the subscription: no Observable, subscriber or closures between it and the writer.
+  return new ReportRun(source, settings, scheduler, new ReportWriter(locale, format, writer, onError));
+}
+
+/** Formats each report and hands it to the writer; a throwing writer or a failed source goes to `onError`. */
+class ReportWriter implements Observer<ConnectionReport> {
+  constructor(
+    private readonly locale: ReportLocale,
+    private readonly format: ReportFormat,
+    private readonly writer: (text: string, report: ConnectionReport) => void,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  next(report: ConnectionReport): void {
+    try {
+      this.writer(formatReport(report, { locale: this.locale, format: this.format }), report);
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  // A source that errors ends reporting; say so rather than let it go unheard.
+  error(error: unknown): void {
+    this.onError(error);
+  }
+
+  complete(): void {}
 }

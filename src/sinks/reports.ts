@@ -1,61 +1,14 @@
-import {
-  EMPTY,
-  Observable,
-  ObservableInput,
-  SchedulerLike,
-  Subscription,
-  asyncScheduler,
-  from,
-  interval,
-  merge,
-} from 'rxjs';
-import { ConnectionEvent } from '../model/ConnectionEvent';
-import { Severity } from '../model/ConnectionEventType';
-import { ConnectionQuality, QualityThresholds, defaultQualityThresholds } from '../model/ConnectionQuality';
-import { ConnectionStats } from '../model/ConnectionStats';
-import { ConnectionStatus } from '../model/ConnectionStatus';
-import { EventLog } from '../model/EventLog';
-import { FeedLagReading } from '../model/FeedLagReading';
-import { LifelineConfig } from '../model/LifelineConfig';
-import { ConfigError } from '../model/ConfigError';
-import { integer, range } from '../model/configRules';
-import { Duration, parseDuration } from '../model/parseDuration';
-import { Connection } from '../streams/Connection';
-import { ConnectionReport, buildReport } from './ConnectionReport';
-import { LatencyWindow } from './LatencyWindow';
+import { Observable, SchedulerLike, asyncScheduler } from 'rxjs';
+import { ConnectionReport } from './ConnectionReport';
+import { ReportRun, ReportSource } from './ReportRun';
+import { ReportsConfig, resolveReportsConfig } from './resolveReportsConfig';
 
-/**
- * What a report is taken from: a `Connection` as it is, or its streams as cold observables in a
- * marble spec. With `config` (a `Connection` has it), the quality thresholds come from there.
- */
-export type ReportSource = Pick<Connection, 'status$' | 'quality$' | 'stats$' | 'events$' | 'latency$'> &
-  Partial<Pick<Connection, 'feedLag$'>> & {
-    readonly config?: Pick<LifelineConfig, 'qualityThreshold' | 'latencyWarning' | 'errorRateWarning'>;
-  };
-
-/** When `reports` reports and what a report holds: interval, thresholds, notable events, sparkline width. */
-export interface ReportsConfig {
-  /** Time between reports. Defaults to `'10m'` (the seed's). */
-  readonly every?: Duration;
-  /** Thresholds for the quality warnings. Defaults to the source's `config`, else `defaultQualityThresholds`. */
-  readonly thresholds?: QualityThresholds;
-  /** How many of the period's notable events a report lists. Defaults to `5`. */
-  readonly notableEvents?: number;
-  /** The lowest severity that makes an event notable (1–4). Defaults to `2`. */
-  readonly minSeverity?: Severity;
-  /** The widest latency sparkline, in characters. Defaults to `32`. */
-  readonly sparklineWidth?: number;
-  /**
-   * Extra report moments besides the interval, e.g. a signal handler or the end of a run. Each
-   * emission takes a report of the period so far and starts a new period; the interval keeps its rhythm.
-   */
-  readonly trigger$?: ObservableInput<unknown>;
-}
+export type { ReportSource } from './ReportRun';
+export type { ReportsConfig } from './resolveReportsConfig';
 
 /**
  * Status reports of a source, every `every` (10 minutes by default): the latest status, quality and
- * statistics, plus what the period collected (latency samples for the sparkline, notable events),
- * and the feeds' lag as of the report when the source has `feedLag$`.
+ * statistics, plus what the period collected (latency samples for the sparkline, notable events).
  *
  * ```
  * status$:   a------------b------
@@ -66,8 +19,11 @@ export interface ReportsConfig {
  *
  * Nothing is reported until status, quality and statistics have each emitted. Completes when the
  * source's `status$` completes (a closed `Connection`); errors when any source stream errors.
- * Memory stays bounded however long the period: latency samples go into a `LatencyWindow` and
- * only the latest notable events are kept (with their count).
+ * A source with `snapshot()` (a `Connection`) is read at report time instead: only its `events$` and
+ * `latency$` stay subscribed between reports, and the end of its `events$` is its end. Memory stays
+ * bounded however long the period: latency samples go into a `LatencyWindow` of
+ * `2 × sparklineWidth` points (exact count, min, max and mean) and only the latest notable events
+ * are kept (with their count). Each notification is O(1); the timer is one scheduler action.
  *
  * @example
  * reports(link, { every: '10m' }).subscribe((report) => console.log(formatReport(report)));
@@ -83,81 +39,6 @@ export function reports(
   config: ReportsConfig = {},
   scheduler: SchedulerLike = asyncScheduler,
 ): Observable<ConnectionReport> {
-  const {
-    every = '10m',
-    thresholds = source.config ?? defaultQualityThresholds,
-    notableEvents = 5,
-    minSeverity = 2,
-    sparklineWidth = 32,
-    trigger$ = EMPTY,
-  } = config;
-  const period = parseDuration(every, 'every', { allowZero: false });
-  integer('notableEvents', notableEvents, 0);
-  integer('sparklineWidth', sparklineWidth, 1);
-  if (![1, 2, 3, 4].includes(minSeverity)) throw new ConfigError('minSeverity', minSeverity, '1, 2, 3 or 4');
-  range('thresholds.qualityThreshold', thresholds.qualityThreshold, 0, 100);
-
-  return new Observable<ConnectionReport>((subscriber) => {
-    let status: ConnectionStatus | undefined;
-    let quality: ConnectionQuality | undefined;
-    let stats: ConnectionStats | undefined;
-    let feedLag: readonly FeedLagReading[] = [];
-    let periodStart = scheduler.now();
-    let latencies = new LatencyWindow();
-    const notable = new EventLog<ConnectionEvent>(Math.max(1, notableEvents));
-    let notableCount = 0;
-
-    const report = (): void => {
-      if (status === undefined || quality === undefined || stats === undefined) return;
-      const at = scheduler.now();
-      const input = {
-        at,
-        periodStart,
-        status,
-        quality,
-        stats,
-        latencies,
-        events: notable.toArray(),
-        notableEventCount: notableCount,
-        feedLag,
-        thresholds,
-        notableEvents,
-        minSeverity,
-        sparklineWidth,
-      };
-      periodStart = at;
-      latencies = new LatencyWindow();
-      notable.clear();
-      notableCount = 0;
-      subscriber.next(buildReport(input));
-    };
-
-    const fail = (error: unknown): void => subscriber.error(error);
-    const subscription = new Subscription();
-    subscription.add(source.quality$.subscribe({ next: (value) => (quality = value), error: fail }));
-    subscription.add(source.stats$.subscribe({ next: (value) => (stats = value), error: fail }));
-    subscription.add(source.latency$.subscribe({ next: (sample) => latencies.add(sample.latencyMs), error: fail }));
-    if (source.feedLag$ !== undefined) {
-      subscription.add(source.feedLag$.subscribe({ next: (value) => (feedLag = value), error: fail }));
-    }
-    subscription.add(
-      source.events$.subscribe({
-        next: (event) => {
-          if (event.severity < minSeverity) return;
-          notable.append(event);
-          notableCount++;
-        },
-        error: fail,
-      }),
-    );
-    subscription.add(
-      source.status$.subscribe({
-        next: (value) => (status = value),
-        error: fail,
-        complete: () => subscriber.complete(),
-      }),
-    );
-    subscription.add(merge(interval(period, scheduler), from(trigger$)).subscribe({ next: report, error: fail }));
-    return subscription;
-  });
+  const settings = resolveReportsConfig(config, source.config);
+  return new Observable<ConnectionReport>((subscriber) => new ReportRun(source, settings, scheduler, subscriber));
 }

@@ -1,45 +1,29 @@
-import {
-  Observable,
-  SchedulerLike,
-  Subject,
-  Subscription,
-  asyncScheduler,
-  EMPTY,
-  concat,
-  defer,
-  distinctUntilChanged,
-  map,
-  merge,
-  of,
-  shareReplay,
-} from 'rxjs';
-import { QualityThresholds, defaultQualityThresholds, isGood } from '../model/ConnectionQuality';
+import { Observable, SchedulerLike, asyncScheduler } from 'rxjs';
+import { defaultQualityThresholds } from '../model/ConnectionQuality';
+import { ConnectionState } from '../model/ConnectionState';
 import { LifelineConfig } from '../model/LifelineConfig';
-import {
-  GateInput,
-  GateModel,
-  GateReason,
-  GateRules,
-  GateState,
-  initialGateModel,
-  nextGateState,
-} from '../model/gateState';
+import { GateRules, GateState } from '../model/gateState';
 import { Connection } from '../streams/Connection';
 import { NetworkRiskEvent } from './NetworkRiskEvent';
-import { compactDuration } from './compactDuration';
-import { gateRisk } from './gateRisk';
+import { SharedGate } from './SharedGate';
 import { TradeGateConfig, resolveTradeGateConfig } from './resolveTradeGateConfig';
 
 export type { TradeGateConfig } from './resolveTradeGateConfig';
 
 /**
  * What the gate watches: a `Connection` as it is, a `connectPool`, or cold streams in a marble spec.
- * `ready$` and `config` are optional: with `ready$` (a `Connection` from the session engine has it)
- * the gate opens on ready, not on open; with `config` the quality threshold comes from it.
+ * `ready$`, `state$` and `config` are optional: with `ready$` (a `Connection` from the session engine
+ * has it) the gate opens on ready, not on open; with `config` the quality threshold comes from it.
  */
 export type GateSource = Pick<Connection, 'status$' | 'quality$'> & {
   /** Whether the link is fit to trade on (see `Connection.ready$`). Without it, Connected counts as ready. */
   readonly ready$?: Observable<boolean>;
+  /**
+   * Status and readiness together (see `Connection.state$`). With `ready$` too, the gate hears both
+   * from this one stream instead of `status$` and `ready$`, so it must agree with them, as a
+   * `Connection`'s streams do (they are selections of one state).
+   */
+  readonly state$?: Observable<Pick<ConnectionState, 'status' | 'ready'>>;
   readonly config?: Pick<LifelineConfig, 'qualityThreshold' | 'latencyWarning' | 'errorRateWarning'>;
 };
 
@@ -102,151 +86,8 @@ export function tradeGate(
     ...hooks
   } = resolveTradeGateConfig(config);
   const rules: GateRules = { ...resolved, readiness: source.ready$ !== undefined };
-  const risks = new Subject<NetworkRiskEvent>();
-  const gate$ = gateStates(gateInputs(source, thresholds, scheduler), rules, hooks, risks, scheduler).pipe(
-    shareReplay({ refCount: true, bufferSize: 1 }),
-  );
-  // Subscribing to the risk events keeps the gate running; they end when the gate does.
-  const riskEvents$ = new Observable<NetworkRiskEvent>((subscriber) => {
-    const subscription = risks.subscribe((risk) => subscriber.next(risk));
-    subscription.add(
-      gate$.subscribe({ error: (error: unknown) => subscriber.error(error), complete: () => subscriber.complete() }),
-    );
-    return subscription;
-  });
+  const gate = new SharedGate(source, thresholds, rules, hooks, scheduler);
+  const gate$ = new Observable<GateState>((subscriber) => gate.watchGate(subscriber));
+  const riskEvents$ = new Observable<NetworkRiskEvent>((subscriber) => gate.watchRisks(subscriber));
   return { gate$, riskEvents$ };
-}
-
-/** The facts the gate hears, stamped with the time: quality (as good or not), readiness, status, the end. */
-function gateInputs(
-  source: GateSource,
-  thresholds: QualityThresholds,
-  scheduler: SchedulerLike,
-): Observable<GateInput> {
-  const good$ = source.quality$.pipe(
-    map((quality) => isGood(quality, thresholds)),
-    distinctUntilChanged(),
-    map((good): GateInput => ({ type: 'quality', good, at: scheduler.now() })),
-  );
-  const ready$ = (source.ready$ ?? EMPTY).pipe(
-    map((ready): GateInput => ({ type: 'ready', ready, at: scheduler.now() })),
-  );
-  const status$ = concat(
-    source.status$.pipe(map((status): GateInput => ({ type: 'status', status, at: scheduler.now() }))),
-    defer(() => of<GateInput>({ type: 'end', at: scheduler.now() })),
-  );
-  // Heard in this order when one step of the link changes several (a connection's streams are
-  // selections of one state, notified in the order subscribed): quality, then the status, then
-  // readiness, so a drop is said as the status (Disconnected), the more telling reason, and a reopened
-  // link not measured yet waits as 'quality' without a settling blip.
-  return merge(good$, status$, ready$);
-}
-
-type Hooks = Pick<TradeGateConfig, 'onOpen' | 'onClose'>;
-
-/**
- * Drives `nextGateState` with the inputs and the timer it asks for (`wakeAt`), and runs the hooks
- * around each emission: `onOpen` before an opening goes out (a throw is fed back, so the gate fails
- * closed), then the state, then the risk events and `onClose`. State is per subscription.
- */
-function gateStates(
-  inputs$: Observable<GateInput>,
-  rules: GateRules,
-  hooks: Hooks,
-  risks: Subject<NetworkRiskEvent>,
-  scheduler: SchedulerLike,
-): Observable<GateState> {
-  return new Observable<GateState>((subscriber) => {
-    let model = initialGateModel(scheduler.now());
-    let wake: Subscription | undefined;
-    const subscription = new Subscription(() => wake?.unsubscribe());
-
-    const dispatch = (input: GateInput): void => {
-      const before = model;
-      const { next, after } = openGuarded(before, nextGateState(before, input, rules), input.at, rules, hooks);
-      if (next === before) return;
-      model = next;
-      if (next.wakeAt !== before.wakeAt) {
-        wake?.unsubscribe();
-        wake = next.wakeAt === undefined ? undefined : scheduler.schedule(guarded(wakeUp), next.wakeAt - input.at);
-      }
-      if (!sameGate(before.gate, next.gate)) subscriber.next(next.gate);
-      const paused = before.gate.open && !next.gate.open ? gateRisk(before, next, rules) : undefined;
-      if (paused) {
-        risks.next(paused);
-        try {
-          hooks.onClose?.(next.gate, paused);
-        } catch (error) {
-          risks.next(hookFailed('onClose', error, next.gate.reason, input.at, rules));
-        }
-      }
-      after.forEach((risk) => risks.next(risk));
-      if (next.ended) subscriber.complete();
-    };
-    const guarded =
-      <A extends unknown[]>(action: (...args: A) => void) =>
-      (...args: A): void => {
-        try {
-          action(...args);
-        } catch (error) {
-          subscriber.error(error);
-        }
-      };
-    const wakeUp = (): void => dispatch({ type: 'wake', at: scheduler.now() });
-
-    subscriber.next(model.gate);
-    subscription.add(
-      inputs$.subscribe({ next: guarded(dispatch), error: (error: unknown) => subscriber.error(error) }),
-    );
-    return subscription;
-  });
-}
-
-/**
- * An opening, with `onOpen` called before it goes out: when the hook throws, the opening is undone
- * (`onOpenFailed`) and a `hookFailed` risk event follows the state; when it does not, the resume event does.
- */
-function openGuarded(
-  before: GateModel,
-  next: GateModel,
-  at: number,
-  rules: GateRules,
-  hooks: Hooks,
-): { next: GateModel; after: NetworkRiskEvent[] } {
-  if (before.gate.open || !next.gate.open) return { next, after: [] };
-  const resumed = gateRisk(before, next, rules);
-  try {
-    hooks.onOpen?.(next.gate, resumed);
-  } catch (error) {
-    const failed = nextGateState(next, { type: 'onOpenFailed', at }, rules);
-    return { next: failed, after: [hookFailed('onOpen', error, failed.gate.reason, at, rules)] };
-  }
-  return { next, after: resumed ? [resumed] : [] };
-}
-
-// A throwing hook must not take the gate down with it: the strategy would lose its only guard.
-function hookFailed(
-  hook: 'onOpen' | 'onClose',
-  error: unknown,
-  reason: GateReason,
-  at: number,
-  rules: GateRules,
-): NetworkRiskEvent {
-  const errorMessage = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  const outcome =
-    hook === 'onOpen'
-      ? `the gate stays closed and tries again in ${compactDuration(rules.hookRetryMs, 'en')}`
-      : 'the gate is closed';
-  return {
-    type: 'hookFailed',
-    at,
-    severity: 4,
-    reason,
-    description: `${hook} hook threw: ${errorMessage}; ${outcome}`,
-    errorMessage,
-  };
-}
-
-function sameGate(a: GateState, b: GateState): boolean {
-  return a === b || (a.open === b.open && a.reason === b.reason && a.since === b.since);
 }
