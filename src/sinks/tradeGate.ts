@@ -1,4 +1,5 @@
 import {
+  BehaviorSubject,
   Observable,
   SchedulerLike,
   Subject,
@@ -99,13 +100,19 @@ export function tradeGate(
   const {
     rules: resolved,
     thresholds = source.config ?? defaultQualityThresholds,
+    deadman,
     ...hooks
   } = resolveTradeGateConfig(config);
-  const rules: GateRules = { ...resolved, readiness: source.ready$ !== undefined };
+  const rules: GateRules = { ...resolved, readiness: source.ready$ !== undefined, deadman: deadman !== undefined };
   const risks = new Subject<NetworkRiskEvent>();
-  const gate$ = gateStates(gateInputs(source, thresholds, scheduler), rules, hooks, risks, scheduler).pipe(
-    shareReplay({ refCount: true, bufferSize: 1 }),
-  );
+  const gate$ = gateStates(
+    gateInputs(source, thresholds, deadman?.armed$, scheduler),
+    rules,
+    hooks,
+    risks,
+    scheduler,
+    deadman,
+  ).pipe(shareReplay({ refCount: true, bufferSize: 1 }));
   // Subscribing to the risk events keeps the gate running; they end when the gate does.
   const riskEvents$ = new Observable<NetworkRiskEvent>((subscriber) => {
     const subscription = risks.subscribe((risk) => subscriber.next(risk));
@@ -117,10 +124,11 @@ export function tradeGate(
   return { gate$, riskEvents$ };
 }
 
-/** The facts the gate hears, stamped with the time: quality (as good or not), readiness, status, the end. */
+/** The facts the gate hears, stamped with the time: quality (as good or not), readiness, status, the switch, the end. */
 function gateInputs(
   source: GateSource,
   thresholds: QualityThresholds,
+  armed$: Observable<boolean> | undefined,
   scheduler: SchedulerLike,
 ): Observable<GateInput> {
   const good$ = source.quality$.pipe(
@@ -131,6 +139,7 @@ function gateInputs(
   const ready$ = (source.ready$ ?? EMPTY).pipe(
     map((ready): GateInput => ({ type: 'ready', ready, at: scheduler.now() })),
   );
+  const deadman$ = (armed$ ?? EMPTY).pipe(map((armed): GateInput => ({ type: 'deadman', armed, at: scheduler.now() })));
   const status$ = concat(
     source.status$.pipe(map((status): GateInput => ({ type: 'status', status, at: scheduler.now() }))),
     defer(() => of<GateInput>({ type: 'end', at: scheduler.now() })),
@@ -138,8 +147,8 @@ function gateInputs(
   // Heard in this order when one step of the link changes several (a connection's streams are
   // selections of one state, notified in the order subscribed): quality, then the status, then
   // readiness, so a drop is said as the status (Disconnected), the more telling reason, and a reopened
-  // link not measured yet waits as 'quality' without a settling blip.
-  return merge(good$, status$, ready$);
+  // link not measured yet waits as 'quality' without a settling blip. The switch last: its own streams.
+  return merge(good$, status$, ready$, deadman$);
 }
 
 type Hooks = Pick<TradeGateConfig, 'onOpen' | 'onClose'>;
@@ -147,7 +156,8 @@ type Hooks = Pick<TradeGateConfig, 'onOpen' | 'onClose'>;
 /**
  * Drives `nextGateState` with the inputs and the timer it asks for (`wakeAt`), and runs the hooks
  * around each emission: `onOpen` before an opening goes out (a throw is fed back, so the gate fails
- * closed), then the state, then the risk events and `onClose`. State is per subscription.
+ * closed), then the state, then the risk events and `onClose`. A dead-man's switch follows the states
+ * (from the one after the inputs' first values). State is per subscription.
  */
 function gateStates(
   inputs$: Observable<GateInput>,
@@ -155,11 +165,16 @@ function gateStates(
   hooks: Hooks,
   risks: Subject<NetworkRiskEvent>,
   scheduler: SchedulerLike,
+  deadman: Pick<NonNullable<TradeGateConfig['deadman']>, 'follow'> | undefined,
 ): Observable<GateState> {
   return new Observable<GateState>((subscriber) => {
     let model = initialGateModel(scheduler.now());
     let wake: Subscription | undefined;
-    const subscription = new Subscription(() => wake?.unsubscribe());
+    const followed = new BehaviorSubject<GateState>(model.gate);
+    const subscription = new Subscription(() => {
+      wake?.unsubscribe();
+      followed.complete();
+    });
 
     const dispatch = (input: GateInput): void => {
       const before = model;
@@ -170,7 +185,10 @@ function gateStates(
         wake?.unsubscribe();
         wake = next.wakeAt === undefined ? undefined : scheduler.schedule(guarded(wakeUp), next.wakeAt - input.at);
       }
-      if (!sameGate(before.gate, next.gate)) subscriber.next(next.gate);
+      if (!sameGate(before.gate, next.gate)) {
+        subscriber.next(next.gate);
+        followed.next(next.gate);
+      }
       const paused = before.gate.open && !next.gate.open ? gateRisk(before, next, rules) : undefined;
       if (paused) {
         risks.next(paused);
@@ -198,6 +216,7 @@ function gateStates(
     subscription.add(
       inputs$.subscribe({ next: guarded(dispatch), error: (error: unknown) => subscriber.error(error) }),
     );
+    if (deadman !== undefined && !subscription.closed) subscription.add(deadman.follow(followed));
     return subscription;
   });
 }
