@@ -1,4 +1,4 @@
-import { NEVER, Observable, Subscription, map, of } from 'rxjs';
+import { NEVER, Observable, Unsubscribable, map, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   ConfigError,
@@ -30,7 +30,7 @@ describe('deadman', () => {
   let running: Deadman[];
 
   /** Stops the switch at frame `at` (virtual time). */
-  const stopAt = (dms: Subscription, at: number): void => {
+  const stopAt = (dms: Unsubscribable, at: number): void => {
     testScheduler.schedule(() => dms.unsubscribe(), at);
   };
   /**

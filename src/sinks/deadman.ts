@@ -6,6 +6,7 @@ import {
   Subject,
   Subscription,
   TimeoutError,
+  Unsubscribable,
   asyncScheduler,
   defaultIfEmpty,
   distinctUntilChanged,
@@ -61,8 +62,13 @@ export interface DeadmanConfig {
   readonly scheduler?: SchedulerLike;
 }
 
-/** A running dead-man's switch: unsubscribe to stop it (it disarms, and the gate it guards closes). */
-export interface Deadman extends Subscription {
+/**
+ * A running dead-man's switch: unsubscribe to stop it (it disarms, and the gate it guards closes). It is
+ * an RxJS `Subscription`, so `subscription.add(dms)` stops it with the rest of a bot.
+ */
+export interface Deadman extends Unsubscribable {
+  /** Whether the switch was stopped (unsubscribed, or its link closed). */
+  readonly closed: boolean;
   /**
    * Whether the switch protects resting orders: an arm succeeded less than `failAfter` ago. False at
    * first; distinct values, the current one replayed; false, then complete, when the switch stops.
