@@ -164,7 +164,16 @@ export function nextDeadmanState(state: DeadmanState, input: DeadmanInput, rules
   }
 }
 
-/** Whether the gate lets the switch arm: no gate, an open one, or one closed on its way to open or by the switch. */
+/**
+ * Whether the gate lets the switch arm: no gate, an open one, or one closed on its way to open or by the switch.
+ *
+ * @example
+ * gateLetsArm({ open: false, reason: 'deadman' }); // true: only an arm that succeeds can reopen it
+ * gateLetsArm({ open: false, reason: 'quality' }); // false: stop re-arming, let the exchange's timer run out
+ *
+ * @param gate The followed gate's state, or undefined when no gate follows the switch.
+ * @returns Whether the switch may arm (the link must be ready too).
+ */
 export function gateLetsArm(gate: Pick<GateState, 'open' | 'reason'> | undefined): boolean {
   return gate === undefined || gate.open || ARMS_WHILE.has(gate.reason);
 }

@@ -76,6 +76,10 @@ export interface TradeGate {
  * A hook that throws fails closed: the gate stays closed, a `hookFailed` risk event says why, and the
  * stream goes on (a throwing `onOpen` is tried again after the settle time).
  *
+ * With `deadman` (a dead-man's switch, `deadman(link, { every, arm })`) the gate also waits for the
+ * switch to be armed (reason `deadman` until then) and closes when it lapses, whatever `closeOn` says;
+ * the switch follows the gate's states, so it stops re-arming the moment the gate closes for anything else.
+ *
  * @example
  * const { gate$, riskEvents$ } = tradeGate(link, {
  *   settle: '5s',
