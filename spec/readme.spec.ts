@@ -47,8 +47,8 @@ describe('README', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('should mark the quick start and the trade gate as runnable', () => {
-    expect(examples.map(({ name }) => name)).toEqual(expect.arrayContaining(['quickstart', 'trade-gate']));
+  it('should mark the quick start, the trade gate and the dead-man’s switch as runnable', () => {
+    expect(examples.map(({ name }) => name)).toEqual(expect.arrayContaining(['quickstart', 'trade-gate', 'deadman']));
     expect(examples.find(({ name }) => name === 'quickstart')?.code).toContain("from 'lifeline-ws'");
   });
 

@@ -1,4 +1,4 @@
-import { Observable, firstValueFrom, map, take, toArray } from 'rxjs';
+import { Observable, filter, firstValueFrom, map, take, toArray } from 'rxjs';
 import http from 'node:http';
 import WebSocket from 'ws';
 import { MockExchange, MockExchangeEvent, startMockExchange } from '../../src/cli/mockExchange';
@@ -65,6 +65,30 @@ describe('startMockExchange', () => {
       { type: 'connection', id: 1 },
       { type: 'subscribe', id: 1, channel: 'ticks' },
     ]);
+  });
+
+  it('should rest orders and cancel them all when the cancelAllAfter timer lapses, re-armed or turned off before', async () => {
+    exchange = await startMockExchange();
+    const c = await client(exchange.url);
+    sockets.push(c.socket);
+    const replies = firstValueFrom(c.messages$.pipe(take(5), toArray()));
+    c.socket.send('{"method":"order","id":"o-1"}');
+    c.socket.send('{"method":"order","id":"o-2"}');
+    c.socket.send('{"method":"cancelAllAfter","id":1,"timeout":0}');
+    c.socket.send('{"method":"cancelAllAfter","id":2,"timeout":-5}');
+    const armedAt = Date.now();
+    c.socket.send('{"method":"cancelAllAfter","id":3,"timeout":150}');
+    const [, , off, refused, armed] = await replies;
+    expect(off).toEqual({ channel: 'cancelAllAfter', id: 1, at: null });
+    expect(refused).toMatchObject({ channel: 'error', id: 2 });
+    expect(armed).toMatchObject({ channel: 'cancelAllAfter', id: 3, at: expect.any(Number) });
+    expect((armed as { at: number }).at).toBeGreaterThanOrEqual(armedAt + 150);
+    expect(exchange.openOrders).toBe(2);
+    const cancelled = await firstValueFrom(exchange.events$.pipe(filter((event) => event.type === 'cancelAll')));
+    expect(cancelled).toEqual({ type: 'cancelAll', cancelled: 2 });
+    expect(Date.now() - armedAt).toBeGreaterThanOrEqual(140);
+    expect(exchange.openOrders).toBe(0);
+    expect(exchange.orders).toBe(2);
   });
 
   it('should drop every socket without a close frame', async () => {

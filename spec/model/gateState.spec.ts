@@ -5,6 +5,7 @@ import { GateInput, GateModel, GateRules, initialGateModel, nextGateState } from
 const notReady: GateRules = { closeOn: 'notReady', settleMs: 5, hookRetryMs: 5, readiness: false };
 const seed: GateRules = { ...notReady, closeOn: ['Failed'] };
 const withReady: GateRules = { ...notReady, readiness: true };
+const guarded: GateRules = { ...notReady, deadman: true };
 
 /** Folds the inputs from the initial model at 0. */
 function fold(rules: GateRules, ...inputs: GateInput[]): GateModel {
@@ -15,6 +16,7 @@ const status = (value: S, at: number): GateInput => ({ type: 'status', status: v
 const quality = (good: boolean, at: number): GateInput => ({ type: 'quality', good, at });
 const ready = (value: boolean, at: number): GateInput => ({ type: 'ready', ready: value, at });
 const wake = (at: number): GateInput => ({ type: 'wake', at });
+const armed = (value: boolean, at: number): GateInput => ({ type: 'deadman', armed: value, at });
 
 describe('nextGateState', () => {
   it('should start closed (Connecting) and judge nothing before it has heard the status and the quality', () => {
@@ -83,6 +85,49 @@ describe('nextGateState', () => {
     expect(nextGateState(open, ready(false, 9), withReady).gate).toEqual({ open: false, reason: 'notReady', since: 9 });
   });
 
+  describe('with a dead-man’s switch', () => {
+    it('should wait for the switch before it judges anything, then say deadman while it is not armed', () => {
+      const waiting = fold(guarded, quality(true, 0), status(S.Connected, 0));
+      expect(waiting.gate.reason).toBe('Connecting');
+      const unarmed = nextGateState(waiting, armed(false, 1), guarded);
+      expect(unarmed.gate).toEqual({ open: false, reason: 'deadman', since: 0 });
+      expect(unarmed.wakeAt).toBeUndefined();
+      const settling = nextGateState(unarmed, armed(true, 2), guarded);
+      expect(settling).toMatchObject({ gate: { open: false, reason: 'settling' }, wakeAt: 7 });
+      expect(nextGateState(settling, wake(7), guarded).gate).toEqual({ open: true, reason: 'healthy', since: 7 });
+    });
+
+    it('should say the link’s own reason before the switch’s: the switch only arms once nothing else blocks', () => {
+      const model = fold(guarded, armed(false, 0), quality(false, 0), status(S.Connected, 0));
+      expect(model.gate.reason).toBe('quality');
+      expect(nextGateState(model, quality(true, 1), guarded).gate.reason).toBe('deadman');
+    });
+
+    it('should close an open gate when the switch lapses, whatever closeOn says, and record the pause', () => {
+      for (const rules of [guarded, { ...guarded, closeOn: ['Failed'] } as GateRules]) {
+        const open = fold(rules, armed(true, 0), quality(true, 0), status(S.Connected, 0), wake(5));
+        expect(open.gate.open).toBe(true);
+        expect(nextGateState(open, armed(false, 9), rules)).toMatchObject({
+          gate: { open: false, reason: 'deadman', since: 9 },
+          pausedAt: 9,
+        });
+      }
+    });
+
+    it('should stop the settle wait when the switch lapses meanwhile', () => {
+      const settling = fold(guarded, armed(true, 0), quality(true, 0), status(S.Connected, 0));
+      expect(nextGateState(settling, armed(false, 3), guarded)).toMatchObject({
+        gate: { reason: 'deadman' },
+        wakeAt: undefined,
+      });
+    });
+
+    it('should ignore the switch without the deadman rule', () => {
+      const model = fold(notReady, quality(true, 0), status(S.Connected, 0));
+      expect(nextGateState(model, armed(false, 1), notReady)).toBe(model);
+    });
+  });
+
   it('should undo an opening whose onOpen threw: closed (hook) since the last close, and wake after the retry wait', () => {
     const open = fold(notReady, quality(true, 0), status(S.Connected, 0), wake(5));
     expect(nextGateState(open, { type: 'onOpenFailed', at: 5 }, notReady)).toMatchObject({
@@ -110,6 +155,7 @@ describe('nextGateState', () => {
       fc.constantFrom(...Object.values(S)).map((value) => ({ kind: 'status' as const, value })),
       fc.boolean().map((value) => ({ kind: 'quality' as const, value })),
       fc.boolean().map((value) => ({ kind: 'ready' as const, value })),
+      fc.boolean().map((value) => ({ kind: 'armed' as const, value })),
     );
     const steps = fc.array(fc.record({ dt: fc.integer({ min: 0, max: 8 }), fact }), { maxLength: 60 });
     const rulesArb = fc.record({
@@ -117,17 +163,21 @@ describe('nextGateState', () => {
       settleMs: fc.integer({ min: 0, max: 10 }),
       hookRetryMs: fc.integer({ min: 1, max: 10 }),
       readiness: fc.boolean(),
+      deadman: fc.boolean(),
     });
 
-    it('should open only after the link has been fit for the settle time, and by default stay open only while fit', () => {
+    it('should open only after the link has been fit for the settle time, by default stay open only while fit, and never while its switch is unarmed', () => {
       fc.assert(
         fc.property(rulesArb, steps, (rules, list) => {
           let model = initialGateModel(0);
           let at = 0;
-          const facts: { status?: S; good?: boolean; ready?: boolean } = {};
+          const facts: { status?: S; good?: boolean; ready?: boolean; armed?: boolean } = {};
           let fitSince: number | undefined;
           const fitNow = (): boolean =>
-            facts.status === S.Connected && facts.good === true && (!rules.readiness || facts.ready === true);
+            facts.status === S.Connected &&
+            facts.good === true &&
+            (!rules.readiness || facts.ready === true) &&
+            (!rules.deadman || facts.armed === true);
           const apply = (input: GateInput): void => {
             const before = model;
             model = nextGateState(model, input, rules);
@@ -136,6 +186,7 @@ describe('nextGateState', () => {
               expect(input.at - (fitSince as number)).toBeGreaterThanOrEqual(rules.settleMs);
             }
             if (rules.closeOn === 'notReady' && model.gate.open) expect(fitNow()).toBe(true);
+            if (rules.deadman && model.gate.open) expect(facts.armed).toBe(true);
           };
           for (const { dt, fact: f } of list) {
             const next = at + dt;
@@ -144,7 +195,8 @@ describe('nextGateState', () => {
             at = next;
             if (f.kind === 'status') facts.status = f.value;
             else if (f.kind === 'quality') facts.good = f.value;
-            else facts.ready = f.value;
+            else if (f.kind === 'ready') facts.ready = f.value;
+            else facts.armed = f.value;
             const wasFit = fitSince !== undefined;
             if (!fitNow()) fitSince = undefined;
             else if (!wasFit) fitSince = at;
@@ -153,7 +205,9 @@ describe('nextGateState', () => {
                 ? status(f.value, at)
                 : f.kind === 'quality'
                   ? quality(f.value, at)
-                  : ready(f.value, at),
+                  : f.kind === 'ready'
+                    ? ready(f.value, at)
+                    : armed(f.value, at),
             );
           }
         }),

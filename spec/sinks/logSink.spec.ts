@@ -1,6 +1,7 @@
 import { Subject, of, throwError } from 'rxjs';
 import { ConfigError, ConnectionEvent } from '../../src/index';
 import { createEvent } from '../../src/model/ConnectionEvent';
+import { DeadmanEvent } from '../../src/sinks/DeadmanEvent';
 import { NetworkRiskEvent } from '../../src/sinks/NetworkRiskEvent';
 import { LoggableEvent, PinoLikeLogger, logSink } from '../../src/sinks/logSink';
 import { inUtc } from './fixtures';
@@ -103,6 +104,45 @@ describe('logSink', () => {
           downtimeMs: 5000,
         },
         'trading resumed',
+      ],
+    ]);
+  });
+
+  it("should log the dead-man's switch's events with their failures and error, redacted", () => {
+    const logger = recorder();
+    const failed: DeadmanEvent = {
+      type: 'deadmanArmFailed',
+      at: 0,
+      severity: 3,
+      failures: 2,
+      errorMessage: 'POST https://x.io/cancel?apiKey=abc: 503',
+      description: "dead-man's switch: arm failed (2 in a row)",
+    };
+    const stopped: DeadmanEvent = {
+      type: 'deadmanStopped',
+      at: 1000,
+      severity: 2,
+      failures: 0,
+      reason: 'quality',
+      description: "dead-man's switch stopped re-arming",
+    };
+    logSink(of<LoggableEvent[]>(failed, stopped), logger);
+    expect(logger.calls).toEqual([
+      [
+        'warn',
+        {
+          event: 'deadmanArmFailed',
+          severity: 3,
+          timestamp: '1970-01-01T00:00:00.000Z',
+          failures: 2,
+          errorMessage: expect.stringMatching(/^POST https:\/\/x\.io\/cancel\?apiKey=\*\*\*/),
+        },
+        "dead-man's switch: arm failed (2 in a row)",
+      ],
+      [
+        'info',
+        { event: 'deadmanStopped', severity: 2, timestamp: '1970-01-01T00:00:01.000Z', reason: 'quality', failures: 0 },
+        "dead-man's switch stopped re-arming",
       ],
     ]);
   });

@@ -8,6 +8,7 @@ export type MockExchangeEvent =
   | { readonly type: 'connection'; readonly id: number }
   | { readonly type: 'subscribe'; readonly id: number; readonly channel: string }
   | { readonly type: 'order'; readonly id: number; readonly orderId: string }
+  | { readonly type: 'cancelAll'; readonly cancelled: number }
   | { readonly type: 'refused'; readonly status: number }
   | { readonly type: 'closed'; readonly id: number };
 
@@ -38,6 +39,8 @@ export interface MockExchange {
   readonly connections: number;
   /** Orders received (and acknowledged) so far. */
   readonly orders: number;
+  /** Orders resting: received, and not cancelled by the cancel-all timer since. */
+  readonly openOrders: number;
   /** The open sockets. */
   readonly openSockets: number;
   /** Kills every socket without a close frame: the client sees 1006, as when a NAT drops a flow. */
@@ -76,6 +79,10 @@ interface Exchange {
   connections: number;
   orders: number;
   nextId: number;
+  /** Ids of the resting orders. */
+  readonly resting: Set<string>;
+  /** The dead-man's switch: cancels every resting order when it fires; re-armed by `cancelAllAfter`. */
+  cancelAll: Subscription | undefined;
 }
 
 /**
@@ -86,9 +93,12 @@ interface Exchange {
  * Protocol (JSON text frames):
  * - `{"method":"ping"}` → `{"channel":"pong","ts":…}`; protocol ping frames get pongs too.
  * - `{"method":"subscribe","channel":"ticks"}` → `{"channel":"subscribed","subscription":"ticks"}`,
- *   then `{"channel":"ticks","symbol":"BTC-USD","price":67012.5,"seq":1,"ts":…}` every `tickInterval`
- *   (`ts`: when the tick was made, epoch ms; a latency spike delays its delivery, not its `ts`).
- * - `{"method":"order","id":"o-1",…}` → `{"channel":"orderAck","id":"o-1","status":"accepted"}`.
+ *   then `{"channel":"ticks","symbol":"BTC-USD","price":67012.5,"seq":1}` every `tickInterval`.
+ * - `{"method":"order","id":"o-1",…}` → `{"channel":"orderAck","id":"o-1","status":"accepted"}`; the
+ *   order rests until the cancel-all timer fires.
+ * - `{"method":"cancelAllAfter","id":7,"timeout":3000}` → `{"channel":"cancelAllAfter","id":7,"at":…}`:
+ *   a dead-man's switch, as OKX's `cancel-all-after`: every resting order is cancelled `timeout` ms
+ *   from now unless it is called again first; `timeout` 0 turns it off (`"at":null`).
  * - `GET /info` → `{"account":"demo","equity":100000,"serverTime":…}`.
  *
  * @example
@@ -112,6 +122,8 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
     connections: 0,
     orders: 0,
     nextId: 0,
+    resting: new Set(),
+    cancelAll: undefined,
   };
   const server = http.createServer((request, response) => answerHttp(exchange, request, response));
   server.on('connection', (socket) => {
@@ -212,12 +224,39 @@ function answer(exchange: Exchange, peer: Peer, data: RawData): void {
       break;
     case 'order':
       exchange.orders++;
+      exchange.resting.add(String(message.id));
       exchange.events.next({ type: 'order', id: peer.id, orderId: String(message.id) });
       send(exchange, peer, { channel: 'orderAck', id: message.id, status: 'accepted' });
+      break;
+    case 'cancelAllAfter':
+      cancelAllAfter(exchange, peer, message);
       break;
     default:
       send(exchange, peer, { channel: 'error', error: `unknown method ${String(message.method)}` });
   }
+}
+
+/** Arms (or, with `timeout` 0, disarms) the cancel-all timer and answers with when it will fire. */
+function cancelAllAfter(exchange: Exchange, peer: Peer, message: { id?: unknown; timeout?: unknown }): void {
+  const { timeout } = message;
+  if (typeof timeout !== 'number' || !(timeout >= 0)) {
+    send(exchange, peer, { channel: 'error', id: message.id, error: 'timeout must be a number of ms >= 0' });
+    return;
+  }
+  exchange.cancelAll?.unsubscribe();
+  exchange.cancelAll = undefined;
+  if (timeout > 0) {
+    const fire = timer(timeout).subscribe(() => {
+      exchange.timers.remove(fire);
+      exchange.cancelAll = undefined;
+      const cancelled = exchange.resting.size;
+      exchange.resting.clear();
+      exchange.events.next({ type: 'cancelAll', cancelled });
+    });
+    exchange.cancelAll = fire;
+    exchange.timers.add(fire);
+  }
+  send(exchange, peer, { channel: 'cancelAllAfter', id: message.id, at: timeout > 0 ? Date.now() + timeout : null });
 }
 
 /** A random walk of the price, sent to every subscriber each `tickInterval`. */
@@ -250,6 +289,9 @@ function switches(exchange: Exchange, server: http.Server, wss: WebSocketServer)
     },
     get orders() {
       return exchange.orders;
+    },
+    get openOrders() {
+      return exchange.resting.size;
     },
     get openSockets() {
       return exchange.peers.size;

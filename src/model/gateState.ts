@@ -10,6 +10,8 @@ import { ConnectionStatus } from './ConnectionStatus';
  *   (handshake, acknowledged subscriptions or the resync hook still pending, or the outbound path
  *   unconfirmed).
  * - a status (`Connecting`, `Disconnected`, `Reconnecting`, `Unstable`, `Failed`): closed; the link is in it.
+ * - `deadman`: closed; the link is fit, but the gate's dead-man's switch is not armed (no successful arm
+ *   yet, or none for its `failAfter`): the exchange would not cancel resting orders if the bot died.
  * - `hook`: closed; the `onOpen` hook threw (fail closed); it tries again after the settle time.
  * - `closed`: closed; the source ended (the application closed the link). Final.
  * - `unknown`: closed; the gate has not reported yet (only seen by `whileGateOpen` on a silent gate).
@@ -20,6 +22,7 @@ export type GateReason =
   | 'quality'
   | 'notReady'
   | Exclude<ConnectionStatus, 'Connected'>
+  | 'deadman'
   | 'hook'
   | 'closed'
   | 'unknown';
@@ -49,6 +52,12 @@ export interface GateRules {
   readonly hookRetryMs: number;
   /** The source reports readiness (`ready$`): the gate waits for `ready` true before it opens. */
   readonly readiness: boolean;
+  /**
+   * A dead-man's switch guards the gate (`tradeGate(link, { deadman })`): it waits for `armed` true
+   * before it opens, and an open gate closes when the switch is no longer armed, whatever `closeOn`
+   * says. Defaults to `false`.
+   */
+  readonly deadman?: boolean;
 }
 
 /** The gate's whole state: what it shows, the facts it has heard, and the timer it wants. */
@@ -60,6 +69,8 @@ export interface GateModel {
   readonly good?: boolean;
   /** The latest `ready$` value, with `readiness`. */
   readonly ready?: boolean;
+  /** Whether the dead-man's switch is armed, with `deadman`. */
+  readonly armed?: boolean;
   /** When the gate last closed (or started closed): what a failed `onOpen` restores. */
   readonly closedSince: number;
   /** When an open gate last closed: the start of the pause a reopening ends. Absent before the first. */
@@ -71,7 +82,7 @@ export interface GateModel {
 }
 
 /**
- * What moves the gate: a fact about the link, the timer it asked for (`wakeAt`: the driver cancels a
+ * What moves the gate: a fact about the link (or its dead-man's switch), the timer it asked for (`wakeAt`: the driver cancels a
  * stale one, so a `wake` is always for the current `wakeAt`), an `onOpen` hook that threw on the
  * opening just made (the gate fails closed), or the end of the source.
  */
@@ -79,6 +90,7 @@ export type GateInput =
   | { readonly type: 'status'; readonly status: ConnectionStatus; readonly at: number }
   | { readonly type: 'quality'; readonly good: boolean; readonly at: number }
   | { readonly type: 'ready'; readonly ready: boolean; readonly at: number }
+  | { readonly type: 'deadman'; readonly armed: boolean; readonly at: number }
   | { readonly type: 'wake'; readonly at: number }
   | { readonly type: 'onOpenFailed'; readonly at: number }
   | { readonly type: 'end'; readonly at: number };
@@ -90,16 +102,17 @@ export function initialGateModel(at: number): GateModel {
 
 /**
  * The trade gate's reducer: pure, no RxJS. A closed gate opens once the link has been fit to trade
- * on — Connected, `ready` (with `readiness`) and good — for `settleMs` without a break; an open one
- * closes as `closeOn` says.
+ * on — Connected, `ready` (with `readiness`), good, and its dead-man's switch `armed` (with `deadman`)
+ * — for `settleMs` without a break; an open one closes as `closeOn` says, or when the switch is no
+ * longer armed.
  *
  * ```
  *                    fit for settleMs (wake)
  *  closed(reason) ─────────────────────────────► open(healthy)
  *     ▲   │ fit: settling, wakeAt = at + settleMs      │
  *     │   └─ unfit: reason = status | notReady |       │ closeOn: 'notReady' → any unfit fact
- *     │      quality, wakeAt cleared                   │ closeOn: [statuses] → one of those statuses
- *     └────────────────────────────────────────────────┘ (pausedAt = at)
+ *     │      quality | deadman, wakeAt cleared         │ closeOn: [statuses] → one of those statuses,
+ *     └────────────────────────────────────────────────┘ or deadman (pausedAt = at)
  *   onOpenFailed: back to closed(hook) since closedSince, wakeAt = at + hookRetryMs
  *   end: closed(closed), final
  * ```
@@ -131,6 +144,9 @@ export function nextGateState(model: GateModel, input: GateInput, rules: GateRul
     case 'ready':
       if (!rules.readiness || input.ready === model.ready) return model;
       return evaluate({ ...model, ready: input.ready }, input.at, rules);
+    case 'deadman':
+      if (rules.deadman !== true || input.armed === model.armed) return model;
+      return evaluate({ ...model, armed: input.armed }, input.at, rules);
     case 'wake':
       // The timer asked for at `wakeAt` fired. Not compared with `wakeAt`: a real timer may fire a
       // millisecond before the wall clock says it is due, and a wake ignored would never come again.
@@ -148,23 +164,30 @@ export function nextGateState(model: GateModel, input: GateInput, rules: GateRul
   }
 }
 
-/** Why the link is not fit to trade on now, or undefined when it is. */
+/**
+ * Why the link is not fit to trade on now, or undefined when it is. The switch comes last: it arms only
+ * while nothing else keeps the gate closed, so a gate closed for quality says `quality`, not `deadman`.
+ */
 function gateBlocker(
-  model: Pick<GateModel, 'status' | 'good' | 'ready'>,
-  rules: Pick<GateRules, 'readiness'>,
+  model: Pick<GateModel, 'status' | 'good' | 'ready' | 'armed'>,
+  rules: Pick<GateRules, 'readiness' | 'deadman'>,
 ): GateReason | undefined {
   if (model.status !== ConnectionStatus.Connected) return model.status ?? ConnectionStatus.Connecting;
   if (rules.readiness && model.ready !== true) return 'notReady';
-  return model.good === true ? undefined : 'quality';
+  if (model.good !== true) return 'quality';
+  return rules.deadman === true && model.armed !== true ? 'deadman' : undefined;
 }
 
 function evaluate(model: GateModel, at: number, rules: GateRules): GateModel {
-  const { status, good, ready } = model;
+  const { status, good, ready, armed } = model;
   // Nothing is judged before every fact has been heard once.
-  if (status === undefined || good === undefined || (rules.readiness && ready === undefined)) return model;
+  if (status === undefined || good === undefined) return model;
+  if ((rules.readiness && ready === undefined) || (rules.deadman === true && armed === undefined)) return model;
   const blocker = gateBlocker(model, rules);
   if (model.gate.open) {
-    const reason = rules.closeOn === 'notReady' ? blocker : closesOn(rules.closeOn, status) ? status : undefined;
+    // A switch that no longer holds closes the gate whatever closeOn says: resting orders are unguarded.
+    const unguarded = rules.deadman === true && armed !== true ? 'deadman' : undefined;
+    const reason = rules.closeOn === 'notReady' ? blocker : closesOn(rules.closeOn, status) ? status : unguarded;
     return reason === undefined ? model : close(model, reason as GateReason, at);
   }
   if (blocker !== undefined) return close(model, blocker, at);

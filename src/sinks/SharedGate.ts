@@ -1,4 +1,4 @@
-import { Observable, Observer, SchedulerLike, Subscriber, Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, Observer, SchedulerLike, Subscriber, Subscription } from 'rxjs';
 import { ConnectionQuality, QualityThresholds, isGood } from '../model/ConnectionQuality';
 import { ConnectionState } from '../model/ConnectionState';
 import { ConnectionStatus } from '../model/ConnectionStatus';
@@ -32,7 +32,7 @@ export interface GateInputs {
 export type GateHooks = Pick<TradeGateConfig, 'onOpen' | 'onClose'>;
 
 /** Which input a notification comes from. */
-type Feed = 'status' | 'quality' | 'ready' | 'state';
+type Feed = 'status' | 'quality' | 'ready' | 'state' | 'deadman';
 
 /**
  * One trade gate shared by every subscriber of its `gate$` and `riskEvents$`: it subscribes the
@@ -79,6 +79,9 @@ export class SharedGate {
    */
   private inputs: readonly Subscription[] = [];
   private wake: Subscription | undefined;
+  /** The states a dead-man's switch follows, and its following, while the gate runs. */
+  private followed: BehaviorSubject<GateState> | undefined;
+  private following: Subscription | undefined;
 
   /**
    * @param source What the gate watches.
@@ -86,6 +89,7 @@ export class SharedGate {
    * @param rules What closes it, the settle time, the retry wait, whether `ready` counts.
    * @param hooks `onOpen` and `onClose`.
    * @param scheduler Time for the settle timer and the timestamps.
+   * @param deadman A dead-man's switch the gate hears (`armed$`) and that follows the gate's states.
    */
   constructor(
     private readonly source: GateInputs,
@@ -93,6 +97,7 @@ export class SharedGate {
     private readonly rules: GateRules,
     private readonly hooks: GateHooks,
     private readonly scheduler: SchedulerLike,
+    private readonly deadman?: TradeGateConfig['deadman'],
   ) {}
 
   /** Adds a `gate$` subscriber: the current state at once, then each new one. Returns its teardown. */
@@ -136,6 +141,8 @@ export class SharedGate {
           return this.step({ type: 'status', status: value as ConnectionStatus, at });
         case 'ready':
           return this.step({ type: 'ready', ready: value as boolean, at });
+        case 'deadman':
+          return this.step({ type: 'deadman', armed: value as boolean, at });
         case 'state': {
           // status$ then ready$, as two distinct selections of it would have said them.
           const { status, ready } = value as Pick<ConnectionState, 'status' | 'ready'>;
@@ -185,14 +192,21 @@ export class SharedGate {
     // selections of one state, notified in the order subscribed): quality, then the status, then
     // readiness, so a drop is said as the status (Disconnected), the more telling reason, and a reopened
     // link not measured yet waits as 'quality' without a settling blip.
+    // The switch last: its own streams.
     const { quality$, status$, ready$, state$ } = this.source;
     this.listen(run, quality$, 'quality');
-    if (ready$ !== undefined && state$ !== undefined) {
-      this.listen(run, state$, 'state');
-      return;
+    if (ready$ !== undefined && state$ !== undefined) this.listen(run, state$, 'state');
+    else {
+      this.listen(run, status$, 'status');
+      if (ready$ !== undefined) this.listen(run, ready$, 'ready');
     }
-    this.listen(run, status$, 'status');
-    if (ready$ !== undefined) this.listen(run, ready$, 'ready');
+    const deadman = this.deadman;
+    if (deadman === undefined) return;
+    this.listen(run, deadman.armed$, 'deadman');
+    // The switch follows the states from the one after the inputs' first values.
+    if (this.run !== run || this.model === undefined) return;
+    this.followed = new BehaviorSubject<GateState>(this.shown as GateState);
+    this.following = deadman.follow(this.followed);
   }
 
   private listen(run: number, input$: Observable<unknown>, feed: Feed): void {
@@ -216,6 +230,10 @@ export class SharedGate {
     this.run++;
     this.wake?.unsubscribe();
     this.wake = undefined;
+    this.followed?.complete();
+    this.followed = undefined;
+    this.following?.unsubscribe();
+    this.following = undefined;
     const inputs = this.inputs;
     this.inputs = [];
     for (const input of inputs) input.unsubscribe();
@@ -278,6 +296,7 @@ export class SharedGate {
 
   private emit(gate: GateState): void {
     this.shown = gate;
+    this.followed?.next(gate);
     const watchers = this.gateWatchers;
     for (let i = 0; i < watchers.length; i++) (watchers[i] as Subscriber<GateState>).next(gate);
   }

@@ -14,13 +14,14 @@ import { gateReasonText } from './describeGate';
  *
  * @param before The gate before the step.
  * @param after The gate after it.
- * @param rules The settle time and whether readiness counts, for the resume event's description.
+ * @param rules The settle time, whether readiness counts and whether a dead-man's switch guards the
+ *   gate, for the resume event's description.
  * @returns The risk event, or undefined.
  */
 export function gateRisk(
   before: GateModel,
   after: GateModel,
-  rules: { readonly settleMs: number; readonly readiness: boolean },
+  rules: { readonly settleMs: number; readonly readiness: boolean; readonly deadman?: boolean },
 ): NetworkRiskEvent | undefined {
   const { gate } = after;
   if (before.gate.open && !gate.open) {
@@ -35,12 +36,13 @@ export function gateRisk(
   if (before.gate.open || !gate.open || before.pausedAt === undefined) return undefined;
   const downtimeMs = gate.since - before.pausedAt;
   const fit = rules.readiness ? 'ready' : 'Connected';
+  const guarded = rules.deadman === true ? " and the dead-man's switch armed" : '';
   return {
     type: 'tradingResumed',
     at: gate.since,
     severity: 2,
     reason: 'healthy',
-    description: `trading resumed after ${compactDuration(downtimeMs, 'en')}: the link has been ${fit} with good quality for ${compactDuration(rules.settleMs, 'en')}`,
+    description: `trading resumed after ${compactDuration(downtimeMs, 'en')}: the link has been ${fit} with good quality${guarded} for ${compactDuration(rules.settleMs, 'en')}`,
     downtimeMs,
   };
 }

@@ -2,6 +2,7 @@ import { Observable, Subscription } from 'rxjs';
 import { ConfigError } from '../model/ConfigError';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { Severity } from '../model/ConnectionEventType';
+import { DeadmanEvent } from './DeadmanEvent';
 import { NetworkRiskEvent } from './NetworkRiskEvent';
 import { isSecretName } from './isSecretName';
 import { isoTimestamp } from './isoTimestamp';
@@ -24,8 +25,8 @@ export interface PinoLikeLogger {
 /** A logger method the sink may call. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-/** What the sink logs: connection events, and the trade gate's network risk events. */
-export type LoggableEvent = ConnectionEvent | NetworkRiskEvent;
+/** What the sink logs: connection events, the trade gate's network risk events, the dead-man's switch's events. */
+export type LoggableEvent = ConnectionEvent | NetworkRiskEvent | DeadmanEvent;
 
 /** How `logSink` logs: the level of each severity, and fields added to every record. */
 export interface LogSinkConfig {
@@ -115,8 +116,10 @@ function record(event: LoggableEvent): Record<string, unknown> {
     event: event.type,
     severity: event.severity,
     timestamp: isoTimestamp(event.at),
-    reason: event.reason,
-    ...(event.downtimeMs !== undefined ? { downtimeMs: event.downtimeMs } : {}),
+    ...(event.reason !== undefined ? { reason: event.reason } : {}),
+    ...('downtimeMs' in event && event.downtimeMs !== undefined ? { downtimeMs: event.downtimeMs } : {}),
+    ...('failures' in event ? { failures: event.failures } : {}),
+    ...(event.errorMessage !== undefined ? { errorMessage: redactText(event.errorMessage) } : {}),
   };
 }
 

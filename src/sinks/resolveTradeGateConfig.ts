@@ -1,9 +1,11 @@
+import { isObservable } from 'rxjs';
 import { ConfigError } from '../model/ConfigError';
 import { ConnectionStatus, connectionStatuses } from '../model/ConnectionStatus';
 import { QualityThresholds } from '../model/ConnectionQuality';
 import { ClosingStatus, GateRules, GateState } from '../model/gateState';
 import { Duration, parseDuration } from '../model/parseDuration';
 import { NetworkRiskEvent } from './NetworkRiskEvent';
+import type { Deadman } from './deadman';
 
 /** When the trade gate closes and reopens, and the hooks it calls as it does. */
 export interface TradeGateConfig {
@@ -43,6 +45,13 @@ export interface TradeGateConfig {
    * carries the error; `gate$` goes on.
    */
   readonly onClose?: (state: GateState, risk: NetworkRiskEvent) => void;
+  /**
+   * A dead-man's switch (`deadman(link, { every, arm })`) that guards the gate: the gate opens only
+   * while the switch is armed (reason `deadman` while it is not), and closes when it lapses, whatever
+   * `closeOn` says; the switch in turn follows the gate, arming only while it is open, settling or closed
+   * by the switch, so it stops re-arming the moment the gate closes for anything else. Optional.
+   */
+  readonly deadman?: Pick<Deadman, 'armed$' | 'follow'>;
 }
 
 /** A `TradeGateConfig` checked, with its defaults: the reducer's rules (but `readiness`) and the hooks. */
@@ -51,6 +60,7 @@ export interface ResolvedTradeGateConfig {
   readonly thresholds?: QualityThresholds;
   readonly onOpen?: TradeGateConfig['onOpen'];
   readonly onClose?: TradeGateConfig['onClose'];
+  readonly deadman?: TradeGateConfig['deadman'];
 }
 
 const CLOSABLE = connectionStatuses.filter((status): status is ClosingStatus => status !== ConnectionStatus.Connected);
@@ -70,7 +80,7 @@ const HOOK_RETRY_MS = 1000;
  * @throws ConfigError naming the first bad option.
  */
 export function resolveTradeGateConfig(config: TradeGateConfig = {}): ResolvedTradeGateConfig {
-  const { closeOn = 'notReady', settle = '5s', thresholds, onOpen, onClose } = config;
+  const { closeOn = 'notReady', settle = '5s', thresholds, onOpen, onClose, deadman } = config;
   if (
     closeOn !== 'notReady' &&
     (!Array.isArray(closeOn) || !closeOn.every((status: ClosingStatus) => CLOSABLE.includes(status)))
@@ -80,10 +90,20 @@ export function resolveTradeGateConfig(config: TradeGateConfig = {}): ResolvedTr
   const settleMs = parseDuration(settle, 'settle');
   if (onOpen !== undefined && typeof onOpen !== 'function') throw new ConfigError('onOpen', onOpen, 'a function');
   if (onClose !== undefined && typeof onClose !== 'function') throw new ConfigError('onClose', onClose, 'a function');
+  if (
+    deadman !== undefined &&
+    (typeof deadman !== 'object' ||
+      deadman === null ||
+      !isObservable(deadman.armed$) ||
+      typeof deadman.follow !== 'function')
+  ) {
+    throw new ConfigError('deadman', deadman, "a dead-man's switch, as deadman(link, { every, arm }) returns");
+  }
   return {
     rules: { closeOn, settleMs, hookRetryMs: settleMs > 0 ? settleMs : HOOK_RETRY_MS },
     ...(thresholds !== undefined ? { thresholds } : {}),
     ...(onOpen !== undefined ? { onOpen } : {}),
     ...(onClose !== undefined ? { onClose } : {}),
+    ...(deadman !== undefined ? { deadman } : {}),
   };
 }

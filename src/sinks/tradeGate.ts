@@ -59,6 +59,10 @@ export interface TradeGate {
  * A hook that throws fails closed: the gate stays closed, a `hookFailed` risk event says why, and the
  * stream goes on (a throwing `onOpen` is tried again after the settle time).
  *
+ * With `deadman` (a dead-man's switch, `deadman(link, { every, arm })`) the gate also waits for the
+ * switch to be armed (reason `deadman` until then) and closes when it lapses, whatever `closeOn` says;
+ * the switch follows the gate's states, so it stops re-arming the moment the gate closes for anything else.
+ *
  * @example
  * const { gate$, riskEvents$ } = tradeGate(link, {
  *   settle: '5s',
@@ -83,10 +87,11 @@ export function tradeGate(
   const {
     rules: resolved,
     thresholds = source.config ?? defaultQualityThresholds,
+    deadman,
     ...hooks
   } = resolveTradeGateConfig(config);
-  const rules: GateRules = { ...resolved, readiness: source.ready$ !== undefined };
-  const gate = new SharedGate(source, thresholds, rules, hooks, scheduler);
+  const rules: GateRules = { ...resolved, readiness: source.ready$ !== undefined, deadman: deadman !== undefined };
+  const gate = new SharedGate(source, thresholds, rules, hooks, scheduler, deadman);
   const gate$ = new Observable<GateState>((subscriber) => gate.watchGate(subscriber));
   const riskEvents$ = new Observable<NetworkRiskEvent>((subscriber) => gate.watchRisks(subscriber));
   return { gate$, riskEvents$ };
