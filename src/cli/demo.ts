@@ -85,6 +85,8 @@ const SPIKE_MS = 220;
 const STORY_END = 64;
 const ORDERS_STOP = 63;
 const ORDER_EVERY = 1500;
+/** How far from the price the strategy bids and offers, in turn: the far ones rest a while (the walk is ±10 a tick). */
+const GRID = [5, 10, 20, 40];
 /** The strategy's fourth order is deliberately bad (size 0): the exchange answers it with an error. */
 const BAD_ORDER = 4;
 const REPORT_EVERY = 20;
@@ -194,8 +196,6 @@ export async function demo(options: Readonly<Record<string, unknown>>, io: CliIo
   const orders = new DemoOrders();
   const journal = new DemoJournal();
   const link = demoLink(exchange, out.scale, {
-    signed: () => undefined,
-    loggedIn: () => undefined,
     resynced: (list, reconnect) => {
       const summary = orders.reconcile(list, reconnect);
       journal.resynced(summary);
@@ -322,7 +322,10 @@ function narrateExchange({ exchange, out, tally, journal }: Play): Subscription 
       case 'login':
         if (event.accepted) {
           tally.logins++;
-          return say(`connection #${event.id}: login accepted, signed ${event.ageMs} ms before it arrived`);
+          // Below 0 only by the rounding of the clock offset the link corrects its timestamps with.
+          return say(
+            `connection #${event.id}: login accepted, signed ${Math.max(0, event.ageMs)} ms before it arrived`,
+          );
         }
         tally.loginsRefused++;
         return say(`connection #${event.id}: login refused (${event.code ?? 'unknown'})`);
@@ -378,8 +381,13 @@ type Outcome = {
   readonly ms: number;
 };
 
-/** The strategy: an order every 1.5 s, through the gate, as a request; every outcome comes back here. */
-function strategy(play: Play, gate$: Observable<GateState>, price: () => number | undefined, drawLive: () => void) {
+/** The strategy: an order every 1.5 s (5 to 40 from the price), through the gate, as a request; every outcome comes back here. */
+function strategy(
+  play: Play,
+  gate$: Observable<GateState>,
+  price: () => number | undefined,
+  drawLive: () => void,
+): Subscription {
   const { link, out, tally, orders } = play;
   let orderNumber = 0;
   const describe = (order: PlaceOrder): string => `#${order.cid.slice(2)} ${order.side} ${order.sz} @ ${order.px}`;
@@ -390,7 +398,8 @@ function strategy(play: Play, gate$: Observable<GateState>, price: () => number 
         orderNumber++;
         const px = price() ?? 67_000;
         const buy = orderNumber % 2 === 1;
-        const at = Math.round((buy ? px - 5 : px + 5) * 10) / 10;
+        const away = GRID[orderNumber % GRID.length] as number;
+        const at = Math.round((buy ? px - away : px + away) * 10) / 10;
         const sz = orderNumber === BAD_ORDER ? 0 : 0.01;
         return { method: 'placeOrder', cid: `c-${orderNumber}`, side: buy ? 'buy' : 'sell', px: at, sz };
       }),
@@ -499,7 +508,7 @@ function printSummary({ out, tally, orders, journal }: Play, connections: number
   }
   print(
     `  requests that reached the exchange past their deadline: ${tally.lateRequests}; learnt from the resync, not the private channel: ` +
-      `${orders.missedFills} fill(s), ${orders.missedCancels} cancel(s) (the dead man's switch cancelled ${tally.cancelledBySwitch})`,
+      `${orders.missedFills} fill(s), ${orders.missedCancels} cancel(s) (the dead man's switch, renewed ${tally.renewals} times while ready, cancelled ${tally.cancelledBySwitch})`,
   );
   print(
     `  network risk events: ${tally.paused} trading paused, ${tally.resumed} resumed; longest pause ${compactDuration(tally.longestPause, 'en')}`,

@@ -96,7 +96,7 @@ export class DemoJournal {
   describe(record: SessionRecord, clock: (at: number) => string): string {
     const mark = (ok: boolean): string => (ok ? '✓' : '✗');
     const steps = [
-      `#${record.connection} login ${mark(record.loginAccepted)} at ${clock(record.loginAt)} (signed ${record.loginAgeMs} ms before)`,
+      `#${record.connection} login ${mark(record.loginAccepted)} at ${clock(record.loginAt)} (signed ${Math.max(0, record.loginAgeMs)} ms before)`,
     ];
     if (record.channels.length > 0) {
       steps.push(record.channels.map(({ channel, accepted }) => `${channel} ${mark(accepted)}`).join(' '));

@@ -47,10 +47,6 @@ export const DEMO_SETTINGS = {
 
 /** What the demo hears from the session hooks, to narrate them. */
 export interface DemoSessionHooks {
-  /** The handshake signed a login with `ts` (the exchange's clock) for this attempt. */
-  readonly signed: (ts: number, attempt: number, reconnect: boolean) => void;
-  /** The login was accepted, `ms` after it was signed. */
-  readonly loggedIn: (ms: number) => void;
   /** The resync hook read the account's orders from the exchange (`reconnect`: not the first connect). */
   readonly resynced: (orders: readonly MockOrder[], reconnect: boolean) => void;
 }
@@ -65,7 +61,7 @@ export interface DemoSessionHooks {
  * once. Around it: app pings, a probe, a small retry budget and a recovery probe.
  *
  * @example
- * const link = demoLink(exchange, (ms) => ms / 4, { signed, loggedIn, resynced });
+ * const link = demoLink(exchange, (ms) => ms / 4, { resynced: (orders) => console.log(orders.length) });
  * // connection #1: login → ticks, orders acknowledged → resync → ready
  *
  * @param exchange The mock exchange.
@@ -81,16 +77,15 @@ export function demoLink(
   return connect<DemoInbound, DemoOutbound>({
     url: exchange.url,
     ignoreFrames: DEMO_SETTINGS.greeting,
-    handshake: async (session: Session<DemoInbound, DemoOutbound>) => {
+    // Signed afresh on every connect with the exchange's time: a saved login would be refused as replayed.
+    handshake: (session: Session<DemoInbound, DemoOutbound>) => {
       const ts = Math.round(session.exchangeNow());
-      hooks.signed(ts, session.attempt, session.reconnect);
-      await session.request({
+      return session.request({
         method: 'login',
         key: exchange.apiKey,
         ts,
         sign: mockLoginSignature(exchange.secret, ts),
       });
-      hooks.loggedIn(Math.round(session.exchangeNow()) - ts);
     },
     subscriptions: [
       { method: 'subscribe', channel: 'ticks' },

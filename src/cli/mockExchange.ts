@@ -197,7 +197,7 @@ interface Exchange {
   cancelAfter: Subscription | undefined;
 }
 
-/** The methods answered as requests: a reply carries the request's `id`, and all but `ping` need a login. */
+/** The methods answered as requests (a reply carries the request's `id`): each needs a login. */
 const PRIVATE_METHODS = new Set(['placeOrder', 'orders', 'cancelAfter']);
 const PUBLIC_CHANNELS = new Set(['ticks']);
 const PRIVATE_CHANNELS = new Set(['orders']);
