@@ -196,7 +196,7 @@ describe('startMockExchange', () => {
       c.socket.send('{"method":"orders","id":3}');
       const orders = (await next(c.messages$, replyTo(3))).result as { orders: MockOrder[] };
       expect(orders.orders.map((order) => order.cid)).toEqual(['c-1']);
-      expect(exchange.restingOrders).toBe(1);
+      expect(exchange.openOrders).toBe(1);
     });
 
     it('should refuse a request that arrives past its expiresAfter, and not act on it', async () => {
@@ -244,11 +244,11 @@ describe('startMockExchange', () => {
       expect(await next(c.messages$, replyTo(2))).toMatchObject({ result: { cancelAt: expect.any(Number) } });
       c.socket.send('{"method":"cancelAfter","id":3,"ms":30}');
       await next(c.messages$, replyTo(3));
-      expect(await cancelled).toEqual({
-        type: 'cancelAll',
-        orders: [expect.objectContaining({ orderId: '1', status: 'cancelled' })],
-      });
-      expect(exchange.restingOrders).toBe(0);
+      expect(await cancelled).toEqual({ type: 'cancelAll', cancelled: 1 });
+      c.socket.send('{"method":"orders","id":4}');
+      const orders = (await next(c.messages$, replyTo(4))).result as { orders: MockOrder[] };
+      expect(orders.orders).toEqual([expect.objectContaining({ orderId: '1', status: 'cancelled' })]);
+      expect(exchange.openOrders).toBe(0);
     });
   });
 
@@ -292,6 +292,30 @@ describe('startMockExchange', () => {
     await restarted;
     await open();
     expect(exchange.connections).toBe(2);
+  });
+
+  it('should rest orders and cancel them all when the cancelAllAfter timer lapses, re-armed or turned off before', async () => {
+    exchange = await startMockExchange();
+    const c = await client(exchange.url);
+    sockets.push(c.socket);
+    const replies = firstValueFrom(c.messages$.pipe(take(5), toArray()));
+    c.socket.send('{"method":"order","id":"o-1"}');
+    c.socket.send('{"method":"order","id":"o-2"}');
+    c.socket.send('{"method":"cancelAllAfter","id":1,"timeout":0}');
+    c.socket.send('{"method":"cancelAllAfter","id":2,"timeout":-5}');
+    const armedAt = Date.now();
+    c.socket.send('{"method":"cancelAllAfter","id":3,"timeout":150}');
+    const [, , off, refused, armed] = await replies;
+    expect(off).toEqual({ channel: 'cancelAllAfter', id: 1, at: null });
+    expect(refused).toMatchObject({ channel: 'error', id: 2 });
+    expect(armed).toMatchObject({ channel: 'cancelAllAfter', id: 3, at: expect.any(Number) });
+    expect((armed as { at: number }).at).toBeGreaterThanOrEqual(armedAt + 150);
+    expect(exchange.openOrders).toBe(2);
+    const cancelled = await firstValueFrom(exchange.events$.pipe(filter((event) => event.type === 'cancelAll')));
+    expect(cancelled).toEqual({ type: 'cancelAll', cancelled: 2 });
+    expect(Date.now() - armedAt).toBeGreaterThanOrEqual(140);
+    expect(exchange.openOrders).toBe(0);
+    expect(exchange.orders).toBe(2);
   });
 
   it('should drop every socket without a close frame', async () => {

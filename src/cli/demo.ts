@@ -343,8 +343,8 @@ function narrateExchange({ exchange, out, tally, journal }: Play): Subscription 
         }
         return;
       case 'cancelAll':
-        tally.cancelledBySwitch += event.orders.length;
-        return say(`dead man's switch lapsed: ${event.orders.length} resting order(s) cancelled`);
+        tally.cancelledBySwitch += event.cancelled;
+        return say(`dead man's switch lapsed: ${event.cancelled} resting order(s) cancelled`);
       case 'rateLimited':
         tally.rateLimited++;
         return say(`connection #${event.id}: ${event.count} messages in ${event.windowMs} ms, over the limit: closed`);

@@ -63,7 +63,8 @@ export type MockExchangeEvent =
     }
   | { readonly type: 'order'; readonly id: number; readonly orderId: string }
   | { readonly type: 'fill'; readonly order: MockOrder }
-  | { readonly type: 'cancelAll'; readonly orders: readonly MockOrder[] }
+  /** The dead man's switch lapsed: `cancelled` resting orders (of either kind) were cancelled. */
+  | { readonly type: 'cancelAll'; readonly cancelled: number }
   | { readonly type: 'rateLimited'; readonly id: number; readonly count: number; readonly windowMs: number }
   | { readonly type: 'notice'; readonly reason: string }
   | { readonly type: 'refused'; readonly status: number }
@@ -119,8 +120,8 @@ export interface MockExchange {
   readonly connections: number;
   /** Orders accepted so far (fire-and-forget `order`s and `placeOrder` requests). */
   readonly orders: number;
-  /** Orders resting now. */
-  readonly restingOrders: number;
+  /** Orders resting now: fire-and-forget `order`s and `placeOrder`s not filled or cancelled since. */
+  readonly openOrders: number;
   /** The most messages one connection sent in any window of `messageLimitWindow` so far. */
   readonly busiestWindow: number;
   /** The open sockets. */
@@ -183,8 +184,10 @@ interface Exchange {
   readonly rawSockets: Set<Socket>;
   /** Login signatures already used: a replayed login is refused. */
   readonly signatures: Set<string>;
-  /** Every order, in placement order (finished ones pruned past a few hundred). */
+  /** Every `placeOrder` order, in placement order (finished ones pruned past a few hundred). */
   readonly book: Map<string, MockOrder>;
+  /** Ids of the fire-and-forget `order`s resting: they never fill, only the dead man's switch cancels them. */
+  readonly plainOrders: Set<string>;
   price: number;
   delayMs: number;
   down: boolean;
@@ -194,7 +197,8 @@ interface Exchange {
   nextId: number;
   nextOrderId: number;
   busiestWindow: number;
-  cancelAfter: Subscription | undefined;
+  /** The dead man's switch, while armed (by `cancelAfter` or `cancelAllAfter`). */
+  deadman: Subscription | undefined;
 }
 
 /** The methods answered as requests (a reply carries the request's `id`): each needs a login. */
@@ -231,7 +235,10 @@ const FINISHED_KEPT = 200;
  *   `{"cancelAt":…}`: a dead man's switch cancelling every resting order when it lapses, unless sent
  *   again before (`ms: 0` disarms it).
  * - `{"method":"order","id":"o-1",…}` → `{"channel":"orderAck","id":"o-1","status":"accepted"}`: a
- *   fire-and-forget order that needs no login (the Quick start's).
+ *   fire-and-forget order that needs no login (the Quick start's); it rests (never fills) until the
+ *   dead man's switch cancels it.
+ * - `{"method":"cancelAllAfter","id":7,"timeout":3000}` → `{"channel":"cancelAllAfter","id":7,"at":…}`: the
+ *   same dead man's switch without a login, as OKX's `cancel-all-after` (`timeout` 0 disarms it, `"at":null`).
  * - `GET /info` → `{"account":"demo","equity":100000,"serverTime":…}`.
  *
  * By default it is as easy to talk to as the Quick start needs; `greeting` and `messageLimit` turn on
@@ -263,6 +270,7 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
     rawSockets: new Set(),
     signatures: new Set(),
     book: new Map(),
+    plainOrders: new Set(),
     price: options.price ?? 67_000,
     delayMs: 0,
     down: false,
@@ -272,7 +280,7 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
     nextId: 0,
     nextOrderId: 0,
     busiestWindow: 0,
-    cancelAfter: undefined,
+    deadman: undefined,
   };
   const server = http.createServer((request, response) => answerHttp(exchange, request, response));
   server.on('connection', (socket) => {
@@ -430,9 +438,20 @@ function answer(exchange: Exchange, peer: Peer, data: RawData): void {
       return;
     case 'order':
       exchange.orders++;
+      exchange.plainOrders.add(String(message.id));
       exchange.events.next({ type: 'order', id: peer.id, orderId: String(message.id) });
       send(exchange, peer, { channel: 'orderAck', id: message.id, status: 'accepted' });
       return;
+    case 'cancelAllAfter': {
+      const timeout = message.timeout;
+      if (typeof timeout !== 'number' || !(timeout >= 0)) {
+        send(exchange, peer, { channel: 'error', id: message.id, error: 'timeout must be a number of ms >= 0' });
+        return;
+      }
+      const at = armDeadman(exchange, timeout);
+      send(exchange, peer, { channel: 'cancelAllAfter', id: message.id, at });
+      return;
+    }
     default:
       if (typeof method === 'string' && PRIVATE_METHODS.has(method)) return request(exchange, peer, method, message);
       send(exchange, peer, { channel: 'error', id: message.id, error: `unknown method ${String(method)}` });
@@ -533,9 +552,7 @@ function request(exchange: Exchange, peer: Peer, method: string, message: Inboun
         return refused('badOrder', 'cancelAfter needs ms: a number >= 0 (0 disarms)');
       }
       settle();
-      exchange.cancelAfter?.unsubscribe();
-      exchange.cancelAfter = ms > 0 ? after(exchange, ms, () => cancelAll(exchange)) : undefined;
-      reply(exchange, peer, id, { cancelAt: ms > 0 ? now + ms : null });
+      reply(exchange, peer, id, { cancelAt: armDeadman(exchange, ms) });
       return;
     }
   }
@@ -545,18 +562,30 @@ function positive(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }
 
+/**
+ * (Re-)arms the dead man's switch to lapse `ms` from now, or disarms it with 0.
+ *
+ * @returns When it will lapse (ms since the epoch), or null when disarmed.
+ */
+function armDeadman(exchange: Exchange, ms: number): number | null {
+  exchange.deadman?.unsubscribe();
+  exchange.deadman = ms > 0 ? after(exchange, ms, () => cancelAll(exchange)) : undefined;
+  return ms > 0 ? Date.now() + ms : null;
+}
+
 /** The dead man's switch lapsed: every resting order is cancelled, and subscribers of `orders` are told. */
 function cancelAll(exchange: Exchange): void {
-  exchange.cancelAfter = undefined;
-  const cancelled: MockOrder[] = [];
+  exchange.deadman = undefined;
+  let cancelled = exchange.plainOrders.size;
+  exchange.plainOrders.clear();
   for (const order of exchange.book.values()) {
     if (order.status !== 'resting') continue;
     const done: MockOrder = { ...order, status: 'cancelled' };
     exchange.book.set(order.orderId, done);
-    cancelled.push(done);
+    cancelled++;
     tellOwner(exchange, done);
   }
-  exchange.events.next({ type: 'cancelAll', orders: cancelled });
+  exchange.events.next({ type: 'cancelAll', cancelled });
 }
 
 /** Fills a resting order the price has reached (a buy at or above it, a sell at or below it). */
@@ -631,8 +660,10 @@ function switches(exchange: Exchange, server: http.Server, wss: WebSocketServer)
     get orders() {
       return exchange.orders;
     },
-    get restingOrders() {
-      return [...exchange.book.values()].filter((order) => order.status === 'resting').length;
+    get openOrders() {
+      let resting = exchange.plainOrders.size;
+      for (const order of exchange.book.values()) if (order.status === 'resting') resting++;
+      return resting;
     },
     get busiestWindow() {
       return exchange.busiestWindow;
