@@ -6,4 +6,10 @@ export type { MarbleInlet, MarbleTransportOptions } from './streams/MarbleTransp
 
 // The demo's mock exchange: a local ws server on 127.0.0.1 with fault switches.
 export { startMockExchange } from './cli/mockExchange';
-export type { MockExchange, MockExchangeOptions, MockExchangeEvent } from './cli/mockExchange';
+export type {
+  MockExchange,
+  MockExchangeOptions,
+  MockExchangeEvent,
+  MockOrder,
+  MockErrorCode,
+} from './cli/mockExchange';
