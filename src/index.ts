@@ -22,6 +22,18 @@ export type {
   PoolEvent,
   PoolSnapshot,
 } from './streams/connectPool';
+export { shardedPool } from './streams/shardedPool';
+export type {
+  ShardedPool,
+  ShardedPoolOptions,
+  ShardedPoolSnapshot,
+  ShardSnapshot,
+  ShardSubscription,
+  ShardSubscriptionOptions,
+  ShardMove,
+  PoolShard,
+} from './streams/shardedPool';
+export type { ShardHealth } from './model/shardLayout';
 export { defaultShouldRetry } from './streams/defaultShouldRetry';
 export type { Budget } from './model/Budget';
 export { WindowBudget } from './model/WindowBudget';

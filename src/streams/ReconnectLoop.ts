@@ -134,7 +134,8 @@ export class ReconnectLoop {
     this.recovering = false;
     if (this.up) this.options.link.dispatch({ type: 'disconnected', at: this.now(), reason, requested: true });
     this.up = false;
-    this.startCycle();
+    // Ending the socket can reach the application, which may close the handle: then no new cycle.
+    if (!this.stopped) this.startCycle();
   }
 
   now(): number {
@@ -143,6 +144,7 @@ export class ReconnectLoop {
 
   /** A cycle on the current endpoint: the immediate try plus up to maxAttempts retries, then what follows. */
   private startCycle(): void {
+    if (this.stopped) return;
     const generation = ++this.generation;
     this.cycleAttempt = 0;
     const subscription = new Observable<void>((subscriber) => new Attempt(this, subscriber).start())
@@ -152,8 +154,10 @@ export class ReconnectLoop {
           if (generation === this.generation) this.cycleEnded(error);
         },
       });
-    // An error at once may have started the next cycle already: that one is the current one.
+    // Superseded while subscribing: by the next cycle (this one ended at once: nothing to do), or by a
+    // restart or a stop heard meanwhile (an application reacting to Connected): then this one goes.
     if (generation === this.generation) this.cycling = subscription;
+    else subscription.unsubscribe();
   }
 
   /** The retry policy of one cycle: the handle's, with Retry-After honoured and each retry reported. */

@@ -199,6 +199,7 @@ class Leg<In, Out> {
   session: SocketSession<In, Out> | undefined;
   private socket: Subscription | undefined;
   private closeTimer: Subscription | undefined;
+  private closed = false;
 
   constructor(
     private readonly relay: SessionRelay<In, Out>,
@@ -206,10 +207,14 @@ class Leg<In, Out> {
   ) {}
 
   open(connection$: Observable<TransportConnection>): void {
-    this.socket = connection$.subscribe(this);
+    const socket = connection$.subscribe(this);
+    // Closed while subscribing (its link ended at once): the socket goes too.
+    if (this.closed) socket.unsubscribe();
+    else this.socket = socket;
   }
 
   next(connection: TransportConnection): void {
+    if (this.closed) return;
     this.session = this.relay.legOpened(this, connection);
     this.session.start();
   }
@@ -229,6 +234,7 @@ class Leg<In, Out> {
 
   /** The session torn down (what waited on it settled), then the socket closed cleanly. */
   close(): void {
+    this.closed = true;
     this.closeTimer?.unsubscribe();
     this.session?.stop();
     this.socket?.unsubscribe();

@@ -1,15 +1,17 @@
-import { Observable, combineLatest, distinctUntilChanged, map, merge, shareReplay } from 'rxjs';
+import { Observable, of } from 'rxjs';
 import { ConfigError } from '../model/ConfigError';
 import { Budget } from '../model/Budget';
 import { WindowBudget } from '../model/WindowBudget';
-import { ConnectionEvent } from '../model/ConnectionEvent';
-import { ConnectionQuality, overallScore } from '../model/ConnectionQuality';
 import { ConnectionStatus } from '../model/ConnectionStatus';
-import { LifelineConfig, defaultConfig } from '../model/LifelineConfig';
-import { parseDuration } from '../model/parseDuration';
-import { worstStatus } from '../model/worstStatus';
+import { strictestRule } from '../model/strictestRule';
+import { PoolQuality } from '../model/worstQuality';
+import { aggregateLinks, strictestThresholds } from './aggregateLinks';
+import type { GroupSnapshot, GroupThresholds, NamedLink, PoolEvent } from './aggregateLinks';
 import { connect } from './connect';
-import { Connection, ConnectionSnapshot, ConnectOptions } from './Connection';
+import { Connection, ConnectOptions } from './Connection';
+
+export type { PoolQuality } from '../model/worstQuality';
+export type { PoolEvent } from './aggregateLinks';
 
 /**
  * The links of a pool, by name: `{ market: { url: … }, user: { url: … } }`.
@@ -41,31 +43,8 @@ export interface ConnectPoolOptions {
   readonly budget?: Budget | 'shared' | 'separate';
 }
 
-/** The pool's quality: the figures of its worst link (lowest `overallScore`), with that link's name and score. */
-export interface PoolQuality extends ConnectionQuality {
-  /** The link these figures belong to. */
-  readonly name: string;
-  /** Its `overallScore`, 0–100. */
-  readonly score: number;
-}
-
-/** A connection event, tagged with the name of the link it happened on. */
-export interface PoolEvent<Name extends string = string> {
-  readonly name: Name;
-  readonly event: ConnectionEvent;
-}
-
 /** Everything known about a pool at one moment, as plain data. */
-export interface PoolSnapshot<Name extends string = string> {
-  /** Scheduler time of the first link, ms. */
-  readonly at: number;
-  /** The worst status of the links. */
-  readonly status: ConnectionStatus;
-  /** The worst link's quality. */
-  readonly quality: PoolQuality;
-  /** Each link's own snapshot. */
-  readonly links: Readonly<Record<Name, ConnectionSnapshot>>;
-}
+export type PoolSnapshot<Name extends string = string> = GroupSnapshot<Name>;
 
 /** The handle `connectPool()` returns: the links, and their aggregate in the shape `tradeGate` takes. */
 export interface ConnectionPool<L extends PoolLinks> {
@@ -77,7 +56,7 @@ export interface ConnectionPool<L extends PoolLinks> {
    * The strictest quality thresholds of the links (highest `qualityThreshold`, lowest
    * `latencyWarning` and `errorRateWarning`), so `tradeGate(pool)` judges the worst link by them.
    */
-  readonly config: Pick<LifelineConfig, 'qualityThreshold' | 'latencyWarning' | 'errorRateWarning'>;
+  readonly config: GroupThresholds;
   /** The worst status of the links (see `statusesWorstFirst`): distinct, replayed; completes when every link is closed. */
   readonly status$: Observable<ConnectionStatus>;
   /** The worst link's quality, tagged with its name and score: replayed; completes when every link is closed. */
@@ -145,7 +124,12 @@ export function connectPool<L extends PoolLinks>(links: L, options: ConnectPoolO
   }
   const shared =
     budgetOption === 'shared'
-      ? new WindowBudget(strictestRule(names.map((name) => links[name] as ConnectOptions)))
+      ? new WindowBudget(
+          strictestRule(
+            names.map((name) => links[name] as ConnectOptions),
+            'connect',
+          ),
+        )
       : budgetOption === 'separate'
         ? undefined
         : budgetOption;
@@ -165,97 +149,21 @@ export function connectPool<L extends PoolLinks>(links: L, options: ConnectPoolO
   }
   const connections = Object.fromEntries(opened) as unknown as PoolConnections<L>;
   const all = opened.map(([, connection]) => connection);
-  const config = {
-    qualityThreshold: Math.max(...all.map((c) => c.config.qualityThreshold)),
-    latencyWarning: Math.min(...all.map((c) => c.config.latencyWarning)),
-    errorRateWarning: Math.min(...all.map((c) => c.config.errorRateWarning)),
-  };
-
-  const status$ = combineLatest(all.map((c) => c.status$)).pipe(
-    map(worstStatus),
-    distinctUntilChanged(),
-    shareReplay({ refCount: true, bufferSize: 1 }),
-  );
-  const quality$ = combineLatest(all.map((c) => c.quality$)).pipe(
-    map((qualities) => worstQuality(names, qualities)),
-    distinctUntilChanged((a, b) => a.name === b.name && sameFigures(a, b)),
-    shareReplay({ refCount: true, bufferSize: 1 }),
-  );
-  const events$ = merge(
-    ...opened.map(([name, connection]) => connection.events$.pipe(map((event): PoolEvent<Name> => ({ name, event })))),
-  );
+  const members: readonly NamedLink<Name>[] = opened.map(([name, connection]) => ({ name, connection }));
+  const group = aggregateLinks(of(members), () => members);
 
   let closing: Promise<void> | undefined;
   return {
     connections,
     names,
-    config,
-    status$,
-    quality$,
-    events$,
-    snapshot(): PoolSnapshot<Name> {
-      const snapshots = all.map((c) => c.snapshot());
-      return {
-        at: (snapshots[0] as ConnectionSnapshot).at,
-        status: worstStatus(snapshots.map((s) => s.status)),
-        quality: worstQuality(
-          names,
-          snapshots.map((s) => s.quality),
-        ),
-        links: Object.fromEntries(names.map((name, i) => [name, snapshots[i]])) as Record<Name, ConnectionSnapshot>,
-      };
-    },
+    config: strictestThresholds(all),
+    status$: group.status$,
+    quality$: group.quality$,
+    events$: group.events$,
+    snapshot: () => group.snapshot(),
     close(): Promise<void> {
       closing ??= Promise.all(all.map((c) => c.close())).then(() => undefined);
       return closing;
     },
   };
-}
-
-/** The quality of the link with the lowest score; on a tie, the first named. */
-function worstQuality(names: readonly string[], qualities: readonly ConnectionQuality[]): PoolQuality {
-  let worst = 0;
-  let worstScore = Infinity;
-  qualities.forEach((quality, i) => {
-    const score = overallScore(quality);
-    if (score < worstScore) {
-      worst = i;
-      worstScore = score;
-    }
-  });
-  return { ...(qualities[worst] as ConnectionQuality), name: names[worst] as string, score: worstScore };
-}
-
-function sameFigures(a: ConnectionQuality, b: ConnectionQuality): boolean {
-  return (
-    a.averageLatencyMs === b.averageLatencyMs &&
-    a.latencySamples === b.latencySamples &&
-    a.packetLossRate === b.packetLossRate &&
-    a.connectionStability === b.connectionStability &&
-    a.dataThroughput === b.dataThroughput &&
-    a.errorRate === b.errorRate &&
-    a.uptimePercentage === b.uptimePercentage
-  );
-}
-
-/**
- * A budget no looser than any link asks for: the smallest `connectLimit` and the longest
- * `connectLimitWindow`. Values that are not valid are skipped here; `connect()` reports them.
- */
-function strictestRule(links: readonly ConnectOptions[]): { readonly limit: number; readonly window: number } {
-  let limit = Infinity;
-  let windowMs = 0;
-  for (const link of links) {
-    const given = link.connectLimit ?? defaultConfig.connectLimit;
-    if (typeof given === 'number' && given >= 1) limit = Math.min(limit, given);
-    try {
-      const ms = parseDuration(link.connectLimitWindow ?? defaultConfig.connectLimitWindow, 'connectLimitWindow', {
-        allowZero: false,
-      });
-      windowMs = Math.max(windowMs, ms);
-    } catch {
-      // connect() throws the ConfigError for it, naming the link.
-    }
-  }
-  return { limit, window: windowMs || defaultConfig.connectLimitWindow };
 }
