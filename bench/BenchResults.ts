@@ -1,3 +1,4 @@
+import { HotFunction } from './cpuProfileSummary';
 import { DetectionResult } from './detectionProbe';
 import { MemoryResult } from './memoryProbe';
 import { OutboundResult } from './outboundClient';
@@ -132,7 +133,8 @@ export interface BenchResults {
       readonly cpuMet: boolean;
     };
   };
-  profile?: Record<string, ReadonlyArray<{ readonly name: string; readonly where: string; readonly self: number }>>;
+  /** Per profiled run (`outbound-lifeline`, …): hottest functions by self time; lifeline's own by total time. */
+  profile?: Record<string, { readonly bySelf: readonly HotFunction[]; readonly lifeline: readonly HotFunction[] }>;
 }
 
 /** One side of a scale point, medians over its repetitions. */

@@ -24,12 +24,13 @@ const PROFILED_SECONDS = 15;
 
 /**
  * Runs (a) raw `ws` and (c) lifeline once each under `node --cpu-prof` for inbound throughput, the
- * outbound burst and 1,000 idle connections, and summarises each profile's hottest functions by self
- * time. Profiles are written to bench/profiles/<suite>-<variant>/.
+ * outbound burst and 1,000 idle connections, and summarises each profile: the hottest functions by
+ * self time, and lifeline's own functions by total time (with their callees), which is where its
+ * cost shows when the leaves are Node's. Profiles are written to bench/profiles/<suite>-<variant>/.
  *
  * @param urls The benchmark server's base URLs (the first for the single-socket runs).
  * @param settings The run's settings.
- * @returns The 25 hottest functions of each profile, by its name (`outbound-lifeline`, …).
+ * @returns Per profile (`outbound-lifeline`, …): the 25 hottest functions by self time, lifeline's 15 by total.
  */
 export async function profileSuite(
   urls: readonly string[],
@@ -82,11 +83,21 @@ export async function profileSuite(
     });
     const file = readdirSync(target).find((name) => name.endsWith('.cpuprofile'));
     if (!file) throw new Error(`no CPU profile was written to ${target}`);
-    profile[run.name] = cpuProfileSummary(path.join(target, file), 25);
-    progress(`profile ${run.name}: ${path.join(target, file)}`);
-    for (const hot of profile[run.name]) {
-      progress(`  ${(hot.self * 100).toFixed(1).padStart(5)} %  ${hot.name}  ${hot.where}`);
-    }
+    const where = path.join(target, file);
+    const bySelf = cpuProfileSummary(where, 25);
+    // lifeline's own functions by the time spent in them and their callees: where its cost starts.
+    const lifeline = cpuProfileSummary(where, 400, 'total')
+      .filter((hot) => hot.where.includes(`src${path.sep}`))
+      .slice(0, 15);
+    profile[run.name] = { bySelf, lifeline };
+    progress(`profile ${run.name}: ${where}\n  by self time:`);
+    for (const hot of bySelf) progress(`  ${percent(hot.self)}  ${hot.name}  ${hot.where}`);
+    if (lifeline.length > 0) progress(`  lifeline's functions by total time (self):`);
+    for (const hot of lifeline) progress(`  ${percent(hot.total)} (${percent(hot.self)})  ${hot.name}  ${hot.where}`);
   }
   return profile;
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1).padStart(5)} %`;
 }
