@@ -9,6 +9,10 @@ const fixed = (n: number, digits: number): string => (Number.isFinite(n) ? n.toF
 const megabytes = (bytes: number): string => `${bytes >= 0 ? '+' : '−'}${fixed(Math.abs(bytes) / 1048576, 2)} MB`;
 const kilobytes = (bytes: number): string => `${fixed(bytes / 1024, 1)} KB`;
 const verdict = (met: boolean): string => (met ? '✓' : '✗ missed');
+const minutes = (seconds: number): string => {
+  const n = Math.max(1, Math.round(seconds / 60));
+  return `${n} minute${n === 1 ? '' : 's'}`;
+};
 const micros = (us: number): string =>
   !Number.isFinite(us) ? '—' : us >= 10_000 ? `${fixed(us / 1000, 1)} ms` : `${fixed(us, 0)} µs`;
 
@@ -178,8 +182,8 @@ function sections(results: BenchResults): Section[] {
       intro:
         `Idle connections, each with its own ${scale.heartbeatInterval / 1000} s heartbeat, over ` +
         `${scale.durationSeconds} s${scale.reps > 1 ? ` (median of ${scale.reps})` : ''}, to a server in its own ` +
-        `process listening on ${scale.listeners} port${scale.listeners > 1 ? 's' : ''} (one client to one server port ` +
-        `has only the ephemeral port range), opened 100 at a time. lifeline: \`connect()\` with every stream ` +
+        `process, opened 100 at a time and spread over ${scale.listeners} server port${scale.listeners > 1 ? 's' : ''} ` +
+        `so that none carries more than a quarter of the ephemeral port range. lifeline: \`connect()\` with every stream ` +
         `subscribed (status$, state$, events$, quality$, stats$, latency$, ready$, lag$, messages$), the report sink ` +
         `and the trade gate; baseline: raw \`ws\` clients each pinging on their own timer and parsing their messages. ` +
         `CPU is the client process's user + system time per wall second; heap per connection is heap after GC with ` +
@@ -408,7 +412,7 @@ export function performanceReport(results: BenchResults): { text: string; markdo
   const markdown = [
     '## Performance',
     '',
-    `Measured by \`${results.command}\` (${Math.ceil(results.seconds / 60)} minutes) on ${machineLine(results)}. ` +
+    `Measured by \`${results.command}\` (${minutes(results.seconds)}) on ${machineLine(results)}. ` +
       `Every figure is set against a baseline measured in the same run, in fresh processes, with the server in a ` +
       `process of its own; \`bench/results.json\` holds every repetition.`,
     ...(warning ? ['', `> ${warning}`] : []),
