@@ -95,7 +95,7 @@ function sections(results: BenchResults): Section[] {
         `Median of ${throughput.reps} interleaved repetitions, each client in a fresh process; the ratios are ` +
         `medians of each repetition's ratio, and "CPU vs (a)" is (a)'s CPU time per message over the client's, so ` +
         `both read the same way (1.00: as cheap as raw \`ws\`). (c) runs with a 1 s heartbeat, a 1 s latency ` +
-        `probe, 1 s data sampling and a report every second, so every monitor fires during the run.`,
+        `probe, 1 s data sampling and a report every second, every stream subscribed; ${monitorsFired(throughput.runs)}`,
       header: ['client', 'messages/s', 'CPU µs/message', 'rate vs (a)', 'CPU vs (a)'],
       align: ['l', 'r', 'r', 'r', 'r'],
       rows: [
@@ -188,6 +188,7 @@ function sections(results: BenchResults): Section[] {
         `and the trade gate; baseline: raw \`ws\` clients each pinging on their own timer and parsing their messages. ` +
         `CPU is the client process's user + system time per wall second; heap per connection is heap after GC with ` +
         `all open, less before, divided by the count; RSS is the client process's with all open. ` +
+        heartbeatSentence(scale) +
         (target.measured
           ? `Targets at ${count(target.connections)}: heap ≤ ${fixed(target.heapPerConnection / 1024, 0)} KB per ` +
             `connection ${verdict(target.heapMet)}, CPU ≤ ${fixed(target.cpuRatio, 0)}× raw \`ws\` ${verdict(target.cpuMet)}.`
@@ -220,6 +221,31 @@ function sections(results: BenchResults): Section[] {
     });
   }
   return out;
+}
+
+/** What (c)'s monitors did per run: a short run arms every timer but may not see each one fire. */
+function monitorsFired(runs: NonNullable<BenchResults['throughput']>['runs']): string {
+  const counts = runs.flatMap((run) => (run.monitors ? [run.monitors] : []));
+  if (counts.length === 0) return '';
+  const typical = (pick: (c: (typeof counts)[number]) => number): string => fixed(median(counts.map(pick)), 0);
+  const of = (variant: string) => runs.filter((run) => run.variant === variant);
+  const ratios = of('lifeline').map((run, i) => run.messagesPerSecond / of('ws')[i].messagesPerSecond);
+  return (
+    `per run (median) the link saw ${typical((c) => c.latency)} latency samples, ${typical((c) => c.quality)} quality ` +
+    `updates and ${typical((c) => c.reports)} reports. (c)'s rate vs (a) ranged from ${fixed(Math.min(...ratios), 3)} ` +
+    `to ${fixed(Math.max(...ratios), 3)} over the repetitions.`
+  );
+}
+
+/** How many of the heartbeats due came back at the largest size: a loaded event loop runs its timers late. */
+function heartbeatSentence(scale: NonNullable<BenchResults['scale']>): string {
+  const largest = scale.points[scale.points.length - 1];
+  if (largest === undefined) return '';
+  return (
+    `At ${count(largest.connections)} connections ${fixed(largest.lifeline.pongsPerConnectionSecond, 2)} (c) and ` +
+    `${fixed(largest.ws.pongsPerConnectionSecond, 2)} raw \`ws\` heartbeat round trips per connection-second came back ` +
+    `(1.00: every one on time). `
+  );
 }
 
 /** The targets of issues 10 and 12, each with what this run measured. */
@@ -429,8 +455,8 @@ export function performanceReport(results: BenchResults): { text: string; markdo
     '',
     '```sh',
     'npm ci',
-    'npm run bench                 # everything, about 20 minutes; writes bench/results.json and bench/results.md',
-    'npm run bench -- --quick      # 3 repetitions, 5 s scale runs up to 1,000 connections: about 6 minutes',
+    'npm run bench                 # everything, about 10 minutes; writes bench/results.json and bench/results.md',
+    'npm run bench -- --quick      # 3 repetitions, 5 s scale runs up to 1,000 connections: about 3 minutes',
     'npm run bench -- --only=scale --sizes=10000   # one suite, one size',
     'npm run bench -- --help       # suites, repetitions, sizes, --profile',
     '```',
