@@ -86,9 +86,13 @@ export async function profileSuite(
     const where = path.join(target, file);
     const bySelf = cpuProfileSummary(where, 25);
     // lifeline's own functions by the time spent in them and their callees: where its cost starts.
-    const lifeline = cpuProfileSummary(where, 400, 'total')
-      .filter((hot) => hot.where.includes(`src${path.sep}`))
-      .slice(0, 15);
+    // (Module bodies, `(anonymous)` at line 1, are the library loading: not per message.)
+    const lifeline = run.name.endsWith('-lifeline')
+      ? cpuProfileSummary(where, 400, 'total')
+          .filter((hot) => hot.where.includes(`src${path.sep}`))
+          .filter((hot) => !(hot.name === '(anonymous)' && hot.where.endsWith(':1')))
+          .slice(0, 15)
+      : [];
     profile[run.name] = { bySelf, lifeline };
     progress(`profile ${run.name}: ${where}\n  by self time:`);
     for (const hot of bySelf) progress(`  ${percent(hot.self)}  ${hot.name}  ${hot.where}`);
