@@ -14,6 +14,8 @@ export interface MonitorCounts {
   stats: number;
   latency: number;
   state: number;
+  ready: number;
+  lag: number;
   reports: number;
   gate: number;
   riskEvents: number;
@@ -23,7 +25,7 @@ export interface MonitorCounts {
 
 /**
  * Subscribes everything a trading bot subscribes on a lifeline handle: status$, state$, events$,
- * quality$, stats$ and latency$, the report sink (each report formatted, in zh-CN, and handed to a
+ * quality$, stats$, latency$, ready$ and lag$, the report sink (each report formatted, in zh-CN, and handed to a
  * writer that only counts it) and the trade gate with its risk events. The bench's configuration (c).
  */
 export function fullyMonitored(
@@ -38,6 +40,8 @@ export function fullyMonitored(
     stats: 0,
     latency: 0,
     state: 0,
+    ready: 0,
+    lag: 0,
     reports: 0,
     gate: 0,
     riskEvents: 0,
@@ -50,6 +54,8 @@ export function fullyMonitored(
   subscription.add(link.quality$.subscribe(() => counts.quality++));
   subscription.add(link.stats$.subscribe(() => counts.stats++));
   subscription.add(link.latency$.subscribe(() => counts.latency++));
+  subscription.add(link.ready$.subscribe(() => counts.ready++));
+  subscription.add(link.lag$.subscribe(() => counts.lag++));
   subscription.add(reportSink(link, { every: reportInterval, writer: () => counts.reports++ }));
   const gate = tradeGate(link);
   subscription.add(

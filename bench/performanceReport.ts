@@ -9,6 +9,12 @@ const fixed = (n: number, digits: number): string => (Number.isFinite(n) ? n.toF
 const megabytes = (bytes: number): string => `${bytes >= 0 ? '+' : '−'}${fixed(Math.abs(bytes) / 1048576, 2)} MB`;
 const kilobytes = (bytes: number): string => `${fixed(bytes / 1024, 1)} KB`;
 const verdict = (met: boolean): string => (met ? '✓' : '✗ missed');
+const minutes = (seconds: number): string => {
+  const n = Math.max(1, Math.round(seconds / 60));
+  return `${n} minute${n === 1 ? '' : 's'}`;
+};
+const micros = (us: number): string =>
+  !Number.isFinite(us) ? '—' : us >= 10_000 ? `${fixed(us / 1000, 1)} ms` : `${fixed(us, 0)} µs`;
 
 /** A table as aligned text for the terminal. */
 function textTable(header: Cell[], align: Align[], markdownRows: Cell[][]): string {
@@ -58,7 +64,19 @@ interface Section {
 
 function sections(results: BenchResults): Section[] {
   const out: Section[] = [];
-  const { throughput, memory, detection, scale } = results;
+  const { throughput, outbound, memory, detection, scale } = results;
+  const targets = targetRows(results);
+  if (targets.length > 0) {
+    out.push({
+      title: 'Targets',
+      intro:
+        'Each ratio is lifeline against a raw `ws` client doing the same work, measured in the same run (details below). ' +
+        'Targets from issue 12 (and issue 10 for the inbound floor).',
+      header: ['', 'lifeline', 'raw `ws`', 'ratio', 'target'],
+      align: ['l', 'r', 'r', 'r', 'l'],
+      rows: targets,
+    });
+  }
   if (throughput) {
     const m = throughput.median;
     const row = (name: string, variant: keyof typeof m, ratio: string, cpuRatio: string): Cell[] => [
@@ -77,7 +95,7 @@ function sections(results: BenchResults): Section[] {
         `Median of ${throughput.reps} interleaved repetitions, each client in a fresh process; the ratios are ` +
         `medians of each repetition's ratio, and "CPU vs (a)" is (a)'s CPU time per message over the client's, so ` +
         `both read the same way (1.00: as cheap as raw \`ws\`). (c) runs with a 1 s heartbeat, a 1 s latency ` +
-        `probe, 1 s data sampling and a report every second, so every monitor fires during the run.`,
+        `probe, 1 s data sampling and a report every second, every stream subscribed; ${monitorsFired(throughput.runs)}`,
       header: ['client', 'messages/s', 'CPU µs/message', 'rate vs (a)', 'CPU vs (a)'],
       align: ['l', 'r', 'r', 'r', 'r'],
       rows: [
@@ -91,13 +109,14 @@ function sections(results: BenchResults): Section[] {
         row(
           '(c) lifeline `connect()`, every monitor on',
           'lifeline',
-          `${fixed(throughput.ratio.lifelineToWs, 3)} (target ≥ ${fixed(throughput.target.lifelineToWs, 3)} ${verdict(throughput.target.met)})`,
+          `${fixed(throughput.ratio.lifelineToWs, 3)} (target ≥ ${fixed(throughput.target.lifelineToWs, 2)} ${verdict(throughput.target.met)})`,
           fixed(throughput.cpuRatio.lifelineToWs, 3),
         ),
         row('server ceiling: TCP bytes, no parsing', 'wire', '—', '—'),
       ],
     });
   }
+  if (outbound) out.push(...outboundSections(outbound));
   if (memory) {
     const target = `< ${fixed(memory.target.bytes / 1048576, 0)} MB`;
     const { messages, reconnects } = memory.growth;
@@ -157,14 +176,23 @@ function sections(results: BenchResults): Section[] {
     });
   }
   if (scale) {
+    const { target } = scale;
     out.push({
       title: 'Scale',
       intro:
-        `Idle connections to one local server, each with its own ${scale.heartbeatInterval / 1000} s heartbeat, over ` +
-        `${scale.durationSeconds} s${scale.reps > 1 ? ` (median of ${scale.reps})` : ''}. lifeline: \`connect()\` with ` +
-        `every monitor subscribed; baseline: raw \`ws\` clients each pinging on their own timer. CPU is the client ` +
-        `process's user + system time per wall second; heap per connection is heap after GC with all open, less ` +
-        `before, divided by the count.`,
+        `Idle connections, each with its own ${scale.heartbeatInterval / 1000} s heartbeat, over ` +
+        `${scale.durationSeconds} s${scale.reps > 1 ? ` (median of ${scale.reps})` : ''}, to a server in its own ` +
+        `process, opened 100 at a time and spread over ${scale.listeners} server port${scale.listeners > 1 ? 's' : ''} ` +
+        `so that none carries more than a quarter of the ephemeral port range. lifeline: \`connect()\` with every stream ` +
+        `subscribed (status$, state$, events$, quality$, stats$, latency$, ready$, lag$, messages$), the report sink ` +
+        `and the trade gate; baseline: raw \`ws\` clients each pinging on their own timer and parsing their messages. ` +
+        `CPU is the client process's user + system time per wall second; heap per connection is heap after GC with ` +
+        `all open, less before, divided by the count; RSS is the client process's with all open. ` +
+        heartbeatSentence(scale) +
+        (target.measured
+          ? `Targets at ${count(target.connections)}: heap ≤ ${fixed(target.heapPerConnection / 1024, 0)} KB per ` +
+            `connection ${verdict(target.heapMet)}, CPU ≤ ${fixed(target.cpuRatio, 0)}× raw \`ws\` ${verdict(target.cpuMet)}.`
+          : `The targets are set at ${count(target.connections)} connections, not run here.`),
       header: [
         'connections',
         'CPU s/s (c)',
@@ -173,8 +201,11 @@ function sections(results: BenchResults): Section[] {
         'heap/conn (c)',
         'heap/conn raw ws',
         'heap ratio',
+        'RSS (c)',
+        'RSS raw ws',
+        'RSS ratio',
       ],
-      align: ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       rows: scale.points.map((point) => [
         count(point.connections),
         fixed(point.lifeline.cpuPerWallSecond, 4),
@@ -183,10 +214,190 @@ function sections(results: BenchResults): Section[] {
         kilobytes(point.lifeline.heapPerConnection),
         kilobytes(point.ws.heapPerConnection),
         fixed(point.heapRatio, 1),
+        `${fixed(point.lifeline.rss / 1048576, 0)} MB`,
+        `${fixed(point.ws.rss / 1048576, 0)} MB`,
+        fixed(point.rssRatio, 1),
       ]),
     });
   }
   return out;
+}
+
+/** What (c)'s monitors did per run: a short run arms every timer but may not see each one fire. */
+function monitorsFired(runs: NonNullable<BenchResults['throughput']>['runs']): string {
+  const counts = runs.flatMap((run) => (run.monitors ? [run.monitors] : []));
+  if (counts.length === 0) return '';
+  const typical = (pick: (c: (typeof counts)[number]) => number): string => fixed(median(counts.map(pick)), 0);
+  const of = (variant: string) => runs.filter((run) => run.variant === variant);
+  const ratios = of('lifeline').map((run, i) => run.messagesPerSecond / of('ws')[i].messagesPerSecond);
+  return (
+    `per run (median) the link saw ${typical((c) => c.latency)} latency samples, ${typical((c) => c.quality)} quality ` +
+    `updates and ${typical((c) => c.reports)} reports. (c)'s rate vs (a) ranged from ${fixed(Math.min(...ratios), 3)} ` +
+    `to ${fixed(Math.max(...ratios), 3)} over the repetitions.`
+  );
+}
+
+/** How many of the heartbeats due came back at the largest size: a loaded event loop runs its timers late. */
+function heartbeatSentence(scale: NonNullable<BenchResults['scale']>): string {
+  const largest = scale.points[scale.points.length - 1];
+  if (largest === undefined) return '';
+  return (
+    `At ${count(largest.connections)} connections ${fixed(largest.lifeline.pongsPerConnectionSecond, 2)} (c) and ` +
+    `${fixed(largest.ws.pongsPerConnectionSecond, 2)} raw \`ws\` heartbeat round trips per connection-second came back ` +
+    `(1.00: every one on time). `
+  );
+}
+
+/** The targets of issues 10 and 12, each with what this run measured. */
+function targetRows(results: BenchResults): Cell[][] {
+  const { throughput, outbound, scale } = results;
+  const rows: Cell[][] = [];
+  if (throughput) {
+    const { median: m, ratio, target } = throughput;
+    rows.push([
+      'inbound ticks/s, fully monitored',
+      count(m.lifeline.messagesPerSecond),
+      count(m.ws.messagesPerSecond),
+      fixed(ratio.lifelineToWs, 3),
+      `≥ ${fixed(target.lifelineToWs, 2)} ${verdict(target.met)} (floor ≥ ${fixed(target.floor, 2)} ${verdict(target.floorMet)})`,
+    ]);
+  }
+  if (outbound) {
+    rows.push([
+      'outbound CPU per order, `send()` vs `ws.send(JSON.stringify(…))`',
+      `${fixed(outbound.lifeline.cpuMicrosPerMessage, 2)} µs`,
+      `${fixed(outbound.ws.cpuMicrosPerMessage, 2)} µs`,
+      `${fixed(outbound.ratio.cpu, 2)}×`,
+      `≤ ${fixed(outbound.target.cpuRatio, 1)}× ${verdict(outbound.target.met)}`,
+    ]);
+  }
+  const point = scale?.points.find((p) => p.connections === scale.target.connections);
+  if (scale && point) {
+    const { target } = scale;
+    rows.push(
+      [
+        `heap per connection at ${count(target.connections)}`,
+        kilobytes(point.lifeline.heapPerConnection),
+        kilobytes(point.ws.heapPerConnection),
+        `${fixed(point.heapRatio, 1)}×`,
+        `≤ ${fixed(target.heapPerConnection / 1024, 0)} KB ${verdict(target.heapMet)}`,
+      ],
+      [
+        `CPU s/s at ${count(target.connections)} connections`,
+        fixed(point.lifeline.cpuPerWallSecond, 3),
+        fixed(point.ws.cpuPerWallSecond, 3),
+        `${fixed(point.cpuRatio, 1)}×`,
+        `≤ ${fixed(target.cpuRatio, 0)}× ${verdict(target.cpuMet)}`,
+      ],
+      [
+        `RSS at ${count(target.connections)} connections`,
+        `${fixed(point.lifeline.rss / 1048576, 0)} MB`,
+        `${fixed(point.ws.rss / 1048576, 0)} MB`,
+        `${fixed(point.rssRatio, 1)}×`,
+        '—',
+      ],
+    );
+  }
+  return rows;
+}
+
+/** The outbound tables: orders as fast as possible and 1 ms apart; requests with replies. */
+function outboundSections(outbound: NonNullable<BenchResults['outbound']>): Section[] {
+  const { wire, ws, lifeline, ratio, request } = outbound;
+  const sections: Section[] = [
+    {
+      title: 'Outbound',
+      intro:
+        `${count(outbound.orders)} orders of ${outbound.orderBytes} bytes of JSON written as fast as possible, after ` +
+        `${count(outbound.warmup)} untimed ones, to a server in its own process that stamps each arrival; each order ` +
+        `carries its send time on a clock both processes share (\`process.hrtime\`, CLOCK_MONOTONIC), so latency is ` +
+        `send call to the server's \`message\` event. (a) builds each order and calls ` +
+        `\`ws.send(JSON.stringify(order))\`, waiting for the socket's 'drain' when its backlog passes 16 KB; (c) calls ` +
+        `\`link.send(order)\` on a fully monitored link (as inbound (c)) and handles each promise, keeping at most ` +
+        `16 KB of orders unsettled. Orders/s is over first send to last arrival; CPU is the client's from the first ` +
+        `send until the last order reached the kernel. Then ${count(outbound.paced)} orders 1 ms apart: latency ` +
+        `without a backlog. Median of ${outbound.reps} interleaved repetitions; ratios are medians of each ` +
+        `repetition's (c) ÷ (a). The server's own CPU per order is shown: the wire row is what it takes at most.`,
+      header: [
+        'writer',
+        'orders/s',
+        'CPU µs/order',
+        'CPU ÷ (a)',
+        'burst p50',
+        'burst p99',
+        'paced p50',
+        'paced p99',
+        'server µs/order',
+      ],
+      align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      rows: [
+        [
+          '(a) `ws.send(JSON.stringify(order))`',
+          count(ws.messagesPerSecond),
+          fixed(ws.cpuMicrosPerMessage, 2),
+          '1.00',
+          micros(ws.p50),
+          micros(ws.p99),
+          micros(ws.pacedP50),
+          micros(ws.pacedP99),
+          fixed(ws.serverCpuMicrosPerMessage, 2),
+        ],
+        [
+          '(c) lifeline `send()`, every monitor on',
+          `${count(lifeline.messagesPerSecond)} (${fixed(ratio.rate, 2)}×)`,
+          fixed(lifeline.cpuMicrosPerMessage, 2),
+          `${fixed(ratio.cpu, 2)} (target ≤ ${fixed(outbound.target.cpuRatio, 1)} ${verdict(outbound.target.met)})`,
+          `${micros(lifeline.p50)} (${fixed(ratio.p50, 2)}×)`,
+          `${micros(lifeline.p99)} (${fixed(ratio.p99, 2)}×)`,
+          `${micros(lifeline.pacedP50)} (${fixed(ratio.pacedP50, 2)}×)`,
+          `${micros(lifeline.pacedP99)} (${fixed(ratio.pacedP99, 2)}×)`,
+          fixed(lifeline.serverCpuMicrosPerMessage, 2),
+        ],
+        [
+          'server ceiling: pre-built frames, 1,000 per write',
+          count(wire.messagesPerSecond),
+          '—',
+          '—',
+          '—',
+          '—',
+          '—',
+          '—',
+          fixed(wire.serverCpuMicrosPerMessage, 2),
+        ],
+      ],
+    },
+  ];
+  if (request) {
+    sections.push({
+      title: 'Requests',
+      intro:
+        `${count(outbound.requests)} requests (orders with an id), each answered by the server, at most 100 in flight, ` +
+        `after a tenth as many untimed. (a) raw \`ws\`: an id per request, a map of waiting resolvers, every reply ` +
+        `parsed, no timeout; (c) lifeline \`request()\`: the same with a reply timeout and a time-to-live per request. ` +
+        `Round trip is the call to the reply in hand.`,
+      header: ['client', 'requests/s', 'CPU µs/request', 'CPU ÷ (a)', 'round trip p50', 'round trip p99'],
+      align: ['l', 'r', 'r', 'r', 'r', 'r'],
+      rows: [
+        [
+          '(a) `ws` + id map',
+          count(request.ws.requestsPerSecond),
+          fixed(request.ws.cpuMicrosPerRequest, 2),
+          '1.00',
+          micros(request.ws.p50),
+          micros(request.ws.p99),
+        ],
+        [
+          '(c) lifeline `request()`',
+          `${count(request.lifeline.requestsPerSecond)} (${fixed(request.rateRatio, 2)}×)`,
+          fixed(request.lifeline.cpuMicrosPerRequest, 2),
+          fixed(request.cpuRatio, 2),
+          micros(request.lifeline.p50),
+          micros(request.lifeline.p99),
+        ],
+      ],
+    });
+  }
+  return sections;
 }
 
 function machineLine(results: BenchResults): string {
@@ -227,7 +438,7 @@ export function performanceReport(results: BenchResults): { text: string; markdo
   const markdown = [
     '## Performance',
     '',
-    `Measured by \`${results.command}\` (${Math.ceil(results.seconds / 60)} minutes) on ${machineLine(results)}. ` +
+    `Measured by \`${results.command}\` (${minutes(results.seconds)}) on ${machineLine(results)}. ` +
       `Every figure is set against a baseline measured in the same run, in fresh processes, with the server in a ` +
       `process of its own; \`bench/results.json\` holds every repetition.`,
     ...(warning ? ['', `> ${warning}`] : []),
@@ -244,10 +455,16 @@ export function performanceReport(results: BenchResults): { text: string; markdo
     '',
     '```sh',
     'npm ci',
-    'npm run bench                 # everything, about 7 minutes; writes bench/results.json and bench/results.md',
-    'npm run bench -- --quick      # 3 repetitions, 5 s scale runs: about 3 minutes',
+    'npm run bench                 # everything, about 10 minutes; writes bench/results.json and bench/results.md',
+    'npm run bench -- --quick      # 3 repetitions, 5 s scale runs up to 1,000 connections: about 3 minutes',
+    'npm run bench -- --only=scale --sizes=10000   # one suite, one size',
     'npm run bench -- --help       # suites, repetitions, sizes, --profile',
     '```',
+    '',
+    '10,000 connections take as many file descriptors in the client process and in the server process. Node raises ' +
+      'its soft limit to the hard one (`ulimit -Hn`) as it starts; the bench checks that first and says how to raise ' +
+      'it if it is too low. The connections are spread over several server ports, so that no server port needs more ' +
+      'than a quarter of the ephemeral port range.',
     '',
   ].join('\n');
   return { text, markdown };

@@ -10,8 +10,8 @@ export interface ScaleInput {
   /** `lifeline`: managed connections, every monitor on. `ws`: raw ws clients pinging by hand. */
   readonly variant: 'lifeline' | 'ws';
   readonly connections: number;
-  /** Server base URL, `ws://127.0.0.1:port`. */
-  readonly url: string;
+  /** Server base URLs, `ws://127.0.0.1:port`, one per listening port: connection i goes to `urls[i % length]`. */
+  readonly urls: readonly string[];
   /** Measured span, ms. */
   readonly durationMs: number;
   /** Heartbeat interval, ms. */
@@ -26,6 +26,12 @@ export interface ScaleResult {
   readonly cpuPerWallSecond: number;
   /** (heap after GC with every connection open − before any) / connections, bytes. */
   readonly heapPerConnection: number;
+  /** Resident set size with every connection open (after GC), bytes: the process as the OS sees it. */
+  readonly rss: number;
+  /** (RSS with every connection open − before any) / connections, bytes. */
+  readonly rssPerConnection: number;
+  /** How long opening them all took, s (`OPEN_BATCH` at a time). */
+  readonly openSeconds: number;
   /** Heap after GC at the end of the span less at its start, bytes: growth while idling. */
   readonly heapDrift: number;
   /** Round trips measured during the span: should be about connections × seconds / interval. */
@@ -40,7 +46,10 @@ interface Fleet {
   close(): Promise<void>;
 }
 
+/** Connections opened at once: far under the server's accept backlog (1,024), so none is refused. */
 const OPEN_BATCH = 100;
+/** A batch not all up by then fails the run, rather than waiting for the probe's time limit. */
+const BATCH_TIMEOUT_MS = 30_000;
 const SETTLE_MS = 5000;
 
 /**
@@ -49,21 +58,25 @@ const SETTLE_MS = 5000;
  * lifeline would run: one ws client per connection with its own ping timer.
  */
 async function measure(input: ScaleInput): Promise<ScaleResult> {
-  const { variant, connections, url, durationMs, heartbeatInterval } = input;
+  const { variant, connections, urls, durationMs, heartbeatInterval } = input;
+  const idle = urls.map((url) => `${url}/idle`);
+  const urlOf = (i: number): string => idle[i % idle.length];
   const open = (n: number): Promise<Fleet> =>
-    variant === 'lifeline'
-      ? lifelineFleet(`${url}/idle`, n, heartbeatInterval)
-      : wsFleet(`${url}/idle`, n, heartbeatInterval);
+    variant === 'lifeline' ? lifelineFleet(urlOf, n, heartbeatInterval) : wsFleet(urlOf, n, heartbeatInterval);
   // One connection opened and closed first: one-time costs (lazy module state, compiled code) are
   // then in the baseline, not spread over the connections measured.
   await (await open(1)).close();
   const heapEmpty = await heapAfterGc();
+  const rssEmpty = process.memoryUsage().rss;
+  const openStart = performance.now();
   const fleet = await open(connections);
+  const openSeconds = (performance.now() - openStart) / 1000;
   if (fleet.open() !== connections) throw new Error(`only ${fleet.open()} of ${connections} connections opened`);
   // Let every heartbeat and sampling tick run a few times first, so the optimising compiler (whose
   // background threads count in process.cpuUsage) has done its work before the measured span.
   await sleep(SETTLE_MS);
   const heapStart = await heapAfterGc();
+  const rss = process.memoryUsage().rss;
   const pongsStart = fleet.pongs();
   const wallStart = performance.now();
   const cpuStart = process.cpuUsage();
@@ -80,29 +93,46 @@ async function measure(input: ScaleInput): Promise<ScaleResult> {
     seconds,
     cpuPerWallSecond: (cpu.user + cpu.system) / 1e6 / seconds,
     heapPerConnection: (heapStart - heapEmpty) / connections,
+    rss,
+    rssPerConnection: (rss - rssEmpty) / connections,
+    openSeconds,
     heapDrift: heapEnd - heapStart,
     pongs,
     open: stillOpen,
   };
 }
 
-/** Opens `count` connections `OPEN_BATCH` at a time (the server's accept backlog is finite). */
-async function openInBatches(count: number, openOne: () => Promise<void>): Promise<void> {
+/**
+ * Opens `count` connections `OPEN_BATCH` at a time, each batch once the last is up (the server's
+ * accept backlog is finite); a batch that is not up within `BATCH_TIMEOUT_MS` fails the run.
+ */
+async function openInBatches(count: number, openOne: (i: number) => Promise<void>): Promise<void> {
   for (let done = 0; done < count; done += OPEN_BATCH) {
     const batch = Math.min(OPEN_BATCH, count - done);
-    await Promise.all(Array.from({ length: batch }, openOne));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`connections ${done + 1}…${done + batch} not all up within ${BATCH_TIMEOUT_MS} ms`)),
+        BATCH_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([Promise.all(Array.from({ length: batch }, (_, i) => openOne(done + i))), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 
-async function lifelineFleet(url: string, count: number, heartbeatInterval: number): Promise<Fleet> {
+async function lifelineFleet(urlOf: (i: number) => string, count: number, heartbeatInterval: number): Promise<Fleet> {
   const links: Array<{ link: Connection; subscription: Subscription }> = [];
   let pongs = 0;
   let up = 0;
   await openInBatches(
     count,
-    () =>
+    (i) =>
       new Promise<void>((resolve) => {
-        const link = connect({ url, heartbeatInterval, heartbeatTimeout: 3 * heartbeatInterval });
+        const link = connect({ url: urlOf(i), heartbeatInterval, heartbeatTimeout: 3 * heartbeatInterval });
         const { subscription } = fullyMonitored(link, { reportInterval: 10 * 60_000 });
         links.push({ link, subscription });
         let wasUp = false;
@@ -115,6 +145,8 @@ async function lifelineFleet(url: string, count: number, heartbeatInterval: numb
           }),
         );
         subscription.add(link.latency$.subscribe(() => pongs++));
+        // A bot reads its messages too (none come on an idle link).
+        subscription.add(link.messages$.subscribe(() => undefined));
       }),
   );
   return {
@@ -127,16 +159,16 @@ async function lifelineFleet(url: string, count: number, heartbeatInterval: numb
   };
 }
 
-async function wsFleet(url: string, count: number, heartbeatInterval: number): Promise<Fleet> {
+async function wsFleet(urlOf: (i: number) => string, count: number, heartbeatInterval: number): Promise<Fleet> {
   const sockets: WebSocket[] = [];
   const timers: NodeJS.Timeout[] = [];
   let pongs = 0;
   let up = 0;
   await openInBatches(
     count,
-    () =>
+    (i) =>
       new Promise<void>((resolve, reject) => {
-        const ws = new WebSocket(url, { perMessageDeflate: false });
+        const ws = new WebSocket(urlOf(i), { perMessageDeflate: false });
         sockets.push(ws);
         let pingSentAt = 0;
         let rttMs = 0;
@@ -154,6 +186,7 @@ async function wsFleet(url: string, count: number, heartbeatInterval: number): P
           rttMs = performance.now() - pingSentAt;
           if (rttMs >= 0) pongs++;
         });
+        ws.on('message', (data) => JSON.parse(data.toString()));
         ws.on('error', reject);
         ws.on('close', () => up--);
       }),

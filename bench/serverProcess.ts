@@ -4,9 +4,12 @@ import { TickServerCommand, TickServerReport } from './tickServer';
 
 /** The benchmark server running in a child process. */
 export interface ServerProcess {
+  /** The first listening port. */
   readonly port: number;
-  /** `ws://127.0.0.1:port`. */
+  /** `ws://127.0.0.1:port`, on the first port. */
   readonly url: string;
+  /** One base URL per listening port, the first one first. */
+  readonly urls: readonly string[];
   /** Wall-clock time (ms since the epoch, the server's `Date.now()`) at which it started listening. */
   readonly listeningAt: number;
   readonly child: ChildProcess;
@@ -15,11 +18,14 @@ export interface ServerProcess {
 }
 
 /**
- * Forks `tickServer` and resolves once it is listening on 127.0.0.1 (`port` 0: a random one).
- * Rejects after `timeoutMs`, e.g. when the port is still taken.
+ * Forks `tickServer` and resolves once it is listening on 127.0.0.1 (`port` 0: a random one), on
+ * `listeners` ports in all (the others random). Rejects after `timeoutMs`, e.g. when the port is still taken.
  */
-export function startServerProcess(port = 0, timeoutMs = 10_000): Promise<ServerProcess> {
-  const child = fork(path.join(__dirname, 'tickServer.js'), [String(port)], { execArgv: [], stdio: 'inherit' });
+export function startServerProcess(port = 0, listeners = 1, timeoutMs = 10_000): Promise<ServerProcess> {
+  const child = fork(path.join(__dirname, 'tickServer.js'), [String(port), String(listeners)], {
+    execArgv: [],
+    stdio: 'inherit',
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise<ServerProcess>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -33,9 +39,11 @@ export function startServerProcess(port = 0, timeoutMs = 10_000): Promise<Server
     child.on('message', (report: TickServerReport) => {
       if (report.type !== 'listening') return;
       clearTimeout(timer);
+      const urls = report.ports.map((listening) => `ws://127.0.0.1:${listening}`);
       resolve({
-        port: report.port,
-        url: `ws://127.0.0.1:${report.port}`,
+        port: report.ports[0],
+        url: urls[0],
+        urls,
         listeningAt: report.at,
         child,
         stop: () => {
