@@ -147,11 +147,15 @@ export class SubscriptionBook<In> {
     }
   }
 
-  /** The socket is gone: no verdict is awaited any more. */
+  /**
+   * The socket is gone: no verdict is awaited any more, and nothing is active (or rejected) on a
+   * socket that is not there: every subscription is pending until the next one confirms it.
+   */
   end(): void {
     if (this.round === undefined) return;
     for (const timer of this.round.pending.values()) timer.unsubscribe();
     this.round = undefined;
+    for (const tracked of this.tracked) tracked.set('pending');
   }
 
   /** The handle closed: every subscription's state completes. */
