@@ -83,12 +83,12 @@ export function connectionHandle<In, Out>(parts: HandleParts<In, Out>): Connecti
       const entry = subscriptionEntry(message, 'subscribe', options, resolved.acks, codec, config, (m) =>
         encode(m as Out),
       );
-      const live = store.model.state.status === 'Connected' || store.model.state.status === 'Unstable';
-      const current = context.current.session;
+      const live = (): boolean => store.model.state.status === 'Connected' || store.model.state.status === 'Unstable';
       return subscriptions.add(
         entry,
-        live && current !== undefined ? (sub) => void liveSend(sub.build()) : undefined,
-        (data) => void (live ? liveSend(data) : undefined),
+        live() && context.current.session !== undefined ? (sub) => void liveSend(sub.build()) : undefined,
+        // Up or not when it is removed, not when it was added.
+        (data) => void (live() ? liveSend(data) : undefined),
       );
     },
     addSubscription(message: Out, unsubscribeMessage?: Out): Subscription {
