@@ -150,6 +150,10 @@ class SocketSession<In, Out>
   private outboundConfirmed = true;
   private ready = false;
   private reportedSetUp = false;
+  /** Whether the attempt succeeded (the handshake done): the session's figures start from there. */
+  private live = false;
+  /** A round trip measured during the handshake, reported with the open (which starts the figures afresh). */
+  private earlyRttMs: number | undefined;
   private unstableTimer: Subscription | undefined;
   private ended = false;
 
@@ -248,6 +252,12 @@ class SocketSession<In, Out>
 
   // HeartbeatReport
   rtt(latencyMs: number): void {
+    // Before the open, a sample would be wiped by it: the link would have no latency, hence no good
+    // quality (and a closed trade gate), until the next ping, a whole heartbeat interval later.
+    if (!this.live) {
+      this.earlyRttMs = latencyMs;
+      return;
+    }
     const at = this.now();
     this.dispatch({ type: 'roundTrip', at, source: 'heartbeat', latencyMs });
     const forecast = this.forecast?.add({ at, latencyMs });
@@ -297,6 +307,8 @@ class SocketSession<In, Out>
   /** The handshake is done (or there is none): the attempt succeeded; subscriptions come next. */
   private opened(): void {
     this.dispatch({ type: 'open', at: this.now(), attempt: this.info.attempt, reconnect: this.info.reconnect });
+    this.live = true;
+    if (this.earlyRttMs !== undefined) this.rtt(this.earlyRttMs);
     this.info.live?.();
     this.subscriber.next();
     const { subscriptions, outbox } = this.context;
