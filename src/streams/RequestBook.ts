@@ -24,6 +24,9 @@ export interface LateReply {
   readonly reason: string;
 }
 
+/** How long a request settled without its reply is remembered, so that a late reply is told apart, ms. */
+const REMEMBER_MS = 5 * 60_000;
+
 /** A reply that carried the exchange's time: a round trip for the clock offset (t0 sent, t3 received). */
 export interface TimedReply {
   readonly t0: number;
@@ -39,8 +42,8 @@ export interface TimedReply {
 export class RequestBook<In> {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  /** Ids settled without a reply, remembered a while so a late reply is told apart from noise. */
-  private readonly settled = new Map<number, string>();
+  /** Ids settled without a reply (oldest first), remembered a while so a late reply is told apart from noise. */
+  private readonly settled = new Map<number, { readonly reason: string; readonly at: number }>();
 
   /**
    * @param reader How replies are read.
@@ -58,6 +61,14 @@ export class RequestBook<In> {
   /** Requests waiting for a reply. */
   get size(): number {
     return this.pending.size;
+  }
+
+  /**
+   * Whether an inbound message may be a reply: requests wait, or some settled without their reply
+   * lately and may still be answered late. The inbound path asks `reply` only then.
+   */
+  get expecting(): boolean {
+    return this.pending.size > 0 || this.settled.size > 0;
   }
 
   /** A fresh id for a request about to be written. */
@@ -87,18 +98,20 @@ export class RequestBook<In> {
 
   /**
    * Looks at an inbound message: a reply settles its request and is consumed (true); anything else
-   * is not ours (false). Runs on every message while requests wait: one id read.
+   * is not ours (false). Runs on every message while `expecting`: one id read.
    */
   reply(message: In): boolean {
+    // With none waiting, only late replies are looked for, and only so long: then none at all.
+    if (this.pending.size === 0) this.forgetOld();
     const raw = this.reader.idOf(message);
     if (raw === undefined) return false;
     const id = typeof raw === 'number' ? raw : Number(raw);
     const request = this.pending.get(id);
     if (request === undefined) {
-      const reason = this.settled.get(id);
-      if (reason === undefined) return false;
+      const settled = this.settled.get(id);
+      if (settled === undefined) return false;
       this.settled.delete(id);
-      this.late({ id, reason });
+      this.late({ id, reason: settled.reason });
       return true;
     }
     this.pending.delete(id);
@@ -148,8 +161,17 @@ export class RequestBook<In> {
     const request = this.pending.get(id);
     request?.timer.unsubscribe();
     this.pending.delete(id);
-    this.settled.set(id, reason);
+    this.settled.set(id, { reason, at: this.scheduler.now() });
     // Bounded: only the latest settled ids are told apart.
     if (this.settled.size > 1000) this.settled.delete(this.settled.keys().next().value as number);
+  }
+
+  /** Forgets the settled ids older than REMEMBER_MS (oldest first: stops at the first recent one). */
+  private forgetOld(): void {
+    const before = this.scheduler.now() - REMEMBER_MS;
+    for (const [id, { at }] of this.settled) {
+      if (at > before) return;
+      this.settled.delete(id);
+    }
   }
 }

@@ -218,7 +218,7 @@ class SocketSession<In, Out>
     if (directives.fatalOn !== undefined || directives.reconnectOn !== undefined) {
       if (this.directed(message)) return;
     }
-    if (requests.size > 0 && requests.reply(message)) return;
+    if (requests.expecting && requests.reply(message)) return;
     if (subscriptions.awaitingAcks) subscriptions.inspect(message);
     if (inbound.feedWatch !== undefined) inbound.feedWatch.record(message, inbound.now());
     this.sessionMessages?.next(message);
