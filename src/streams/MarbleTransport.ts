@@ -1,6 +1,7 @@
 import { Observable, SchedulerLike } from 'rxjs';
 import { WireData } from '../model/Codec';
 import { TransportError } from '../model/TransportError';
+import { RefusalHeaders, upgradeRejected } from '../model/upgradeRejected';
 import { Transport, TransportConnection, TransportListener } from './Transport';
 
 /**
@@ -117,6 +118,22 @@ export class MarbleTransport implements Transport {
   /** A closed-by-peer error for scripts: `cold('--o--#', frames, MarbleTransport.closedBy(1001))`. */
   static closedBy(code: number, reason = ''): TransportError {
     return new TransportError(`connection closed: ${code}`, { closeCode: code, closeReason: reason });
+  }
+
+  /**
+   * An upgrade refused with an HTTP status, as `webSocketTransport` reports it, for scripts: the
+   * status and, from a `Retry-After` header, the wait the server asked for.
+   *
+   * @example
+   * cold('#', frames, MarbleTransport.refused(429, { 'retry-after': '30' })); // retryAfterMs 30000
+   *
+   * @param status The HTTP status, e.g. 429, 503, 401.
+   * @param headers Its `Retry-After` (and `Date`, for an HTTP-date `Retry-After`) headers.
+   * @param now The local clock (epoch ms), for an HTTP-date `Retry-After` without a `Date`. Defaults to 0.
+   * @returns The attempt's error.
+   */
+  static refused(status: number, headers: RefusalHeaders = {}, now = 0): TransportError {
+    return upgradeRejected(status, headers, now);
   }
 
   readonly connections: MarbleConnection[] = [];
