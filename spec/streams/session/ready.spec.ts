@@ -187,10 +187,11 @@ describe('ready$', () => {
     ]);
   });
 
-  it('should be false while the outbound path is unconfirmed, and true again once a pong confirms it', () => {
+  it('should be false while the outbound path is unconfirmed, holding sends, and true again once a pong confirms it', () => {
+    let transport!: MarbleTransport;
     testScheduler.run(({ cold, expectObservable }) => {
       // Data keeps coming in: it proves the inbound direction only.
-      const transport = new MarbleTransport(testScheduler, [cold('o 499ms d 499ms d 499ms d 499ms d', frames)], {
+      transport = new MarbleTransport(testScheduler, [cold('o 499ms d 499ms d 499ms d 499ms d', frames)], {
         autoPongMs: 1,
       });
       const link = sessionLink(testScheduler, transport, 6000, {
@@ -202,8 +203,12 @@ describe('ready$', () => {
       // Pings at 0, 1000, 2000 …: the one at 2000 goes unanswered; the one at 5000 is answered.
       at(testScheduler, 1500, () => (transport.autoPongMs = undefined));
       at(testScheduler, 4200, () => (transport.autoPongMs = 1));
+      at(testScheduler, 3000, () => void link.send({ order: 1 }, { ttl: '10s' }));
       expectObservable(link.ready$).toBe('t 2499ms f 2500ms t 998ms (f|)', { f: false, t: true });
     });
+    expect(transport.connections[0]?.sent.map(({ at, data }) => `${at} ${data.toString()}`)).toEqual([
+      '5001 {"order":1}',
+    ]);
   });
 
   it('should open the trade gate on ready, not on open', () => {
