@@ -8,6 +8,7 @@ import { HeartbeatTimeoutError } from '../model/HeartbeatTimeoutError';
 import { LatencyForecast } from '../model/LatencyForecast';
 import { LifelineConfig } from '../model/LifelineConfig';
 import { LinkModel } from '../model/LinkModel';
+import { parseDuration } from '../model/parseDuration';
 import { RequestError } from '../model/RequestError';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { SessionError } from '../model/SessionError';
@@ -24,7 +25,7 @@ import {
 import { LinkStore } from './LinkStore';
 import { Outbox } from './Outbox';
 import { RequestBook } from './RequestBook';
-import { Session } from './SessionOptions';
+import { RequestOptions, Session } from './SessionOptions';
 import { SubscribeRound, SubscriptionBook } from './SubscriptionBook';
 import { TransportConnection, TransportListener } from './Transport';
 
@@ -439,12 +440,22 @@ class SocketSession<In, Out>
       url: this.info.url,
       messages$: (this.sessionMessages as Broadcast<In>).asObservable(),
       send: (message) => outbox.sessionSend(connection, encode(message)),
-      request: <Reply>(message: Out, options: { timeout?: number } = {}) =>
-        outbox.sessionRequest(connection, {
+      request: <Reply>(message: Out, options: RequestOptions = {}): Promise<Reply> => {
+        let timeoutMs: number;
+        try {
+          timeoutMs =
+            options.timeout === undefined
+              ? config.requestTimeout
+              : parseDuration(options.timeout, 'timeout', { allowZero: false, allowInfinity: true });
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return outbox.sessionRequest(connection, {
           build: (id, deadline) => encodeRequest(message, id, deadline),
-          timeoutMs: typeof options.timeout === 'number' ? options.timeout : config.requestTimeout,
+          timeoutMs,
           book: requests,
-        }) as Promise<Reply>,
+        }) as Promise<Reply>;
+      },
       exchangeNow,
     };
   }
