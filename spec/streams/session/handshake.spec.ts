@@ -159,6 +159,27 @@ describe('the handshake', () => {
     ]);
   });
 
+  it('should give session.request the timeout it is asked for, as a duration, and fail the step when it passes', async () => {
+    let transport!: MarbleTransport;
+    let failure: unknown;
+    await runAsync(testScheduler, async ({ cold, until }) => {
+      transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+      const link = sessionLink(testScheduler, transport, 1000, {
+        handshake: async (session) => {
+          await session.request({ op: 'login' }, { timeout: '200ms' }).catch((error: unknown) => {
+            failure = error;
+            throw error;
+          });
+        },
+      });
+      await until(1000);
+      expect(link.snapshot().recentEvents.map((e) => [e.timestamp, e.errorMessage])).toEqual([
+        [200, 'handshake failed: no reply within 200 ms; the exchange may or may not have acted on it'],
+      ]);
+    });
+    expect(failure).toMatchObject({ outcome: 'unknown', reason: 'timeout' });
+  });
+
   it('should fail the attempt when the handshake outlasts readyTimeout, and retry it on a new socket', () => {
     let transport!: MarbleTransport;
     let events: ConnectionEvent[] = [];
