@@ -83,6 +83,11 @@ export class RequestBook<In> {
     timeoutMs: number,
     settle: Pick<Pending, 'resolve' | 'reject'>,
   ): void {
+    // No timer for no timeout: a scheduler handed Infinity (setTimeout) fires after 1 ms.
+    if (!Number.isFinite(timeoutMs)) {
+      this.pending.set(id, { ...settle, connection, writtenAt: this.scheduler.now(), timer: Subscription.EMPTY });
+      return;
+    }
     const timer = this.scheduler.schedule(() => {
       this.drop(id, 'timed out');
       settle.reject(
