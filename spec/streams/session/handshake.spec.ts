@@ -240,6 +240,44 @@ describe('the handshake', () => {
     ]);
   });
 
+  it('should never carry a session message over to the next socket: one not written on its own is rejected', async () => {
+    let transport!: MarbleTransport;
+    const outcomes: Array<[number, string]> = [];
+    await runAsync(testScheduler, async ({ cold, until }) => {
+      transport = new MarbleTransport(
+        testScheduler,
+        [cold('o 99ms #', frames, closedBy(1006)), cold('o 4ms l', frames)],
+        { autoPongMs: 1 },
+      );
+      sessionLink(testScheduler, transport, 3000, {
+        // One message a second: the second login message of the first socket waits for a slot.
+        messageLimit: 1,
+        messageLimitWindow: '1s',
+        handshake: (session) => {
+          for (const part of [1, 2]) {
+            session.send({ op: 'login', part, attempt: session.attempt }).then(
+              () => outcomes.push([testScheduler.now(), `${session.attempt}.${part} written`]),
+              (error: Error & { reason?: string }) =>
+                outcomes.push([testScheduler.now(), `${session.attempt}.${part} ${error.reason}`]),
+            );
+          }
+          return session.messages$.pipe(first((message) => message['op'] === 'login'));
+        },
+      });
+      await until(3000);
+    });
+    expect(outcomes).toEqual([
+      [0, '0.1 written'],
+      [100, '0.2 disconnected'],
+      [1100, '1.1 written'],
+      [2100, '1.2 written'],
+    ]);
+    expect(transport.connections.map((c) => c.texts)).toEqual([
+      ['{"op":"login","part":1,"attempt":0}'],
+      ['{"op":"login","part":1,"attempt":1}', '{"op":"login","part":2,"attempt":1}'],
+    ]);
+  });
+
   describe('refused by the exchange', () => {
     /** The exchange refuses login request number `id`. */
     const refusal = (id: number) => framesOf({ r: { id, error: 'invalid signature' } });
