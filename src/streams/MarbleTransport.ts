@@ -14,9 +14,15 @@ export class MarbleConnection implements TransportConnection {
   /** Scheduler times of protocol pings. */
   readonly pings: number[] = [];
   /** Delivers an inbound frame, as the peer sending it: `connection.inbound.next('{"channel":"trades"}')`. */
-  readonly inbound = { next: (data: WireData): void => this.listener?.message(data) };
+  readonly inbound = {
+    /** The peer sends `data`. */
+    next: (data: WireData): void => this.listener?.message(data),
+  };
   /** Delivers a protocol pong: `connection.pongs.next(id)`. */
-  readonly pongs = { next: (id: number | undefined): void => this.listener?.pong(id) };
+  readonly pongs = {
+    /** A pong echoing ping `id` arrives (`undefined`: one that echoes none of ours). */
+    next: (id: number | undefined): void => this.listener?.pong(id),
+  };
   /** Abandoned with a (modelled) TCP reset: nothing still buffered was delivered. */
   aborted = false;
   closed = false;
@@ -84,6 +90,7 @@ export class MarbleConnection implements TransportConnection {
   }
 }
 
+/** How a `MarbleTransport`'s sockets behave beyond their scripts. */
 export interface MarbleTransportOptions {
   /** Answer every protocol ping after this many ms. */
   readonly autoPongMs?: number;
