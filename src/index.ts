@@ -12,6 +12,23 @@ export type {
   WatchdogOptions,
   RestoredState,
 } from './streams/Connection';
+export type {
+  AckRule,
+  AckVerdict,
+  AttemptInfo,
+  Correlation,
+  ExchangeDirectives,
+  Handshake,
+  MessageOrBuilder,
+  RequestOptions,
+  Resync,
+  Session,
+  SessionOptions,
+  SubscriptionHandle,
+  SubscriptionOptions,
+  SubscriptionState,
+  UrlFactory,
+} from './streams/SessionOptions';
 export { connectPool } from './streams/connectPool';
 export type {
   ConnectionPool,
@@ -104,3 +121,8 @@ export { SendError } from './model/SendError';
 export type { SendFailure } from './model/SendError';
 export { GateClosedError } from './sinks/GateClosedError';
 export { MissingPeerError } from './model/MissingPeerError';
+export { RequestError } from './model/RequestError';
+export type { RequestOutcome, RequestFailure } from './model/RequestError';
+export { SessionError } from './model/SessionError';
+export type { SessionStep } from './model/ConnectionSignal';
+export { FatalExchangeError } from './model/FatalExchangeError';

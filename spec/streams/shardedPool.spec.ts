@@ -296,10 +296,11 @@ describe('shardedPool', () => {
       expect(states).toEqual([
         [0, 'pending'],
         [2, 'active'], // confirmed by the exchange
-        [1500, 'pending'], // shard 0 down: moved to a new shard (shard 1 is full)
+        [1000, 'pending'], // shard 0 down (no socket, nothing active); at 1500 moved to a new shard (shard 1 is full)
         [1502, 'active'],
         [2606, 'pending'], // shard 0 up again (back at 2106): off shard 2, waiting for the exchange to confirm it
         [2608, 'active'], // confirmed at 2607, subscribed on shard 0, confirmed there
+        [4000, 'pending'], // the pool closed: no socket, nothing active (then the state completes)
       ]);
       expect(shards).toEqual([
         [1, 0],

@@ -1,6 +1,7 @@
 import { Observable, SchedulerLike } from 'rxjs';
 import { WireData } from '../model/Codec';
 import { TransportError } from '../model/TransportError';
+import { RefusalHeaders, upgradeRejected } from '../model/upgradeRejected';
 import { Transport, TransportConnection, TransportListener } from './Transport';
 
 /**
@@ -13,9 +14,15 @@ export class MarbleConnection implements TransportConnection {
   /** Scheduler times of protocol pings. */
   readonly pings: number[] = [];
   /** Delivers an inbound frame, as the peer sending it: `connection.inbound.next('{"channel":"trades"}')`. */
-  readonly inbound: MarbleInlet<WireData> = { next: (data) => this.listener?.message(data) };
+  readonly inbound: MarbleInlet<WireData> = {
+    /** The peer sends `data`. */
+    next: (data) => this.listener?.message(data),
+  };
   /** Delivers a protocol pong: `connection.pongs.next(id)`. */
-  readonly pongs: MarbleInlet<number | undefined> = { next: (id) => this.listener?.pong(id) };
+  readonly pongs: MarbleInlet<number | undefined> = {
+    /** A pong echoing ping `id` arrives (`undefined`: one that echoes none of ours). */
+    next: (id) => this.listener?.pong(id),
+  };
   /** Abandoned with a (modelled) TCP reset: nothing still buffered was delivered. */
   aborted = false;
   closed = false;
@@ -89,7 +96,7 @@ export interface MarbleInlet<T> {
   next(value: T): void;
 }
 
-/** Settings of a `MarbleTransport`. */
+/** How a `MarbleTransport`'s sockets behave beyond their scripts. */
 export interface MarbleTransportOptions {
   /** Answer every protocol ping after this many ms. */
   readonly autoPongMs?: number;
@@ -124,6 +131,22 @@ export class MarbleTransport implements Transport {
   /** A closed-by-peer error for scripts: `cold('--o--#', frames, MarbleTransport.closedBy(1001))`. */
   static closedBy(code: number, reason = ''): TransportError {
     return new TransportError(`connection closed: ${code}`, { closeCode: code, closeReason: reason });
+  }
+
+  /**
+   * An upgrade refused with an HTTP status, as `webSocketTransport` reports it, for scripts: the
+   * status and, from a `Retry-After` header, the wait the server asked for.
+   *
+   * @example
+   * cold('#', frames, MarbleTransport.refused(429, { 'retry-after': '30' })); // retryAfterMs 30000
+   *
+   * @param status The HTTP status, e.g. 429, 503, 401.
+   * @param headers Its `Retry-After` (and `Date`, for an HTTP-date `Retry-After`) headers.
+   * @param now The local clock (epoch ms), for an HTTP-date `Retry-After` without a `Date`. Defaults to 0.
+   * @returns The attempt's error.
+   */
+  static refused(status: number, headers: RefusalHeaders = {}, now = 0): TransportError {
+    return upgradeRejected(status, headers, now);
   }
 
   readonly connections: MarbleConnection[] = [];

@@ -24,6 +24,9 @@ export interface LateReply {
   readonly reason: string;
 }
 
+/** How long a request settled without its reply is remembered, so that a late reply is told apart, ms. */
+const REMEMBER_MS = 5 * 60_000;
+
 /** A reply that carried the exchange's time: a round trip for the clock offset (t0 sent, t3 received). */
 export interface TimedReply {
   readonly t0: number;
@@ -45,8 +48,8 @@ export interface RequestReport {
 export class RequestBook<In> {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  /** Ids settled without a reply, remembered a while so a late reply is told apart from noise. */
-  private readonly settled = new Map<number, string>();
+  /** Ids settled without a reply (oldest first), remembered a while so a late reply is told apart from noise. */
+  private readonly settled = new Map<number, { readonly reason: string; readonly at: number }>();
 
   /**
    * @param reader How replies are read.
@@ -72,6 +75,14 @@ export class RequestBook<In> {
     return count;
   }
 
+  /**
+   * Whether an inbound message may be a reply: requests wait, or some settled without their reply
+   * lately and may still be answered late. The inbound path asks `reply` only then.
+   */
+  get expecting(): boolean {
+    return this.pending.size > 0 || this.settled.size > 0;
+  }
+
   /** A fresh id for a request about to be written. */
   newId(): number {
     return this.nextId++;
@@ -84,6 +95,11 @@ export class RequestBook<In> {
     timeoutMs: number,
     settle: Pick<Pending, 'resolve' | 'reject'>,
   ): void {
+    // No timer for no timeout: a scheduler handed Infinity (setTimeout) fires after 1 ms.
+    if (!Number.isFinite(timeoutMs)) {
+      this.pending.set(id, { ...settle, connection, writtenAt: this.scheduler.now(), timer: Subscription.EMPTY });
+      return;
+    }
     const timer = this.scheduler.schedule(() => {
       this.drop(id, 'timed out');
       settle.reject(
@@ -99,18 +115,20 @@ export class RequestBook<In> {
 
   /**
    * Looks at an inbound message: a reply settles its request and is consumed (true); anything else
-   * is not ours (false). Runs on every message while requests wait: one id read.
+   * is not ours (false). Runs on every message while `expecting`: one id read.
    */
   reply(message: In): boolean {
+    // With none waiting, only late replies are looked for, and only so long: then none at all.
+    if (this.pending.size === 0) this.forgetOld();
     const raw = this.reader.idOf(message);
     if (raw === undefined) return false;
     const id = typeof raw === 'number' ? raw : Number(raw);
     const request = this.pending.get(id);
     if (request === undefined) {
-      const reason = this.settled.get(id);
-      if (reason === undefined) return false;
+      const settled = this.settled.get(id);
+      if (settled === undefined) return false;
       this.settled.delete(id);
-      this.report.late({ id, reason });
+      this.report.late({ id, reason: settled.reason });
       return true;
     }
     this.pending.delete(id);
@@ -160,8 +178,17 @@ export class RequestBook<In> {
     const request = this.pending.get(id);
     request?.timer.unsubscribe();
     this.pending.delete(id);
-    this.settled.set(id, reason);
+    this.settled.set(id, { reason, at: this.scheduler.now() });
     // Bounded: only the latest settled ids are told apart.
     if (this.settled.size > 1000) this.settled.delete(this.settled.keys().next().value as number);
+  }
+
+  /** Forgets the settled ids older than REMEMBER_MS (oldest first: stops at the first recent one). */
+  private forgetOld(): void {
+    const before = this.scheduler.now() - REMEMBER_MS;
+    for (const [id, { at }] of this.settled) {
+      if (at > before) return;
+      this.settled.delete(id);
+    }
   }
 }

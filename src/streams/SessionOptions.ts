@@ -85,7 +85,10 @@ export type SubscriptionState = 'pending' | 'active' | 'rejected';
 /** A subscription added with `Connection.subscribe`. */
 export interface SubscriptionHandle {
   readonly name: string;
-  /** Its state on the current socket, distinct values, the current one replayed; completes when removed. */
+  /**
+   * Its state on the current socket (pending while there is none: the link is down), distinct values,
+   * the current one replayed; completes when removed.
+   */
   readonly state$: Observable<SubscriptionState>;
   /** Resolves the first time it is active; rejects if the server rejects it first. */
   readonly active: Promise<void>;

@@ -169,6 +169,10 @@ export class SocketSession<In, Out>
   private outboundConfirmed = true;
   private ready = false;
   private reportedSetUp = false;
+  /** Whether the attempt succeeded (the handshake done): the session's figures start from there. */
+  private live = false;
+  /** A round trip measured during the handshake, reported with the open (which starts the figures afresh). */
+  private earlyRttMs: number | undefined;
   private unstableTimer: Subscription | undefined;
   private ended = false;
 
@@ -326,7 +330,7 @@ export class SocketSession<In, Out>
     if (directives.fatalOn !== undefined || directives.reconnectOn !== undefined) {
       if (this.directed(message)) return;
     }
-    if (requests.size > 0 && requests.reply(message)) return;
+    if (requests.expecting && requests.reply(message)) return;
     const round = this.round;
     if (round !== undefined && round.awaiting) round.inspect(message);
     if (inbound.feedWatch !== undefined) inbound.feedWatch.record(message, inbound.now());
@@ -404,6 +408,12 @@ export class SocketSession<In, Out>
 
   // HeartbeatReport
   rtt(latencyMs: number): void {
+    // Before the open, a sample would be wiped by it: the link would have no latency, hence no good
+    // quality (and a closed trade gate), until the next ping, a whole heartbeat interval later.
+    if (!this.live) {
+      this.earlyRttMs = latencyMs;
+      return;
+    }
     const at = this.now();
     this.dispatch({ type: 'roundTrip', at, source: 'heartbeat', latencyMs });
     const forecast = this.forecast?.add({ at, latencyMs });
@@ -459,6 +469,8 @@ export class SocketSession<In, Out>
       this.dispatch({ type: 'open', at: this.now(), attempt: this.info.attempt, reconnect: this.info.reconnect });
       this.owner.reached(this);
     }
+    this.live = true;
+    if (this.earlyRttMs !== undefined) this.rtt(this.earlyRttMs);
     const round = this.context.subscriptions.begin(this, standby);
     this.round = round;
     const awaiting = round.awaiting;

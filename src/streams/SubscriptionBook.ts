@@ -241,10 +241,16 @@ export class SubscriptionBook<In> {
     return { missing, farewells };
   }
 
-  /** A round ended (its socket is gone): it is no longer the current or the standby one. */
+  /**
+   * A round ended (its socket is gone): it is no longer the current or the standby one. Nothing is
+   * active (or rejected) on a socket that is not there: with the current one gone, every subscription
+   * is pending until the next socket confirms it.
+   */
   ended(round: SubscriptionRound<In>): void {
-    if (this.round === round) this.round = undefined;
     if (this.standby === round) this.standby = undefined;
+    if (this.round !== round) return;
+    this.round = undefined;
+    for (const tracked of this.tracked) tracked.set('pending');
   }
 
   /** The handle closed: every subscription's state completes. */

@@ -4,8 +4,8 @@ import { ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from
 import { Observable, SchedulerLike, Subscriber, asyncScheduler } from 'rxjs';
 import WebSocket, { ClientOptions } from 'ws';
 import { WireData } from '../model/Codec';
-import { retryAfterMs } from '../model/retryAfterMs';
 import { TransportError } from '../model/TransportError';
+import { upgradeRejected } from '../model/upgradeRejected';
 import { Transport, TransportConnection, TransportListener } from './Transport';
 
 /** TLS settings passed to the `ws` client (Node's `tls.connect` options). */
@@ -158,7 +158,7 @@ class WsConnection implements TransportConnection {
   private subscriberDone = false;
   private opened = false;
   private lastError: (Error & { code?: string }) | undefined;
-  private rejected: Rejection | undefined;
+  private rejected: TransportError | undefined;
   private closeCode: number | undefined;
   private closeReason = '';
 
@@ -225,7 +225,8 @@ class WsConnection implements TransportConnection {
   };
 
   private readonly onRejected = (_request: ClientRequest, response: IncomingMessage): void => {
-    this.rejected = rejectionOf(response, this.scheduler.now());
+    const headers = { 'retry-after': headerOf(response, 'retry-after'), date: headerOf(response, 'date') };
+    this.rejected = upgradeRejected(response.statusCode ?? 0, headers, this.scheduler.now(), this.proxied);
     this.ws.terminate();
   };
 
@@ -247,7 +248,7 @@ class WsConnection implements TransportConnection {
   };
 
   private failure(): TransportError {
-    if (this.rejected) return describeRejection(this.rejected, this.proxied);
+    if (this.rejected) return this.rejected;
     if (this.lastError) return describeError(this.lastError, this.opened, this.closeCode, this.proxied);
     return describeClose(this.closeCode ?? 1006, this.closeReason, this.proxied);
   }
@@ -284,34 +285,10 @@ function describeClose(code: number, reason: string, proxied: boolean): Transpor
   });
 }
 
-/** What a refused upgrade said: its status and, if it asked for one, the wait before the next try. */
-interface Rejection {
-  readonly status: number;
-  readonly retryAfterMs: number | undefined;
-}
-
-function rejectionOf(response: IncomingMessage, now: number): Rejection {
-  const header = (name: string): string | undefined => {
-    const value = response.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  return {
-    status: response.statusCode ?? 0,
-    retryAfterMs: retryAfterMs(header('retry-after'), header('date'), now),
-  };
-}
-
-function describeRejection({ status, retryAfterMs }: Rejection, proxied: boolean): TransportError {
-  // 407 only ever comes from a proxy; any other status through a proxy may be the proxy's or the server's.
-  const text =
-    status === 407
-      ? 'proxy refused: HTTP 407 (proxy authentication required)'
-      : `upgrade rejected: HTTP ${status}${proxied ? ' (through the proxy: from the proxy or the server)' : ''}`;
-  return new TransportError(retryAfterMs === undefined ? text : `${text}, retry after ${retryAfterMs} ms`, {
-    httpStatus: status,
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    ...(proxied ? { proxied } : {}),
-  });
+/** A header of the answer, its first value if repeated. */
+function headerOf(response: IncomingMessage, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /**
