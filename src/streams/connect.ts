@@ -153,10 +153,16 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
         scheduler,
         dispatch,
         openSession: (connection, info) => linkSession(context, connection, info),
+        leaving: () => leave(),
       },
       restarts,
     ).subscribe(),
   );
+  // Leaving a socket: a healthy link closes cleanly; one that is not is abandoned with a reset.
+  const leave = (): void => {
+    const { status, outbound } = store.model.state;
+    if (status !== ConnectionStatus.Connected || outbound !== 'confirmed') context.current.session?.abandon();
+  };
   for (const entry of resolved.subscriptions) subscriptions.add(entry, undefined, () => undefined);
   return connectionHandle<In, Out>({
     context,
@@ -166,9 +172,7 @@ export function connect<In = unknown, Out = unknown>(options: ConnectOptions<In,
     restarts,
     endpoints,
     close: () => {
-      // A healthy link closes cleanly; one that is not is abandoned with a reset.
-      const { status, outbound } = store.model.state;
-      if (status !== ConnectionStatus.Connected || outbound !== 'confirmed') context.current.session?.abandon();
+      leave();
       dispatch({ type: 'closed', at: now() });
       outbox.close();
       requests.close();

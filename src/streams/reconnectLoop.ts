@@ -58,6 +58,8 @@ export interface ReconnectLoopOptions {
    * completes (see `linkSession`).
    */
   readonly openSession: (connection: TransportConnection, info: SocketInfo) => Observable<void>;
+  /** The loop leaves a live socket of its own accord (failback): reset it unless it is healthy. */
+  readonly leaving?: () => void;
 }
 
 /** Why the loop restarts at once: the application asked, or the preferred endpoint answers again. */
@@ -320,7 +322,10 @@ class ReconnectLoop {
     return interval(config.failbackAfter, scheduler).pipe(
       exhaustMap(() => this.preferredAnswers()),
       take(1),
-      mergeMap(() => throwError(() => new PreferredIsBack())),
+      mergeMap(() => {
+        this.options.leaving?.();
+        return throwError(() => new PreferredIsBack());
+      }),
     );
   }
 
