@@ -1,4 +1,4 @@
-import { Observable, SchedulerLike, Subject, Subscription, bufferTime, filter, map } from 'rxjs';
+import { Observable, SchedulerLike, Subject, Subscription, bufferTime, filter, last, map, takeUntil } from 'rxjs';
 import { WireData } from '../model/Codec';
 import { overallScore, qualityWarnings } from '../model/ConnectionQuality';
 import { reconnectSuccessRate, totalDowntime, uptimePercentage } from '../model/ConnectionStats';
@@ -55,7 +55,8 @@ export function connectionHandle<In, Out>(parts: HandleParts<In, Out>): Connecti
     stats$: store.select((model) => model.stats),
     latency$: store.latency$,
     ready$: store.select((model) => model.state.ready),
-    lag$: lagEvery(eventLoop, config.sampleInterval, scheduler),
+    // Ends with the handle, as its other streams do: the lag monitor's timer must not outlive close().
+    lag$: lagEvery(eventLoop, config.sampleInterval, scheduler).pipe(takeUntil(store.select(() => 0).pipe(last()))),
     send(message: Out, options: SendOptions = {}): Promise<void> {
       if (closing) return Promise.reject(new SendError('closed', 'connection is closed; message not sent'));
       try {
