@@ -40,6 +40,8 @@ interface Words {
   readonly trend: string;
   readonly samples: (n: number) => string;
   readonly noSamples: string;
+  /** The period's largest event-loop lag: this process's own stalls. */
+  readonly lag: (ms: number) => string;
   readonly warnings: string;
   readonly warning: Readonly<Record<QualityWarning, string>>;
   readonly events: (shown: number, total: number) => string;
@@ -67,6 +69,7 @@ const WORDS: Readonly<Record<ReportLocale, Words>> = {
     trend: '延迟走势',
     samples: (n) => `${n} 个样本`,
     noSamples: '无样本',
+    lag: (ms) => `事件循环延迟: 最大 ${ms}ms (本进程卡顿, 不计入链路延迟)`,
     warnings: '质量警告',
     warning: { latency: '平均延迟过高', errorRate: '错误率过高' },
     events: (shown, total) => (shown < total ? `重要事件 (${total}, 显示最近 ${shown} 条)` : `重要事件 (${total})`),
@@ -92,6 +95,7 @@ const WORDS: Readonly<Record<ReportLocale, Words>> = {
     trend: 'Latency trend',
     samples: (n) => `${n} ${n === 1 ? 'sample' : 'samples'}`,
     noSamples: 'no samples',
+    lag: (ms) => `Event-loop lag: max ${ms}ms (this process's own stalls, kept out of the link's latency)`,
     warnings: 'Quality warnings',
     warning: { latency: 'high average latency', errorRate: 'high error rate' },
     events: (shown, total) =>
@@ -106,7 +110,8 @@ const percent = (value: number): string => `${value.toFixed(1)}%`;
 /**
  * A report as text: the seed's zh-CN layout line by line (the default), its English equivalent, or
  * one line of JSON. After the seed's lines comes the period: a latency sparkline with its range, the
- * quality warnings that hold, and the latest notable events.
+ * period's largest event-loop lag (when the report has it), the quality warnings that hold, and the
+ * latest notable events.
  *
  * ```
  * 📡 连接状态报告:
@@ -170,6 +175,7 @@ export function formatReport(report: ConnectionReport, options: FormatReportOpti
         : w.noSamples
     }`,
   ];
+  if (report.maxLagMs !== undefined) lines.push(`   - ${w.lag(Math.round(report.maxLagMs))}`);
   if (report.warnings.length > 0) {
     lines.push(`   - ${w.warnings}: ${report.warnings.map((warning) => w.warning[warning]).join(w.separator)}`);
   }

@@ -60,6 +60,11 @@ export const metricDefinitions = {
     by: ['type', 'severity'],
   },
   gate: { kind: 'Gauge', name: 'gate_open', help: 'Trade gate: 1 while open (trading allowed), 0 while closed.' },
+  eventLoopLag: {
+    kind: 'Gauge',
+    name: 'event_loop_lag_seconds',
+    help: "Largest event-loop lag of this process over the link's last sampleInterval, seconds (kept out of latency).",
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 /** A metric's key in `metricDefinitions`. */

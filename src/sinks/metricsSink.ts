@@ -16,8 +16,12 @@ import {
   resolveMetricsSinkConfig,
 } from './resolveMetricsSinkConfig';
 
-/** What the sink measures: a `Connection` as it is, or its streams as hand-fed or cold observables in a spec. */
-export type MetricsSource = Pick<Connection, 'status$' | 'quality$' | 'stats$' | 'events$' | 'latency$'>;
+/**
+ * What the sink measures: a `Connection` as it is, or its streams as hand-fed or cold observables in a
+ * spec. With `lag$` (a `Connection` has it), the process's event-loop lag is a metric too.
+ */
+export type MetricsSource = Pick<Connection, 'status$' | 'quality$' | 'stats$' | 'events$' | 'latency$'> &
+  Partial<Pick<Connection, 'lag$'>>;
 
 /** Several links by name, e.g. a pool's `connections`: each one's series carry `connection="<name>"`. */
 export type MetricsSources = Readonly<Record<string, MetricsSource>>;
@@ -57,6 +61,7 @@ type Series = (extra?: Labels) => Labels;
  * | `lifeline_reconnect_successes_total`     | counter   | reconnect attempts that opened a socket                     |
  * | `lifeline_events_total{type,severity}`   | counter   | connection events (all ten types, from 0)                   |
  * | `lifeline_gate_open`                     | gauge     | 1 while the trade gate is open (only with `gate$`)          |
+ * | `lifeline_event_loop_lag_seconds`        | gauge     | largest event-loop lag of the last `sampleInterval` (`lag$`)|
  *
  * Counters start from the link's totals, restored ones included (`connect({ restore })`), so they
  * carry on across a restart where Prometheus would otherwise see a reset. Every series carries
@@ -136,7 +141,9 @@ function watch(
   scheduler: SchedulerLike,
 ): Subscription {
   const { prefix, labels, gate$, buckets } = config;
-  const keys = (Object.keys(metricDefinitions) as MetricKey[]).filter((key) => key !== 'gate' || gate$ !== undefined);
+  const keys = (Object.keys(metricDefinitions) as MetricKey[]).filter(
+    (key) => (key !== 'gate' || gate$ !== undefined) && (key !== 'eventLoopLag' || source.lag$ !== undefined),
+  );
   const { families, release } = metricFamilies(registry, prom, { keys, prefix, labels, buckets });
   const at: Series = (extra = {}) => ({ ...labels, ...extra });
   const counter = (key: MetricKey): Counter => families[key].metric as Counter;
@@ -216,6 +223,7 @@ function feed(
     ),
   );
   if (gate$) subscription.add(on(gate$, (state) => gauge('gate').set(at(), state.open ? 1 : 0)));
+  if (source.lag$) subscription.add(on(source.lag$, (lagMs) => gauge('eventLoopLag').set(at(), lagMs / 1000)));
   return subscription;
 }
 

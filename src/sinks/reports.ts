@@ -25,11 +25,13 @@ import { LatencyWindow } from './LatencyWindow';
 
 /**
  * What a report is taken from: a `Connection` as it is, or its streams as cold observables in a
- * marble spec. With `config` (a `Connection` has it), the quality thresholds come from there.
+ * marble spec. With `config` (a `Connection` has it), the quality thresholds come from there; with
+ * `lag$` (a `Connection` has it too), the report gives the period's largest event-loop lag.
  */
-export type ReportSource = Pick<Connection, 'status$' | 'quality$' | 'stats$' | 'events$' | 'latency$'> & {
-  readonly config?: Pick<LifelineConfig, 'qualityThreshold' | 'latencyWarning' | 'errorRateWarning'>;
-};
+export type ReportSource = Pick<Connection, 'status$' | 'quality$' | 'stats$' | 'events$' | 'latency$'> &
+  Partial<Pick<Connection, 'lag$'>> & {
+    readonly config?: Pick<LifelineConfig, 'qualityThreshold' | 'latencyWarning' | 'errorRateWarning'>;
+  };
 
 /** When `reports` reports and what a report holds: interval, thresholds, notable events, sparkline width. */
 export interface ReportsConfig {
@@ -102,6 +104,8 @@ export function reports(
     let latencies = new LatencyWindow();
     const notable = new EventLog<ConnectionEvent>(Math.max(1, notableEvents));
     let notableCount = 0;
+    // Undefined: the source does not say (no lag$), so the report says nothing either.
+    let maxLag = source.lag$ === undefined ? undefined : 0;
 
     const report = (): void => {
       if (status === undefined || quality === undefined || stats === undefined) return;
@@ -119,8 +123,10 @@ export function reports(
         notableEvents,
         minSeverity,
         sparklineWidth,
+        ...(maxLag !== undefined ? { maxLagMs: maxLag } : {}),
       };
       periodStart = at;
+      if (maxLag !== undefined) maxLag = 0;
       latencies = new LatencyWindow();
       notable.clear();
       notableCount = 0;
@@ -132,6 +138,9 @@ export function reports(
     subscription.add(source.quality$.subscribe({ next: (value) => (quality = value), error: fail }));
     subscription.add(source.stats$.subscribe({ next: (value) => (stats = value), error: fail }));
     subscription.add(source.latency$.subscribe({ next: (sample) => latencies.add(sample.latencyMs), error: fail }));
+    if (source.lag$) {
+      subscription.add(source.lag$.subscribe({ next: (lag) => (maxLag = Math.max(maxLag ?? 0, lag)), error: fail }));
+    }
     subscription.add(
       source.events$.subscribe({
         next: (event) => {
