@@ -10,6 +10,9 @@ import {
 } from '../../../src/index';
 import { MarbleTransport } from '../../../src/testing';
 import { stallingScheduler } from '../../support/stallingScheduler';
+import { formatReport, reports } from '../../../src/index';
+import { MetricsSink, metricsSink } from '../../../src/metrics';
+import { parseExposition } from '../../support/exposition';
 import { at, record } from './virtualTime';
 
 // Issue 10, contract 5: a busy bot must not make a healthy link look bad. The process's own stalls
@@ -95,6 +98,36 @@ describe('outbound: an event-loop stall is the process, not the link', () => {
     const lags = run.lags.map(([, ms]) => ms);
     expect(lags.filter((ms) => ms > 0)).toEqual([1402]);
     expect(lags.length).toBeGreaterThan(30);
+  });
+
+  it("should carry the stall into the report's lag line", () => {
+    const texts: string[] = [];
+    testScheduler.run(() => {
+      const run = start(30_002, 1500, 50_000, { adaptiveHeartbeat: false });
+      reports(run.link, { every: '20s' }, testScheduler).subscribe((report) =>
+        texts.push(formatReport(report, { locale: 'en' })),
+      );
+    });
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toContain('   - Event-loop lag: max 0ms');
+    expect(texts[1]).toContain('   - Event-loop lag: max 1402ms');
+    // The round trip the stall spanned is no latency warning.
+    expect(texts[1]).not.toContain('Quality warnings');
+  });
+
+  it('should set lifeline_event_loop_lag_seconds from lag$', async () => {
+    let run!: Run;
+    let sink!: MetricsSink;
+    testScheduler.run(() => {
+      // Closed right after the period with the stall: the gauge keeps the last value it was given.
+      run = start(30_002, 1500, 32_000, { adaptiveHeartbeat: false });
+      sink = metricsSink(run.link, {}, testScheduler);
+    });
+    const exposition = parseExposition(await sink.registry.metrics());
+    sink.unsubscribe();
+    expect(run.lags[run.lags.length - 1]).toEqual([31_502, 1402]);
+    expect(exposition.value('lifeline_event_loop_lag_seconds')).toBe(1.402);
+    expect(exposition.all('lifeline_latency_seconds_sum')[0]?.value).toBeLessThan(0.2);
   });
 
   it('should complete lag$ when the link closes, leaving no timer behind', () => {
