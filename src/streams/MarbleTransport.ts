@@ -29,9 +29,15 @@ export class MarbleConnection implements TransportConnection {
   /** Scheduler times of protocol pings (when they were sent, buffered or not). */
   readonly pings: number[] = [];
   /** Delivers an inbound frame, as the peer sending it: `connection.inbound.next('{"channel":"trades"}')`. */
-  readonly inbound = { next: (data: WireData): void => this.listener?.message(data) };
+  readonly inbound = {
+    /** The frame arrives now. */
+    next: (data: WireData): void => this.listener?.message(data),
+  };
   /** Delivers a protocol pong: `connection.pongs.next(id)`. */
-  readonly pongs = { next: (id: number | undefined): void => this.listener?.pong(id) };
+  readonly pongs = {
+    /** The pong for ping `id` (`undefined`: one without an id) arrives now. */
+    next: (id: number | undefined): void => this.listener?.pong(id),
+  };
   /** Abandoned with a (modelled) TCP reset: nothing still buffered was delivered. */
   aborted = false;
   closed = false;
@@ -117,6 +123,7 @@ export class MarbleConnection implements TransportConnection {
   }
 }
 
+/** How a `MarbleTransport`'s sockets behave on their own. */
 export interface MarbleTransportOptions {
   /** Answer every protocol ping after this many ms. */
   readonly autoPongMs?: number;
