@@ -3,7 +3,7 @@ import { buildReport } from '../../src/sinks/ConnectionReport';
 import { formatReport } from '../../src/sinks/formatReport';
 import { SEED_AT, at, attempt, disconnected, inUtc, reconnected, seedQuality, seedStats } from './fixtures';
 
-const seedReport = buildReport({
+const seedInput = {
   at: SEED_AT,
   periodStart: SEED_AT - 600_000,
   status: 'Connected',
@@ -11,7 +11,8 @@ const seedReport = buildReport({
   stats: seedStats,
   latencies: [38, 41, 45, 60, 95, 212, 120, 70],
   events: [disconnected, attempt, reconnected],
-});
+} as const;
+const seedReport = buildReport(seedInput);
 
 describe('formatReport', () => {
   inUtc();
@@ -80,6 +81,19 @@ describe('formatReport', () => {
       expect(formatReport(report, { locale: 'en' }).split('\n')[3]).toBe(
         '   Average latency: no sample since the last connect (period average 5ms)',
       );
+    });
+
+    it("should give the period's largest event-loop lag after the latency trend, when the report has it", () => {
+      const lines = formatReport(buildReport({ ...seedInput, maxLagMs: 1402.4 })).split('\n');
+      expect(lines.slice(15, 18)).toEqual([
+        '   - 延迟走势: ▁▁▁▂▃█▄▂ 38–212ms, 8 个样本',
+        '   - 事件循环延迟: 最大 1402ms (本进程卡顿, 不计入链路延迟)',
+        '   - 重要事件 (2):',
+      ]);
+      expect(formatReport(buildReport({ ...seedInput, maxLagMs: 0 }), { locale: 'en' })).toContain(
+        "   - Event-loop lag: max 0ms (this process's own stalls, kept out of the link's latency)\n",
+      );
+      expect(formatReport(seedReport)).not.toContain('事件循环');
     });
 
     it('should list the quality warnings that hold', () => {

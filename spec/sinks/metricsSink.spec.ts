@@ -300,6 +300,28 @@ describe('metricsSink', () => {
     });
   });
 
+  describe('event-loop lag', () => {
+    it('should expose the lag of each period from lag$, in seconds, apart from the latency', async () => {
+      const lag$ = new Subject<number>();
+      const source = streams();
+      const { scrape } = start(Object.assign(source, { lag$ }));
+      lag$.next(0);
+      expect((await scrape()).value('lifeline_event_loop_lag_seconds')).toBe(0);
+      lag$.next(1402);
+      const m = await scrape();
+      expect(m.value('lifeline_event_loop_lag_seconds')).toBe(1.402);
+      expect(m.families.get('lifeline_event_loop_lag_seconds')?.type).toBe('gauge');
+      expect(m.all('lifeline_latency_seconds_count')).toHaveLength(0);
+      source.latency$.next({ source: 'heartbeat', latencyMs: 5, at: 0 });
+      expect((await scrape()).value('lifeline_event_loop_lag_seconds')).toBe(1.402);
+    });
+
+    it('should leave the metric out for a source without lag$', async () => {
+      const { scrape } = start();
+      expect([...(await scrape()).families.keys()]).not.toContain('lifeline_event_loop_lag_seconds');
+    });
+  });
+
   describe('several links in one registry', () => {
     it('should keep each link’s series apart by its labels, and remove only the closed one’s', async () => {
       const registry = new Registry();

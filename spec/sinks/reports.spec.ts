@@ -53,6 +53,27 @@ describe('reports', () => {
     });
   });
 
+  it("should give each report the period's largest event-loop lag from lag$, and none without it", () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const streams: ReportSource = {
+        status$: cold('a', statuses),
+        quality$: cold('q', { q: seedQuality }),
+        stats$: cold('s', { s: initialStats(0) }),
+        latency$: cold('-'),
+        events$: cold('-'),
+      };
+      const lag$ = cold('0-3-1---0-----2', { 0: 0, 1: 1402, 2: 250, 3: 20 });
+      const maxLag = (report: ConnectionReport): number | undefined => report.maxLagMs;
+      expectObservable(reports({ ...streams, lag$ }, { every: 6 }, testScheduler).pipe(map(maxLag)), '^ 19ms !').toBe(
+        '------a-----b-----c',
+        { a: 1402, b: 0, c: 250 },
+      );
+      expectObservable(reports(streams, { every: 6 }, testScheduler).pipe(map(maxLag)), '^ 7ms !').toBe('------u', {
+        u: undefined,
+      });
+    });
+  });
+
   it('should compute the derived statistics as of each report', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const source: ReportSource = {

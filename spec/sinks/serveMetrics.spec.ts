@@ -136,7 +136,11 @@ describe('serveMetrics', () => {
       expect((await httpGet(`${server.url}/healthz`)).status).toBe(200);
     });
 
-    it('should flip 200 → 503 → 200 with the trade gate of a real link whose server goes away and comes back', async () => {
+    // The default gate (closeOn 'notReady', issue 10.6) and an explicit list both close while the link is down.
+    it.each([
+      ['the default gate', {}],
+      ['a gate closing on Disconnected and Reconnecting', { closeOn: ['Disconnected', 'Reconnecting'] as const }],
+    ])('should flip 200 → 503 → 200 with %s of a real link whose server goes away and comes back', async (_, gate) => {
       let ws: TestServer | undefined = await startTestServer();
       let link: Connection | undefined;
       try {
@@ -151,7 +155,7 @@ describe('serveMetrics', () => {
           recoveryInterval: 'Infinity',
         };
         link = connect({ url: ws.url, ...fast, maxAttempts: 100 });
-        const { gate$ } = tradeGate(link, { closeOn: ['Disconnected', 'Reconnecting'], settle: 0 });
+        const { gate$ } = tradeGate(link, { ...gate, settle: 0 });
         server = await serveMetrics(link, { gate$, port: 0 });
         const url = `${server.url}/healthz`;
         const seen: number[] = [];

@@ -63,6 +63,11 @@ export interface ConnectionReport {
   readonly notableEventCount: number;
   /** The lag of the feeds watched for it, as of the report; absent when none is. */
   readonly feedLag?: readonly FeedLagReading[];
+  /**
+   * The largest event-loop lag of this process in the period, ms: its own stalls, kept out of the
+   * latency figures. Absent when the source does not report it (no `lag$`).
+   */
+  readonly maxLagMs?: number;
 }
 
 /** What a report is built from: the latest values and what the period collected. */
@@ -93,6 +98,8 @@ export interface ReportInput {
   readonly minSeverity?: Severity;
   /** The widest sparkline, in characters. Defaults to `32`. */
   readonly sparklineWidth?: number;
+  /** The largest event-loop lag of the period, ms (see `ConnectionReport.maxLagMs`); absent: not reported. */
+  readonly maxLagMs?: number;
 }
 
 /**
@@ -122,6 +129,7 @@ export function buildReport(input: ReportInput): ConnectionReport {
     notableEvents = 5,
     minSeverity = 2,
     sparklineWidth = 32,
+    maxLagMs,
   } = input;
   const latency = latencies instanceof LatencyWindow ? latencies : LatencyWindow.of(latencies);
   const series = latency.series();
@@ -154,6 +162,7 @@ export function buildReport(input: ReportInput): ConnectionReport {
     notableEvents: listed.map(redactEvent),
     notableEventCount: Math.max(notableEventCount ?? 0, notable.length),
     ...(feedLag.length > 0 ? { feedLag } : {}),
+    ...(maxLagMs !== undefined ? { maxLagMs } : {}),
   };
 }
 

@@ -15,10 +15,11 @@ import { ResolvedReportsConfig } from './resolveReportsConfig';
  * marble spec. With `config` (a `Connection` has it), the quality thresholds come from there. With
  * `snapshot` (a `Connection` has it), status, quality and statistics are read from it at report time
  * and `status$`, `quality$` and `stats$` are not subscribed; the end of `events$` is then the end of
- * the source (a `Connection`'s streams all end together, when it is closed).
+ * the source (a `Connection`'s streams all end together, when it is closed). With `lag$` (a
+ * `Connection` has it), a report gives the period's largest event-loop lag.
  */
 export type ReportSource = Pick<Connection, 'status$' | 'quality$' | 'stats$' | 'events$' | 'latency$'> &
-  Partial<Pick<Connection, 'feedLag$'>> & {
+  Partial<Pick<Connection, 'feedLag$' | 'lag$'>> & {
     /** The thresholds the warnings are judged by, unless the report's own `thresholds` say otherwise. */
     readonly config?: Pick<Connection['config'], 'qualityThreshold' | 'latencyWarning' | 'errorRateWarning'>;
     /**
@@ -30,7 +31,7 @@ export type ReportSource = Pick<Connection, 'status$' | 'quality$' | 'stats$' | 
   };
 
 /** Which of the source's streams an input is. */
-type Feed = 'status' | 'quality' | 'stats' | 'latency' | 'events' | 'trigger' | 'feedLag';
+type Feed = 'status' | 'quality' | 'stats' | 'latency' | 'events' | 'trigger' | 'feedLag' | 'lag';
 
 /**
  * One subscription of `reports`: the period's latency window and notable events, the latest status,
@@ -65,6 +66,8 @@ export class ReportRun extends Subscription {
   private quality: ConnectionQuality | undefined;
   private stats: ConnectionStats | undefined;
   private feedLag: readonly FeedLagReading[] = [];
+  /** The period's largest event-loop lag; undefined when the source does not say (no `lag$`). */
+  private maxLagMs: number | undefined;
   private periodStart: number;
   private latencies: LatencyWindow;
   /** Made on the first notable event: a quiet link keeps none. */
@@ -98,6 +101,10 @@ export class ReportRun extends Subscription {
       if (source.feedLag$ !== undefined) this.listen(source.feedLag$, 'feedLag');
     }
     this.listen(source.latency$, 'latency');
+    if (source.lag$ !== undefined) {
+      this.maxLagMs = 0;
+      this.listen(source.lag$, 'lag');
+    }
     this.listen(source.events$, 'events');
     if (source.snapshot === undefined) this.listen(source.status$, 'status');
     if (!this.stopped) this.timer = scheduler.schedule(tick, settings.periodMs, this);
@@ -138,6 +145,9 @@ export class ReportRun extends Subscription {
       case 'latency':
         this.latencies.add((value as LatencySample).latencyMs);
         return;
+      case 'lag':
+        this.maxLagMs = Math.max(this.maxLagMs ?? 0, value as number);
+        return;
       case 'events':
         return this.noteEvent(value as ConnectionEvent);
       case 'trigger':
@@ -177,6 +187,7 @@ export class ReportRun extends Subscription {
       events: this.notable?.toArray() ?? [],
       notableEventCount: this.notableCount,
       feedLag,
+      ...(this.maxLagMs !== undefined ? { maxLagMs: this.maxLagMs } : {}),
       thresholds,
       notableEvents,
       minSeverity,
@@ -186,6 +197,7 @@ export class ReportRun extends Subscription {
     this.latencies = new LatencyWindow(this.latencies.capacity);
     this.notable?.clear();
     this.notableCount = 0;
+    if (this.maxLagMs !== undefined) this.maxLagMs = 0;
     this.listener.next(report);
   }
 

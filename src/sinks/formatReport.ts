@@ -44,6 +44,8 @@ interface Words {
   /** The feeds' lag: the heading, and one feed's figures. */
   readonly feedLag: string;
   readonly feedLagLine: (feed: FeedLagReading) => string;
+  /** The period's largest event-loop lag: this process's own stalls. */
+  readonly lag: (ms: number) => string;
   readonly warnings: string;
   readonly warning: Readonly<Record<QualityWarning, string>>;
   readonly events: (shown: number, total: number) => string;
@@ -77,6 +79,7 @@ const WORDS: Readonly<Record<ReportLocale, Words>> = {
     feedLagLine: (f) =>
       `${f.feed}: ${ms(f.lastMs)} (平滑 ${ms(f.smoothedMs)}, p95 ${ms(f.p95Ms)}, 最大 ${ms(f.maxMs)}; 上限 ${ms(f.maxLagMs)})` +
       (f.stale ? ' 已过时' : ''),
+    lag: (ms) => `事件循环延迟: 最大 ${ms}ms (本进程卡顿, 不计入链路延迟)`,
     warnings: '质量警告',
     warning: { latency: '平均延迟过高', errorRate: '错误率过高' },
     events: (shown, total) => (shown < total ? `重要事件 (${total}, 显示最近 ${shown} 条)` : `重要事件 (${total})`),
@@ -106,6 +109,7 @@ const WORDS: Readonly<Record<ReportLocale, Words>> = {
     feedLagLine: (f) =>
       `${f.feed}: ${ms(f.lastMs)} (smoothed ${ms(f.smoothedMs)}, p95 ${ms(f.p95Ms)}, max ${ms(f.maxMs)}; maxLag ${ms(f.maxLagMs)})` +
       (f.stale ? ' STALE' : ''),
+    lag: (ms) => `Event-loop lag: max ${ms}ms (this process's own stalls, kept out of the link's latency)`,
     warnings: 'Quality warnings',
     warning: { latency: 'high average latency', errorRate: 'high error rate' },
     events: (shown, total) =>
@@ -121,7 +125,8 @@ const percent = (value: number): string => `${value.toFixed(1)}%`;
  * A report as text: the seed's zh-CN layout line by line (the default), its English equivalent, or
  * one line of JSON. After the seed's lines comes the period: a latency sparkline with its range, the
  * feeds' lag when some are watched for it (one line per feed, `已过时` / `STALE` when stale), the
- * quality warnings that hold, and the latest notable events.
+ * period's largest event-loop lag (when the report has it), the quality warnings that hold, and the
+ * latest notable events.
  *
  * ```
  * 📡 连接状态报告:
@@ -191,6 +196,7 @@ export function formatReport(report: ConnectionReport, options: FormatReportOpti
     lines.push(`   - ${w.feedLag}:`);
     for (const feed of report.feedLag) lines.push(`     ${w.feedLagLine(feed)}`);
   }
+  if (report.maxLagMs !== undefined) lines.push(`   - ${w.lag(Math.round(report.maxLagMs))}`);
   if (report.warnings.length > 0) {
     lines.push(`   - ${w.warnings}: ${report.warnings.map((warning) => w.warning[warning]).join(w.separator)}`);
   }

@@ -78,6 +78,11 @@ export const metricDefinitions = {
     help: 'A feed stale for its lag: 1 while its lag has stayed past maxLag (until it catches up), 0 otherwise.',
     by: ['feed'],
   },
+  eventLoopLag: {
+    kind: 'Gauge',
+    name: 'event_loop_lag_seconds',
+    help: "Largest event-loop lag of this process over the link's last sampleInterval, seconds (kept out of latency).",
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 /** The metrics of the feeds watched for lag: one series per feed, only for a source with `feedLag$`. */

@@ -18,10 +18,11 @@ import {
 
 /**
  * What the sink measures: a `Connection` as it is, or its streams as hand-fed or cold observables in a
- * spec; with `feedLag$`, the lag of the feeds watched for it too.
+ * spec; with `feedLag$`, the lag of the feeds watched for it too; with `lag$` (a `Connection` has it),
+ * the process's event-loop lag.
  */
 export type MetricsSource = Pick<Connection, 'status$' | 'quality$' | 'stats$' | 'events$' | 'latency$'> &
-  Partial<Pick<Connection, 'feedLag$'>>;
+  Partial<Pick<Connection, 'feedLag$' | 'lag$'>>;
 
 /** Several links by name, e.g. a pool's `connections`: each one's series carry `connection="<name>"`. */
 export type MetricsSources = Readonly<Record<string, MetricsSource>>;
@@ -64,6 +65,7 @@ type Series = (extra?: Labels) => Labels;
  * | `lifeline_feed_lag_seconds{feed}`        | gauge     | a feed's smoothed lag behind the exchange's timestamps      |
  * | `lifeline_feed_lag_p95_seconds{feed}`    | gauge     | p95 of its recent lags                                      |
  * | `lifeline_feed_lag_stale{feed}`          | gauge     | 1 while it is stale for its lag (feeds with `timestampOf`)  |
+ * | `lifeline_event_loop_lag_seconds`        | gauge     | largest event-loop lag of the last `sampleInterval` (`lag$`)|
  *
  * Counters start from the link's totals, restored ones included (`connect({ restore })`), so they
  * carry on across a restart where Prometheus would otherwise see a reset. Every series carries
@@ -144,7 +146,10 @@ function watch(
 ): Subscription {
   const { prefix, labels, gate$, buckets } = config;
   const keys = (Object.keys(metricDefinitions) as MetricKey[]).filter(
-    (key) => (key !== 'gate' || gate$ !== undefined) && (!feedLagMetrics.has(key) || source.feedLag$ !== undefined),
+    (key) =>
+      (key !== 'gate' || gate$ !== undefined) &&
+      (!feedLagMetrics.has(key) || source.feedLag$ !== undefined) &&
+      (key !== 'eventLoopLag' || source.lag$ !== undefined),
   );
   const { families, release } = metricFamilies(registry, prom, { keys, prefix, labels, buckets });
   const at: Series = (extra = {}) => ({ ...labels, ...extra });
@@ -242,6 +247,7 @@ function feed(
       for (const feed of feeds) for (const key of feedLagMetrics) gauge(key).remove(at({ feed }));
     });
   }
+  if (source.lag$) subscription.add(on(source.lag$, (lagMs) => gauge('eventLoopLag').set(at(), lagMs / 1000)));
   return subscription;
 }
 

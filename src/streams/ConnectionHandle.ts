@@ -1,4 +1,4 @@
-import { Observable, SchedulerLike, Subscription, bufferTime, filter, map } from 'rxjs';
+import { Observable, Subscription, takeLast, takeUntil } from 'rxjs';
 import { WireData } from '../model/Codec';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { ConnectionQuality, overallScore, qualityWarnings } from '../model/ConnectionQuality';
@@ -13,7 +13,6 @@ import { RequestError } from '../model/RequestError';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { SendError } from '../model/SendError';
 import { Connection, ConnectionSnapshot, LatencySample, SendOptions } from './Connection';
-import { EventLoopMonitor } from './EventLoopMonitor';
 import { LinkEngine } from './LinkEngine';
 import { subscriptionEntry } from './resolveConnectOptions';
 import { MessageOrBuilder, RequestOptions, SubscriptionHandle, SubscriptionOptions } from './SessionOptions';
@@ -66,8 +65,11 @@ export class ConnectionHandle<In, Out> implements Connection<In, Out> {
   }
 
   get lag$(): Observable<number> {
-    const { stalls, config, scheduler } = this.engine;
-    return this.stream('lag$', () => lagEvery(stalls, config.sampleInterval, scheduler));
+    const { stalls, config, store } = this.engine;
+    // Ends with the handle, as its other streams do.
+    return this.stream('lag$', () =>
+      stalls.lagEvery(config.sampleInterval).pipe(takeUntil(store.select(statusOf).pipe(takeLast(1)))),
+    );
   }
 
   get feedLag$(): Observable<readonly FeedLagReading[]> {
@@ -177,23 +179,6 @@ const feedLagOf = (model: LinkModel): readonly FeedLagReading[] => model.feedLag
 
 function durationOf(value: SendOptions['ttl'], field: string, fallback: number): number {
   return value === undefined ? fallback : parseDuration(value, field, { allowZero: false, allowInfinity: true });
-}
-
-/** The largest event-loop lag of each `every`, ms: one value per period, only while subscribed. */
-function lagEvery(eventLoop: EventLoopMonitor, every: number, scheduler: SchedulerLike): Observable<number> {
-  return new Observable<number>((subscriber) => {
-    const use = eventLoop.use();
-    use.add(
-      eventLoop.lag$
-        .pipe(
-          bufferTime(every, scheduler),
-          filter((lags) => lags.length > 0),
-          map((lags) => Math.max(...lags)),
-        )
-        .subscribe(subscriber),
-    );
-    return use;
-  });
 }
 
 /** Everything known at `at`, as plain data: uptime computed once, for the quality and the figures alike. */

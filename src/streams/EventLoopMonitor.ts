@@ -1,4 +1,4 @@
-import { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
+import { Observable, SchedulerAction, SchedulerLike, Subscription, bufferTime, filter, map, share } from 'rxjs';
 import { Broadcast } from './Broadcast';
 
 /** One stall of the process: its own timers ran `lagMs` late, from `from` to `to` (scheduler time). */
@@ -59,7 +59,36 @@ export class EventLoopMonitor {
   /** The lag of every look, ms. Hot. */
   readonly lag$ = this.lagOut.asObservable();
 
+  /** The per-period maxima, one shared timer per period however many handles listen. */
+  private readonly periodic = new Map<number, Observable<number>>();
+
   private constructor(private readonly scheduler: SchedulerLike) {}
+
+  /**
+   * The largest lag of each `every` ms: one value per period with looks in it, while subscribed.
+   * Shared: every handle with the same period reads the same timer (a timer per handle costs ~7 KB
+   * and a wake-up each period, at thousands of links).
+   */
+  lagEvery(every: number): Observable<number> {
+    let maxima = this.periodic.get(every);
+    if (maxima === undefined) {
+      maxima = new Observable<number>((subscriber) => {
+        const use = this.use();
+        use.add(
+          this.lag$
+            .pipe(
+              bufferTime(every, this.scheduler),
+              filter((lags) => lags.length > 0),
+              map((lags) => Math.max(...lags)),
+            )
+            .subscribe(subscriber),
+        );
+        return use;
+      }).pipe(share());
+      this.periodic.set(every, maxima);
+    }
+    return maxima;
+  }
 
   /** Starts looking (if this is the first user); the returned subscription stops when the last one ends. */
   use(): Subscription {

@@ -55,8 +55,9 @@ const noStalls: StallClock = { stalledBetween: () => 0 };
  * matches pongs to pings, measures round trips with the process's own stalls taken out, judges the
  * outbound path, and declares the link dead.
  *
- * Liveness has two directions. Inbound: any data or pong (`lastActivityAt`); total silence for the
- * timeout ends the link (a half-open TCP connection). Outbound: a pong, or bytes of ours draining
+ * Liveness has two directions. Inbound: any data or pong (`lastActivityAt`), or bytes of ours
+ * draining (only the peer's acknowledgements make room for them); total silence for the timeout ends
+ * the link (a half-open TCP connection). Outbound: a pong, or bytes of ours draining
  * into the kernel while a backlog waited (`progress()`): a ping unanswered for `pongTimeout` with no
  * such progress leaves the outbound path unconfirmed (data flowing in proves only the inbound
  * direction), and outbound silence for the whole timeout ends the link too. A link busy uploading,
@@ -80,6 +81,8 @@ export class HeartbeatMonitor {
    */
   private unansweredSince: number | undefined;
   private confirmed = true;
+  /** When bytes of ours last drained: the peer's acknowledgements are inbound life too. */
+  private progressAt = -Infinity;
   private graced = false;
   private lookDueAt: number;
   private tickDueAt: number;
@@ -146,14 +149,14 @@ export class HeartbeatMonitor {
     this.report.rtt(rttMs);
     if (!this.confirmed) this.confirm(now);
     // A look waiting for this pong is not needed any more.
-    else if (this.look !== undefined && this.running)
-      this.planNext(now, this.link.lastActivityAt(), this.outboundSince());
+    else if (this.look !== undefined && this.running) this.planNext(now, this.inboundFrom(), this.outboundSince());
   }
 
   /** Bytes of ours that had waited drained into the kernel: the outbound path works. */
   progress(): void {
     if (!this.running) return;
     const now = this.scheduler.now();
+    this.progressAt = now;
     if (this.unansweredSince !== undefined) this.unansweredSince = now;
     this.confirm(now);
   }
@@ -188,7 +191,7 @@ export class HeartbeatMonitor {
     // Dead links get no more pings; a late look pings afresh itself.
     if (!this.alive(now, late) || this.graced) return;
     this.sendPing(now);
-    this.planNext(now, this.link.lastActivityAt(), this.outboundSince());
+    this.planNext(now, this.inboundFrom(), this.outboundSince());
   }
 
   private sendPing(now: number): void {
@@ -215,6 +218,14 @@ export class HeartbeatMonitor {
   }
 
   /**
+   * The last inbound sign of life: data, a pong, or bytes of ours draining (only the peer's
+   * acknowledgements make room for them), so a quiet server whose pongs wait behind our frames is alive.
+   */
+  private inboundFrom(): number {
+    return Math.max(this.link.lastActivityAt(), this.progressAt);
+  }
+
+  /**
    * The start of the outbound silence (see `unansweredSince`); undefined while nothing waits, or when
    * the outbound path is not judged at all (no `pongTimeout`).
    */
@@ -224,7 +235,7 @@ export class HeartbeatMonitor {
 
   /** Looks at the deadlines now and plans the next look; `late` marks a look that ran well after it was due. */
   private check(now: number, late: boolean): void {
-    if (this.alive(now, late) && !this.graced) this.planNext(now, this.link.lastActivityAt(), this.outboundSince());
+    if (this.alive(now, late) && !this.graced) this.planNext(now, this.inboundFrom(), this.outboundSince());
   }
 
   /**
@@ -233,7 +244,7 @@ export class HeartbeatMonitor {
    */
   private alive(now: number, late: boolean): boolean {
     const { timeoutMs } = this.timing;
-    const inboundFrom = this.link.lastActivityAt();
+    const inboundFrom = this.inboundFrom();
     const inboundSilent = now - inboundFrom - this.stalls.stalledBetween(inboundFrom, now);
     const outboundFrom = this.outboundSince();
     const outboundSilent =

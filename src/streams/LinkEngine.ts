@@ -213,11 +213,15 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
     if (stall.lagMs >= this.config.lagWarning) this.dispatch({ type: 'stall', at: stall.to, lagMs: stall.lagMs });
   }
 
-  /** Tears everything down; resolves when every socket has closed. */
-  close(): Promise<void> {
-    // A healthy link closes cleanly; one that is not is abandoned with a reset.
+  /** Leaving the socket (closing, failing back): a healthy link closes cleanly; one that is not is abandoned with a reset. */
+  leaving(): void {
     const { status, outbound } = this.store.model.state;
     if (status !== ConnectionStatus.Connected || outbound !== 'confirmed') this.session?.abandon();
+  }
+
+  /** Tears everything down; resolves when every socket has closed. */
+  close(): Promise<void> {
+    this.leaving();
     this.dispatch({ type: 'closed', at: this.now() });
     this.outbox.close();
     this.requests.close();

@@ -4,14 +4,30 @@ import { TransportError } from '../model/TransportError';
 import { RefusalHeaders, upgradeRejected } from '../model/upgradeRejected';
 import { Transport, TransportConnection, TransportListener } from './Transport';
 
+/** A frame, or a protocol ping, waiting in the socket's own buffer. */
+type Buffered =
+  | { readonly kind: 'frame'; readonly data: WireData; readonly done: (error?: Error) => void }
+  | { readonly kind: 'ping'; readonly id: number };
+
 /**
  * An open socket in a marble spec: records what was written and pinged, takes scripted frames, and
  * can model a socket whose bytes wait in its own buffer (`backlog`) until the spec drains them.
+ *
+ * ```
+ * send:      -a--b-------c---      (backlog on from the start)
+ * drain():   ------d--------d      (d: drain() hands everything buffered to the "kernel")
+ * sent:      ------(ab)-----c      (each frame's write callback runs as it is taken)
+ * ```
+ *
+ * While a backlog waits, a protocol ping waits behind it too (as `ws` writes its ping frame after the
+ * data already queued), so its pong comes only after the frames before it drained: a link busy
+ * uploading measures its own queue. `abort()` models a TCP reset: the buffered frames are dropped and
+ * their write callbacks fail, as `ws` reports writes a destroyed socket never made.
  */
 export class MarbleConnection implements TransportConnection {
   /** Frames the "kernel" took, with the scheduler time: written for good. */
   readonly sent: Array<{ data: WireData; at: number }> = [];
-  /** Scheduler times of protocol pings. */
+  /** Scheduler times of protocol pings (when they were sent, buffered or not). */
   readonly pings: number[] = [];
   /** Delivers an inbound frame, as the peer sending it: `connection.inbound.next('{"channel":"trades"}')`. */
   readonly inbound: MarbleInlet<WireData> = {
@@ -29,11 +45,11 @@ export class MarbleConnection implements TransportConnection {
   /** When set, `send` reports a write failure with this error. */
   failWrites: Error | undefined;
   /**
-   * When true, written frames wait in the socket's own buffer (counted in `bufferedAmount`) until
-   * `drain()` hands them to the "kernel", as on a link slower than the writer.
+   * When true, written frames (and pings) wait in the socket's own buffer (frames counted in
+   * `bufferedAmount`) until `drain()` hands them to the "kernel", as on a link slower than the writer.
    */
   backlog = false;
-  private readonly buffered: Array<{ readonly data: WireData; readonly done: (error?: Error) => void }> = [];
+  private readonly buffered: Buffered[] = [];
   private listener: TransportListener | undefined;
 
   constructor(
@@ -43,7 +59,9 @@ export class MarbleConnection implements TransportConnection {
 
   get bufferedAmount(): number {
     let bytes = 0;
-    for (const { data } of this.buffered) bytes += typeof data === 'string' ? data.length : data.byteLength;
+    for (const entry of this.buffered) {
+      if (entry.kind === 'frame') bytes += typeof entry.data === 'string' ? entry.data.length : entry.data.byteLength;
+    }
     return bytes;
   }
 
@@ -53,30 +71,39 @@ export class MarbleConnection implements TransportConnection {
 
   send(data: WireData, done: (error?: Error) => void): boolean {
     if (this.closed || this.aborted) return false;
-    if (this.backlog) this.buffered.push({ data, done });
+    if (this.backlog) this.buffered.push({ kind: 'frame', data, done });
     else this.take(data, done);
     return true;
   }
 
-  /** Hands up to `count` buffered frames to the "kernel", oldest first (all by default). */
+  /**
+   * Hands up to `count` buffered frames to the "kernel", oldest first (all by default), with the
+   * pings queued between them.
+   */
   drain(count = Infinity): void {
-    for (let i = 0; i < count && this.buffered.length > 0 && !this.aborted; i++) {
-      const { data, done } = this.buffered.shift() as { data: WireData; done: (error?: Error) => void };
-      this.take(data, done);
+    let frames = 0;
+    while (this.buffered.length > 0 && !this.aborted) {
+      const head = this.buffered[0] as Buffered;
+      if (head.kind === 'frame' && frames++ >= count) return;
+      this.buffered.shift();
+      if (head.kind === 'frame') this.take(head.data, head.done);
+      else this.pinged(head.id);
     }
   }
 
   ping(id: number): void {
     this.pings.push(this.scheduler.now());
-    const delay = this.autoPongMs();
-    if (delay !== undefined)
-      this.scheduler.schedule(() => this.closed || this.aborted || this.listener?.pong(id), delay);
+    // Behind a backlog the ping frame waits its turn, as ws writes it after the data already queued.
+    if (this.backlog && this.buffered.length > 0) this.buffered.push({ kind: 'ping', id });
+    else this.pinged(id);
   }
 
   abort(): void {
     this.aborted = true;
-    // A reset drops what the socket still held: those frames never reach the peer.
-    this.buffered.length = 0;
+    // A reset drops what the socket still held: those frames never reach the peer, and their writes fail.
+    for (const entry of this.buffered.splice(0)) {
+      if (entry.kind === 'frame') entry.done(new Error('socket reset before the frame was written'));
+    }
   }
 
   /** The text frames sent, in order. */
@@ -87,6 +114,13 @@ export class MarbleConnection implements TransportConnection {
   private take(data: WireData, done: (error?: Error) => void): void {
     if (this.failWrites === undefined) this.sent.push({ data, at: this.scheduler.now() });
     done(this.failWrites);
+  }
+
+  /** The ping reached the peer: its pong comes back after `autoPongMs`, if set. */
+  private pinged(id: number): void {
+    const delay = this.autoPongMs();
+    if (delay !== undefined)
+      this.scheduler.schedule(() => this.closed || this.aborted || this.listener?.pong(id), delay);
   }
 }
 

@@ -322,9 +322,10 @@ export class Outbox {
       entry.reject(entry.request ? new RequestError('notSent', 'encode', text) : new SendError('encode', text, error));
       return;
     }
-    // Bytes already waiting: this write completes only when the kernel takes more, i.e. the peer acks.
-    const behindBacklog = connection.bufferedAmount > 0;
     const request = entry.request;
+    // Still in the socket's buffer once written (the kernel had no room: bytes were waiting, or this
+    // one could not go in at once), it completes only when the kernel takes it, i.e. the peer acked.
+    let waited = false;
     const accepted = connection.send(data, (error) => {
       if (error) {
         if (request) return; // the socket's loss settles it (`RequestBook.lost`): outcome unknown
@@ -332,10 +333,12 @@ export class Outbox {
         return;
       }
       // The attached socket's bytes draining is life for its heartbeat.
-      if (behindBacklog && this.writer?.connection === connection) this.writer.progress.progress();
+      if (waited && this.writer?.connection === connection) this.writer.progress.progress();
       if (!request) entry.resolve(undefined);
       this.pump();
     });
+    // Read after the write: a completion the socket made at once (the kernel took the bytes) proves nothing.
+    waited = accepted && connection.bufferedAmount > 0;
     if (!accepted) {
       // The socket closed before its close event reached us: nothing was sent; it waits for the next one.
       this.entries.unshift(entry);

@@ -66,6 +66,8 @@ export interface LoopLink {
   dispatch(signal: ConnectionSignal): void;
   /** Runs the link on the attempt's socket (and its successors), telling `owner` how it goes. */
   openSession(opener: SocketOpener, info: RelayInfo, owner: RelayOwner): RunningLink;
+  /** The loop leaves a live socket of its own accord (failback): reset it unless it is healthy. */
+  leaving(): void;
 }
 
 /** A shared connection budget that did not answer is asked again after this long, ms. */
@@ -335,7 +337,10 @@ export class ReconnectLoop {
     return interval(config.failbackAfter, scheduler).pipe(
       exhaustMap(() => this.preferredAnswers()),
       take(1),
-      mergeMap(() => throwError(() => new PreferredIsBack())),
+      mergeMap(() => {
+        this.options.link.leaving();
+        return throwError(() => new PreferredIsBack());
+      }),
     );
   }
 
