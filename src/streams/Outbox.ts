@@ -203,17 +203,19 @@ export class Outbox {
     return new Promise<unknown>((resolve, reject) => {
       const deadline = Number.isFinite(ttlMs) ? this.scheduler.now() + ttlMs : Infinity;
       const entry: Entry = { data, request, deadline, resolve, reject, only, expiry: undefined };
-      if (Number.isFinite(ttlMs)) {
+      // Session messages go before the queue, in the order they were given.
+      if (only !== undefined) this.entries.splice(this.entries.filter((e) => e.only !== undefined).length, 0, entry);
+      else this.entries.push(entry);
+      this.pump();
+      // Only a message that has to wait gets a timer: one written at once (the usual case) needs none.
+      // It is near the end of the queue, so the search from the end is short.
+      if (Number.isFinite(ttlMs) && this.entries.lastIndexOf(entry) >= 0) {
         entry.expiry = this.scheduler.schedule(() => {
           this.remove(entry);
           const text = `not sent within its time-to-live of ${ttlMs} ms; it will never be sent`;
           reject(request ? new RequestError('notSent', 'expired', text) : new SendError('expired', text));
         }, ttlMs);
       }
-      // Session messages go before the queue, in the order they were given.
-      if (only !== undefined) this.entries.splice(this.entries.filter((e) => e.only !== undefined).length, 0, entry);
-      else this.entries.push(entry);
-      this.pump();
     });
   }
 
