@@ -179,10 +179,13 @@ export class SubscriptionBook<In> {
   ): SubscriptionHandle {
     const tracked = new Tracked(entry);
     this.tracked.push(tracked);
-    if (write !== undefined) {
-      this.round?.members.add(tracked);
+    // Written now only onto a socket whose round has begun: one added as the socket opens (a handler
+    // of Connected) is written by the round itself, after the earlier ones, and only once.
+    const round = this.round;
+    if (write !== undefined && round !== undefined) {
+      round.members.add(tracked);
       if (entry.ack === undefined) tracked.set('active');
-      else this.round?.await(tracked, this.scheduler);
+      else round.await(tracked, this.scheduler);
       write(entry);
     }
     return {

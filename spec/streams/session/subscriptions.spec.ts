@@ -57,6 +57,26 @@ describe('subscriptions', () => {
     ]);
   });
 
+  it('should write one added by a Connected handler once, after the earlier ones, on that socket and the next', () => {
+    let transport!: MarbleTransport;
+    testScheduler.run(({ cold }) => {
+      transport = new MarbleTransport(testScheduler, [cold('o 99ms #', frames, closedBy(1006)), cold('o', frames)], {
+        autoPongMs: 1,
+      });
+      const link = sessionLink(testScheduler, transport, 3000, { subscriptions: [{ sub: 'trades' }] });
+      let added = false;
+      link.status$.subscribe((status) => {
+        if (status !== 'Connected' || added) return;
+        added = true;
+        link.subscribe({ sub: 'fills' });
+      });
+    });
+    expect(transport.connections.map((c) => c.sent.map(({ data }) => data.toString()))).toEqual([
+      ['{"sub":"trades"}', '{"sub":"fills"}'],
+      ['{"sub":"trades"}', '{"sub":"fills"}'],
+    ]);
+  });
+
   it('should go pending → active on its ack, pending again while the link is down, and active on the next socket', async () => {
     let handle!: SubscriptionHandle;
     testScheduler.run(({ cold, expectObservable }) => {
