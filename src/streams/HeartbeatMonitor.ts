@@ -13,6 +13,8 @@ export interface HeartbeatLink {
   ping(id: number): void;
   /** Scheduler time of the last inbound sign of life (data or pong), as known when asked. */
   lastActivityAt(): number;
+  /** A lower bound of our bytes the peer's TCP acknowledged so far; undefined where unknown (see `TransportConnection`). */
+  acknowledged?(): number | undefined;
 }
 
 /** What the monitor reports. */
@@ -61,7 +63,10 @@ const noStalls: StallClock = { stalledBetween: () => 0 };
  * into the kernel while a backlog waited (`progress()`): a ping unanswered for `pongTimeout` with no
  * such progress leaves the outbound path unconfirmed (data flowing in proves only the inbound
  * direction), and outbound silence for the whole timeout ends the link too. A link busy uploading,
- * whose pings wait behind its own frames, keeps draining, so it is never declared dead.
+ * whose pings wait behind its own frames, keeps draining, so it is never declared dead. Its bytes may
+ * also wait in the kernel, out of sight of the socket's backlog: before a link is declared dead, the
+ * peer's TCP acknowledgements are read (`acknowledged`, where the kernel says), and read again a tenth
+ * of the timeout later; acknowledged bytes in between are life in both directions.
  *
  * Cost: one timer per interval, the ping's, which also looks at the deadlines; a second, one-shot
  * look only when a deadline falls before the next ping, and looks every tenth of the timeout only
@@ -83,6 +88,11 @@ export class HeartbeatMonitor {
   private confirmed = true;
   /** When bytes of ours last drained: the peer's acknowledgements are inbound life too. */
   private progressAt = -Infinity;
+  /** The last reading of the peer's acknowledgements (taken when the link looked dead) and its time. */
+  private ackedBytes = 0;
+  private ackedAt = -Infinity;
+  /** A link that looked dead is looked at again then, to read the acknowledgements a second time. */
+  private recheckAt = -Infinity;
   private graced = false;
   private lookDueAt: number;
   private tickDueAt: number;
@@ -260,6 +270,9 @@ export class HeartbeatMonitor {
         this.planLook(now + this.timing.intervalMs);
         return true;
       }
+      const acknowledged = this.acknowledgedSince(now);
+      if (acknowledged === 'progress') return this.alive(now, late);
+      if (acknowledged === 'recheck') return this.running;
       this.stop();
       this.report.timeout(dead === 'inbound' ? inboundSilent : outboundSilent, timeoutMs, dead);
       return false;
@@ -270,6 +283,34 @@ export class HeartbeatMonitor {
       this.report.outbound(false, outboundSilent);
     }
     return this.running;
+  }
+
+  /**
+   * A link that looks dead, by the peer's TCP acknowledgements: `progress` when bytes of ours were
+   * acknowledged since the last reading (life in both directions: the silences restart now),
+   * `recheck` when there is no recent reading to compare with (one is taken; the look comes again a
+   * tenth of the timeout later), `dead` when nothing was acknowledged since a recent one, or the kernel
+   * does not say.
+   */
+  private acknowledgedSince(now: number): 'progress' | 'recheck' | 'dead' {
+    const bytes = this.link.acknowledged?.();
+    if (bytes === undefined) return 'dead';
+    const { timeoutMs } = this.timing;
+    const recent = this.ackedAt >= now - timeoutMs;
+    const previous = this.ackedBytes;
+    this.ackedBytes = Math.max(bytes, recent ? previous : bytes);
+    if (recent && bytes > previous) {
+      this.ackedAt = now;
+      this.progressAt = now;
+      if (this.unansweredSince !== undefined) this.unansweredSince = now;
+      return 'progress';
+    }
+    if (!recent) {
+      this.ackedAt = now;
+      this.recheckAt = now + timeoutMs / 10;
+      return 'recheck';
+    }
+    return now < this.recheckAt ? 'recheck' : 'dead';
   }
 
   /**
@@ -284,6 +325,8 @@ export class HeartbeatMonitor {
       next = Math.min(next, outboundFrom + timeoutMs);
       next = Math.min(next, this.confirmed ? outboundFrom + this.config.pongTimeout : now + timeoutMs / 10);
     }
+    // A second reading of the acknowledgements is due: no look before it.
+    if (this.recheckAt > now) next = Math.max(next, this.recheckAt);
     this.planLook(Math.max(next, now + 1), this.tickDueAt);
   }
 

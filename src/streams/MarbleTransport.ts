@@ -49,6 +49,12 @@ export class MarbleConnection implements TransportConnection {
    * `bufferedAmount`) until `drain()` hands them to the "kernel", as on a link slower than the writer.
    */
   backlog = false;
+  /**
+   * The bytes of ours the peer's TCP has acknowledged, as the kernel would say (`acknowledged()`);
+   * undefined (the default): the kernel does not say, as off Linux. Set it to model a link whose
+   * acknowledgements still come while its pings wait behind a backlog in the kernel.
+   */
+  acked: number | undefined;
   private readonly buffered: Buffered[] = [];
   private listener: TransportListener | undefined;
 
@@ -67,6 +73,10 @@ export class MarbleConnection implements TransportConnection {
 
   listen(listener: TransportListener): void {
     this.listener = listener;
+  }
+
+  acknowledged(): number | undefined {
+    return this.acked;
   }
 
   send(data: WireData, done: (error?: Error) => void): boolean {

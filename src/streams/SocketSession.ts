@@ -406,6 +406,10 @@ export class SocketSession<In, Out>
     return this.context.inbound.meter.lastActivityAt();
   }
 
+  acknowledged(): number | undefined {
+    return this.connection.acknowledged?.();
+  }
+
   // HeartbeatReport
   rtt(latencyMs: number): void {
     // Before the open, a sample would be wiped by it: the link would have no latency, hence no good

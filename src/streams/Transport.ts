@@ -27,6 +27,12 @@ export interface TransportConnection {
   /** Bytes accepted by `send` that the kernel has not taken yet: the socket's own backlog. */
   readonly bufferedAmount: number;
   /**
+   * A lower bound of the bytes of ours the peer's TCP has acknowledged so far, where the kernel says
+   * (Linux); undefined where it does not. It growing proves both directions carry (our bytes arrive,
+   * the acknowledgements come back) even while pings wait behind a long backlog.
+   */
+  acknowledged?(): number | undefined;
+  /**
    * Abandons the socket with a TCP reset: the kernel drops whatever it still held for it, so nothing
    * written on it can reach the peer afterwards (a plain close would keep retransmitting it).
    */

@@ -6,6 +6,7 @@ import WebSocket, { ClientOptions } from 'ws';
 import { WireData } from '../model/Codec';
 import { TransportError } from '../model/TransportError';
 import { upgradeRejected } from '../model/upgradeRejected';
+import { tcpSendQueue } from './tcpSendQueue';
 import { Transport, TransportConnection, TransportListener } from './Transport';
 
 /** TLS settings passed to the `ws` client (Node's `tls.connect` options). */
@@ -161,6 +162,8 @@ class WsConnection implements TransportConnection {
   private rejected: TransportError | undefined;
   private closeCode: number | undefined;
   private closeReason = '';
+  /** Payload bytes of ours the kernel has taken (see `acknowledged`). */
+  private handedBytes = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -189,8 +192,19 @@ class WsConnection implements TransportConnection {
 
   send(data: WireData, done: (error?: Error) => void): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) return false;
-    this.ws.send(data, (error) => done(error ?? undefined));
+    this.ws.send(data, (error) => {
+      // Payload only, a string by its length: never more than the bytes the kernel took (a lower bound).
+      if (!error) this.handedBytes += typeof data === 'string' ? data.length : data.byteLength;
+      done(error ?? undefined);
+    });
     return true;
+  }
+
+  acknowledged(): number | undefined {
+    const tcp = this.raw() ?? (this.ws as unknown as { _socket?: Socket })._socket;
+    if (tcp?.localPort === undefined || tcp.remotePort === undefined) return undefined;
+    const unacknowledged = tcpSendQueue(tcp.localPort, tcp.remotePort);
+    return unacknowledged === undefined ? undefined : this.handedBytes - unacknowledged;
   }
 
   ping(id: number): void {

@@ -150,4 +150,46 @@ describe('outbound: progress counts as life', () => {
     expect(socket(transport).sent).toEqual([]);
     expect(transport.attempts).toBe(2);
   });
+
+  describe('a backlog in the kernel, out of the socket’s sight', () => {
+    // The socket's buffer is empty (the kernel took every frame at once), the pings wait in the
+    // kernel behind them, the server is quiet: only the peer's TCP acknowledgements say the link lives.
+    const fast = { heartbeatInterval: 500, heartbeatTimeout: 1000, pongTimeout: 500 } as const;
+
+    function acknowledging(until: number): { transport: MarbleTransport; run: ReturnType<typeof start> } {
+      let transport!: MarbleTransport;
+      let run!: ReturnType<typeof start>;
+      testScheduler.run(({ cold }) => {
+        transport = new MarbleTransport(testScheduler, [cold('o', frames), cold('o', frames)]);
+        run = start(transport, 20_000, fast);
+        upload(run.link, 100, 20_000, 250, { order: 1 });
+        // 25 KB acknowledged every 100 ms: a 2 Mbit/s uplink busy with bytes queued in the kernel.
+        for (let t = 0; t <= until; t += 100) at(testScheduler, t, () => (socket(transport).acked = t * 250));
+      });
+      return { transport, run };
+    }
+
+    it('should keep a link alive while the peer keeps acknowledging our bytes, with no pong and no data', () => {
+      const { transport, run } = acknowledging(20_000);
+      expect(run.events.map((e) => e.type)).not.toContain(E.HeartbeatTimeout);
+      // Down only when closed, at the end.
+      expect(run.events.filter((e) => e.type === E.Disconnected).map((e) => e.timestamp)).toEqual([20_000]);
+      expect(transport.attempts).toBe(1);
+    });
+
+    it('should declare it dead a tenth of the timeout after the deadline once the acknowledgements stop', () => {
+      const { transport, run } = acknowledging(5000);
+      const timeouts = run.events.filter((e) => e.type === E.HeartbeatTimeout).map((e) => e.timestamp);
+      // Last acknowledged at 5000 (read at a look up to 100 ms later): dead by 5000 + 100 + 1000 + 100.
+      expect(timeouts[0]).toBeGreaterThan(6000);
+      expect(timeouts[0]).toBeLessThanOrEqual(6200);
+      expect(socket(transport).aborted).toBe(true);
+    });
+
+    it('should declare it dead at the timeout where the kernel does not say (acked unset)', () => {
+      const { run } = acknowledging(-1);
+      const timeouts = run.events.filter((e) => e.type === E.HeartbeatTimeout).map((e) => e.timestamp);
+      expect(timeouts[0]).toBeLessThanOrEqual(1100);
+    });
+  });
 });
