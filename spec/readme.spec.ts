@@ -47,8 +47,10 @@ describe('README', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('should mark the quick start, the trade gate and the dead-man’s switch as runnable', () => {
-    expect(examples.map(({ name }) => name)).toEqual(expect.arrayContaining(['quickstart', 'trade-gate', 'deadman']));
+  it('should mark the quick start, the exchange session, the trade gate and the dead-man’s switch as runnable', () => {
+    expect(examples.map(({ name }) => name)).toEqual(
+      expect.arrayContaining(['quickstart', 'session', 'trade-gate', 'deadman']),
+    );
     expect(examples.find(({ name }) => name === 'quickstart')?.code).toContain("from 'lifeline-ws'");
   });
 
