@@ -36,8 +36,17 @@ const within = (label: string, value: number | 'never' | undefined, limitMs: num
       : value > limitMs
         ? [`${label} ${value} ms > ${limitMs} ms`]
         : [];
-const noLate = (t: NetworkTally): string[] =>
-  t.late > 0 ? [`${t.late} late (up to ${t.lateMaxMs} ms past their ttl)`] : [];
+/**
+ * Issue 10's contract: the ttl runs until the kernel has the bytes. A message handed over within its
+ * ttl may still arrive after it, by what the network adds (the bytes ahead of it in the kernel, at
+ * most about the high-water mark plus its own frame at the uplink's rate; retransmissions): that is
+ * measured and shown (`late though handed to the kernel within ttl`), not a failure. A message handed
+ * over after its ttl, or resolved never, that arrives late is one.
+ */
+const noLate = (t: NetworkTally): string[] => {
+  const lateHandedOverLate = t.late - t.lateHandedOverInTime;
+  return lateHandedOverLate > 0 ? [`${lateHandedOverLate} late, not handed to the kernel within their ttl`] : [];
+};
 const noTeardown = (t: NetworkTally): string[] => (t.teardowns > 0 ? [`${t.teardowns} teardowns of a live link`] : []);
 /** A plain fault: seen within `detectMs`, Connected again within 5 s of its end. */
 const plainFault =
@@ -105,7 +114,7 @@ export const networkCases: readonly NetworkCase[] = [
   {
     id: '01-half-open-quiet',
     title: '1 half-open 3 s, server answers pings only, orders every 250 ms ttl 2s',
-    criteria: '0 late',
+    criteria: '0 late past the kernel',
     budgetMs: 40_000,
     feed: { kind: 'quiet' },
     client: { settings: watchful, optional: integrity, subscriptions: ['trades'] },
@@ -115,7 +124,7 @@ export const networkCases: readonly NetworkCase[] = [
   {
     id: '02-uplink-bulk',
     title: `2 uplink tbf ${UPLINK}: 64 KB frames every 125 ms + orders, ttl 2s, ticks in`,
-    criteria: '0 late',
+    criteria: '0 late past the kernel',
     budgetMs: 45_000,
     feed: { kind: 'ticks', everyMs: 50 },
     client: { settings: watchful, optional: integrity, subscriptions: ['trades'] },
@@ -135,7 +144,7 @@ export const networkCases: readonly NetworkCase[] = [
   {
     id: '04a-loss-30',
     title: '4a 30 % loss both ways + 200±100 ms delay, 12 s, ticks in, orders ttl 2s',
-    criteria: '0 late',
+    criteria: '0 late past the kernel',
     budgetMs: 50_000,
     feed: { kind: 'ticks', everyMs: 50 },
     // A 1 s timeout on a 400–600 ms round trip is no setting a careful trader would use.

@@ -50,6 +50,13 @@ export interface HeartbeatMonitorConfig extends HeartbeatTimingConfig {
 
 /** Pings in flight beyond this are given up oldest first; far more than any sane timeout / interval. */
 const MAX_IN_FLIGHT = 64;
+/**
+ * The shortest span over which no acknowledgement means none is coming: Linux retransmits a lost
+ * segment after 200 ms at the earliest, so a congested link that is still delivering can be silent
+ * that long.
+ */
+const ACK_WINDOW_MS = 300;
+
 const noStalls: StallClock = { stalledBetween: () => 0 };
 
 /**
@@ -64,9 +71,10 @@ const noStalls: StallClock = { stalledBetween: () => 0 };
  * such progress leaves the outbound path unconfirmed (data flowing in proves only the inbound
  * direction), and outbound silence for the whole timeout ends the link too. A link busy uploading,
  * whose pings wait behind its own frames, keeps draining, so it is never declared dead. Its bytes may
- * also wait in the kernel, out of sight of the socket's backlog: before a link is declared dead, the
- * peer's TCP acknowledgements are read (`acknowledged`, where the kernel says), and read again a tenth
- * of the timeout later; acknowledged bytes in between are life in both directions.
+ * also wait in the kernel, out of sight of the socket's backlog: while a ping waits, and before a link
+ * is declared dead, the peer's TCP acknowledgements are read (`acknowledged`, where the kernel says);
+ * bytes acknowledged between two readings are life in both directions, and a link is declared dead
+ * only after none for a window (a tenth of the timeout, at least 300 ms).
  *
  * Cost: one timer per interval, the ping's, which also looks at the deadlines; a second, one-shot
  * look only when a deadline falls before the next ping, and looks every tenth of the timeout only
@@ -198,6 +206,9 @@ export class HeartbeatMonitor {
     if (!this.running) return;
     // The interval may have moved with the losses just counted: the next ping follows it.
     this.tickDueAt = now + this.timing.intervalMs;
+    // A ping still unanswered: the acknowledgements are read now, so that a verdict at the deadline
+    // has an earlier reading to compare with (only links waiting for a pong read the kernel's tables).
+    if (this.unansweredSince !== undefined && this.link.acknowledged !== undefined) this.readAcknowledged(now);
     // Dead links get no more pings; a late look pings afresh itself.
     if (!this.alive(now, late) || this.graced) return;
     this.sendPing(now);
@@ -287,30 +298,35 @@ export class HeartbeatMonitor {
 
   /**
    * A link that looks dead, by the peer's TCP acknowledgements: `progress` when bytes of ours were
-   * acknowledged since the last reading (life in both directions: the silences restart now),
-   * `recheck` when there is no recent reading to compare with (one is taken; the look comes again a
-   * tenth of the timeout later), `dead` when nothing was acknowledged since a recent one, or the kernel
-   * does not say.
+   * acknowledged since a recent reading (life in both directions: the silences restart now),
+   * `recheck` while the last reading is younger than the window (the look comes again at its end),
+   * `dead` when nothing was acknowledged over a whole window, or the kernel does not say.
    */
   private acknowledgedSince(now: number): 'progress' | 'recheck' | 'dead' {
-    const bytes = this.link.acknowledged?.();
-    if (bytes === undefined) return 'dead';
-    const { timeoutMs } = this.timing;
-    const recent = this.ackedAt >= now - timeoutMs;
-    const previous = this.ackedBytes;
-    this.ackedBytes = Math.max(bytes, recent ? previous : bytes);
-    if (recent && bytes > previous) {
-      this.ackedAt = now;
-      this.progressAt = now;
-      if (this.unansweredSince !== undefined) this.unansweredSince = now;
-      return 'progress';
-    }
-    if (!recent) {
-      this.ackedAt = now;
-      this.recheckAt = now + timeoutMs / 10;
-      return 'recheck';
-    }
+    const reading = this.readAcknowledged(now);
+    if (reading === 'unknown') return 'dead';
+    if (reading === 'progress') return 'progress';
     return now < this.recheckAt ? 'recheck' : 'dead';
+  }
+
+  /**
+   * Reads the peer's acknowledgements: `progress` when they grew since a recent reading (then the
+   * silences restart now), `baseline` when there was none (this one is kept, and a verdict waits a
+   * window for the next), `none` when they did not grow.
+   */
+  private readAcknowledged(now: number): 'progress' | 'baseline' | 'none' | 'unknown' {
+    const bytes = this.link.acknowledged?.();
+    if (bytes === undefined) return 'unknown';
+    const window = Math.max(this.timing.timeoutMs / 10, ACK_WINDOW_MS);
+    const recent = this.ackedAt >= now - this.timing.timeoutMs;
+    if (recent && bytes <= this.ackedBytes) return 'none';
+    this.ackedBytes = bytes;
+    this.ackedAt = now;
+    this.recheckAt = now + window;
+    if (!recent) return 'baseline';
+    this.progressAt = now;
+    if (this.unansweredSince !== undefined) this.unansweredSince = now;
+    return 'progress';
   }
 
   /**

@@ -55,6 +55,11 @@ export class MarbleConnection implements TransportConnection {
    * acknowledgements still come while its pings wait behind a backlog in the kernel.
    */
   acked: number | undefined;
+  /**
+   * The bytes the kernel holds unacknowledged, as it would say (`unacknowledgedBytes()`); undefined
+   * (the default): it does not say. Set it to model a kernel holding a slow uplink's backlog.
+   */
+  kernelHeld: number | undefined;
   private readonly buffered: Buffered[] = [];
   private listener: TransportListener | undefined;
 
@@ -77,6 +82,10 @@ export class MarbleConnection implements TransportConnection {
 
   acknowledged(): number | undefined {
     return this.acked;
+  }
+
+  unacknowledgedBytes(): number | undefined {
+    return this.kernelHeld;
   }
 
   send(data: WireData, done: (error?: Error) => void): boolean {

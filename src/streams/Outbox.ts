@@ -49,6 +49,9 @@ export interface OutboxConfig {
   readonly highWaterMark: number;
 }
 
+/** How soon a pump held by the kernel's backlog looks again, ms (the kernel has no drain event). */
+const KERNEL_POLL_MS = 20;
+
 /**
  * Everything a handle writes, in order, and the socket it goes to (as nats.js keeps its pending
  * buffer and phoenix its send buffer). A message is written only while the link is ready
@@ -73,7 +76,10 @@ export class Outbox {
   private writer: OutboxWriter | undefined;
   private ready = false;
   private closed = false;
-  private waitingBudget: Subscription | undefined;
+  private paused: Subscription | undefined;
+  /** Payload bytes written to `unverifiedOn` since the kernel was last seen holding little for it. */
+  private unverified = 0;
+  private unverifiedOn: TransportConnection | undefined;
   private pumping = false;
 
   /**
@@ -169,7 +175,7 @@ export class Outbox {
   close(): void {
     this.closed = true;
     this.writer = undefined;
-    this.waitingBudget?.unsubscribe();
+    this.paused?.unsubscribe();
     for (const entry of this.entries.splice(0)) {
       entry.expiry?.unsubscribe();
       entry.reject(
@@ -227,7 +233,7 @@ export class Outbox {
 
   /** Writes what may be written now, in order; a write's completion (its bytes drained) pumps again. */
   private pump(): void {
-    if (this.pumping || this.waitingBudget !== undefined) return;
+    if (this.pumping || this.paused !== undefined) return;
     this.pumping = true;
     try {
       for (;;) {
@@ -236,6 +242,7 @@ export class Outbox {
         if (entry === undefined || target === undefined) return;
         // Over the high-water mark: the completion of a write in flight pumps again.
         if (target.bufferedAmount > this.config.highWaterMark) return;
+        if (this.kernelBacklogged(target)) return;
         if (!this.takeBudget()) return;
         this.entries.shift();
         this.write(target, entry);
@@ -243,6 +250,28 @@ export class Outbox {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /**
+   * Whether the kernel itself holds more than the high-water mark for `target`, unacknowledged: then
+   * nothing more is written (the socket's own buffer can be empty while the kernel holds a second's
+   * worth of a slow uplink, and a message handed over now would arrive that much later) and the pump
+   * looks again shortly, the kernel having no drain event. Asked only once more than the high-water
+   * mark was written since the last look: a link carrying small orders never reads the kernel's tables.
+   */
+  private kernelBacklogged(target: TransportConnection): boolean {
+    if (target !== this.unverifiedOn) {
+      this.unverifiedOn = target;
+      this.unverified = 0;
+    }
+    if (this.unverified <= this.config.highWaterMark) return false;
+    const held = target.unacknowledgedBytes?.();
+    if (held === undefined || held <= this.config.highWaterMark) {
+      this.unverified = held ?? 0;
+      return false;
+    }
+    this.paused = this.scheduler.schedule(() => this.resume(), KERNEL_POLL_MS);
+    return true;
   }
 
   /**
@@ -265,21 +294,21 @@ export class Outbox {
     }
     if (wait === 0) return true;
     if (typeof wait === 'number') {
-      this.waitingBudget = this.scheduler.schedule(() => this.resume(), wait);
+      this.paused = this.scheduler.schedule(() => this.resume(), wait);
       return false;
     }
     // A shared budget answers later: write only once it said yes, and ask again otherwise.
     const pending = new Subscription();
-    this.waitingBudget = pending;
+    this.paused = pending;
     wait.then(
       (ms) => {
         if (pending.closed) return;
         if (ms === 0) this.writeOneNow();
-        else this.waitingBudget = this.scheduler.schedule(() => this.resume(), ms);
+        else this.paused = this.scheduler.schedule(() => this.resume(), ms);
       },
       (error: unknown) => {
         if (pending.closed) return;
-        this.waitingBudget = undefined;
+        this.paused = undefined;
         this.budgetFailed(error);
       },
     );
@@ -289,18 +318,18 @@ export class Outbox {
   /** A shared budget could not be reached: nothing is written (fail closed); try again in a second. */
   private budgetFailed(error: unknown): false {
     this.report.budgetUnavailable(error);
-    this.waitingBudget = this.scheduler.schedule(() => this.resume(), 1000);
+    this.paused = this.scheduler.schedule(() => this.resume(), 1000);
     return false;
   }
 
   private resume(): void {
-    this.waitingBudget = undefined;
+    this.paused = undefined;
     this.pump();
   }
 
   /** The budget said yes, later: write the head now if it may still go, then carry on. */
   private writeOneNow(): void {
-    this.waitingBudget = undefined;
+    this.paused = undefined;
     const entry = this.entries[0];
     const target = entry === undefined ? undefined : this.targetOf(entry);
     if (entry !== undefined && target !== undefined && this.scheduler.now() <= entry.deadline) {
@@ -324,6 +353,7 @@ export class Outbox {
       entry.reject(entry.request ? new RequestError('notSent', 'encode', text) : new SendError('encode', text, error));
       return;
     }
+    if (connection === this.unverifiedOn) this.unverified += typeof data === 'string' ? data.length : data.byteLength;
     const request = entry.request;
     // Still in the socket's buffer once written (the kernel had no room: bytes were waiting, or this
     // one could not go in at once), it completes only when the kernel takes it, i.e. the peer acked.

@@ -33,6 +33,12 @@ export interface TransportConnection {
    */
   acknowledged?(): number | undefined;
   /**
+   * Bytes the kernel holds for this socket that the peer has not acknowledged, sent or not, where the
+   * kernel says (Linux); undefined where it does not. Below `bufferedAmount`: what the socket has
+   * handed over but may still take long to arrive.
+   */
+  unacknowledgedBytes?(): number | undefined;
+  /**
    * Abandons the socket with a TCP reset: the kernel drops whatever it still held for it, so nothing
    * written on it can reach the peer afterwards (a plain close would keep retransmitting it).
    */

@@ -15,7 +15,7 @@ let unavailable = false;
  * not (`tx_queue` of `/proc/net/tcp`); undefined where the kernel does not say (not Linux, a port
  * pair seen twice, a connection not established).
  *
- * The tables are read at most once per turn of the event loop, however many connections ask in it:
+ * The tables are read at most once per turn of the event loop (unless `fresh`), however many connections ask in it:
  * a heartbeat asks only when a link looks dead, and at thousands of links an outage makes them all
  * ask at once. Node has no API for this (no `SIOCOUTQ`, no `TCP_INFO`), and it is what tells a link
  * whose bytes are still being acknowledged, slowly, from a dead one.
@@ -25,18 +25,21 @@ let unavailable = false;
  *
  * @param localPort The connection's local port.
  * @param remotePort The connection's remote port.
+ * @param fresh Read the tables now even if they were read in this turn (a writer that has just
+ *   written more must not be told what the kernel held before).
  * @returns Bytes not yet acknowledged by the peer, or undefined when unknown.
  */
-export function tcpSendQueue(localPort: number, remotePort: number): number | undefined {
+export function tcpSendQueue(localPort: number, remotePort: number, fresh = false): number | undefined {
   if (unavailable) return undefined;
-  if (table === undefined) {
+  if (table === undefined || fresh) {
+    const cached = table !== undefined;
     table = readTables();
     if (table === undefined) {
       unavailable = true;
       return undefined;
     }
     // Fresh for every connection asking in this turn, read anew in the next.
-    setImmediate(forget).unref();
+    if (!cached) setImmediate(forget).unref();
   }
   const queued = table.get(`${localPort}:${remotePort}`);
   return queued === undefined || queued < 0 ? undefined : queued;

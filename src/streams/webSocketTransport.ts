@@ -149,6 +149,13 @@ function ownSocket(settings: TlsConnectionOptions, secure: boolean): { tcp: Sock
   return { tcp, socket };
 }
 
+/** Node's own counters of a socket's writes (not in its types). */
+type CountingSocket = Socket & {
+  readonly _bytesDispatched?: number;
+  readonly _handle?: { readonly writeQueueSize?: number } | null;
+  readonly encrypted?: boolean;
+};
+
 /**
  * One socket: the `ws` client's events turned into the transport's contract. Named handlers, as ws
  * itself names them, so a socket costs a handful of closures and no operator chain.
@@ -201,10 +208,33 @@ class WsConnection implements TransportConnection {
   }
 
   acknowledged(): number | undefined {
+    const socket = (this.ws as unknown as { _socket?: CountingSocket })._socket;
+    const unacknowledged = this.kernelQueue(false);
+    return socket === undefined || unacknowledged === undefined ? undefined : this.handed(socket) - unacknowledged;
+  }
+
+  unacknowledgedBytes(): number | undefined {
+    return this.kernelQueue(true);
+  }
+
+  private kernelQueue(fresh: boolean): number | undefined {
     const tcp = this.raw() ?? (this.ws as unknown as { _socket?: Socket })._socket;
     if (tcp?.localPort === undefined || tcp.remotePort === undefined) return undefined;
-    const unacknowledged = tcpSendQueue(tcp.localPort, tcp.remotePort);
-    return unacknowledged === undefined ? undefined : this.handedBytes - unacknowledged;
+    return tcpSendQueue(tcp.localPort, tcp.remotePort, fresh);
+  }
+
+  /**
+   * Bytes the kernel has taken: exact on a plain TCP socket (all it was handed, less what libuv still
+   * holds: a large frame counts as it goes in, framing included); through TLS, where the wire's
+   * bytes are not counted in JavaScript, the payload of the frames written whole (fewer: a lower bound).
+   */
+  private handed(socket: CountingSocket): number {
+    const dispatched = socket._bytesDispatched;
+    const held = socket._handle?.writeQueueSize;
+    if (socket.encrypted === undefined && typeof dispatched === 'number' && typeof held === 'number') {
+      return dispatched - held;
+    }
+    return this.handedBytes;
   }
 
   ping(id: number): void {

@@ -177,12 +177,12 @@ describe('outbound: progress counts as life', () => {
       expect(transport.attempts).toBe(1);
     });
 
-    it('should declare it dead a tenth of the timeout after the deadline once the acknowledgements stop', () => {
+    it('should declare it dead a timeout after the acknowledgements stop', () => {
       const { transport, run } = acknowledging(5000);
       const timeouts = run.events.filter((e) => e.type === E.HeartbeatTimeout).map((e) => e.timestamp);
-      // Last acknowledged at 5000 (read at a look up to 100 ms later): dead by 5000 + 100 + 1000 + 100.
-      expect(timeouts[0]).toBeGreaterThan(6000);
-      expect(timeouts[0]).toBeLessThanOrEqual(6200);
+      // Last acknowledged at 5000: dead a timeout later, at most a window (300 ms) more to read it again.
+      expect(timeouts[0]).toBeGreaterThanOrEqual(6000);
+      expect(timeouts[0]).toBeLessThanOrEqual(6300);
       expect(socket(transport).aborted).toBe(true);
     });
 

@@ -118,6 +118,54 @@ describe('outbound: the ttl runs until the kernel has the bytes (high-water mark
     expect(socket(transport).texts.join()).not.toContain('expiring');
   });
 
+  it('should count the kernel’s unacknowledged backlog too, where the kernel says, once more than the mark went in', async () => {
+    let transport!: MarbleTransport;
+    const queued: Array<[number, number]> = [];
+    let expiring!: Outcome;
+    let patient!: Outcome;
+    testScheduler.run(({ cold }) => {
+      transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+      const link = start(transport, 10_000, { highWaterMark: 1000 });
+      // The socket's own buffer stays empty: the kernel takes every frame at once, and holds 1500 bytes.
+      at(testScheduler, 10, () => (socket(transport).kernelHeld = 0));
+      at(testScheduler, 100, () => {
+        void link.send(frame('big', 1500));
+        socket(transport).kernelHeld = 1500;
+        expiring = outcomeOf(link.send({ order: 'expiring' }, { ttl: '2s' }));
+        patient = outcomeOf(link.send({ order: 'patient' }, { ttl: '5s' }));
+      });
+      for (const t of [2099, 2101]) at(testScheduler, t, () => queued.push([t, link.snapshot().queued]));
+      // The peer acknowledges it: the kernel holds nothing; the next look (every 20 ms) writes the rest.
+      at(testScheduler, 3000, () => (socket(transport).kernelHeld = 0));
+    });
+    await flushPromises();
+    expect(queued).toEqual([
+      [2099, 2],
+      [2101, 1],
+    ]);
+    expect(expiring).toEqual({ state: 'rejected', reason: 'expired' });
+    expect(patient.state).toBe('resolved');
+    const sent = socket(transport).sent.map(({ at: time, data }) => [time, data.toString()]);
+    expect(sent.slice(1)).toEqual([[3000, '{"order":"patient"}']]);
+  });
+
+  it('should not ask the kernel while less than the mark was written since it last held little', async () => {
+    let transport!: MarbleTransport;
+    let outcomes: Outcome[] = [];
+    testScheduler.run(({ cold }) => {
+      transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+      const link = start(transport, 10_000, { highWaterMark: 1000 });
+      // The kernel would say it holds a lot, but 900 bytes of small orders are no reason to ask it.
+      at(testScheduler, 10, () => (socket(transport).kernelHeld = 1_000_000));
+      at(testScheduler, 100, () => {
+        outcomes = [1, 2, 3].map((n) => outcomeOf(link.send(frame(`o${n}`, 300)), `o${n}`));
+      });
+    });
+    await flushPromises();
+    expect(outcomes.map((o) => o.state)).toEqual(['resolved', 'resolved', 'resolved']);
+    expect(socket(transport).sent.map(({ at: time }) => time)).toEqual([100, 100, 100]);
+  });
+
   it('should resolve send() only once the kernel has taken the bytes, not when they enter the socket', async () => {
     let transport!: MarbleTransport;
     const states: Array<[number, string[]]> = [];
