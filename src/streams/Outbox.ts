@@ -51,6 +51,11 @@ export interface OutboxConfig {
 
 /** How soon a pump held by the kernel's backlog looks again, ms (the kernel has no drain event). */
 const KERNEL_POLL_MS = 20;
+/**
+ * The longest between two readings while the kernel keeps holding little: reading its tables costs
+ * some 3 ms (Linux generates `/proc/net/tcp` afresh), so a fast link is asked about once a second.
+ */
+const KERNEL_POLL_MAX_MS = 1000;
 
 /**
  * Everything a handle writes, in order, and the socket it goes to (as nats.js keeps its pending
@@ -80,6 +85,10 @@ export class Outbox {
   /** Payload bytes written to `unverifiedOn` since the kernel was last seen holding little for it. */
   private unverified = 0;
   private unverifiedOn: TransportConnection | undefined;
+  /** When the kernel was last asked, and what it held then. */
+  private kernelReadAt = -Infinity;
+  private kernelHeld = 0;
+  private kernelEvery = KERNEL_POLL_MS;
   private pumping = false;
 
   /**
@@ -256,21 +265,35 @@ export class Outbox {
    * Whether the kernel itself holds more than the high-water mark for `target`, unacknowledged: then
    * nothing more is written (the socket's own buffer can be empty while the kernel holds a second's
    * worth of a slow uplink, and a message handed over now would arrive that much later) and the pump
-   * looks again shortly, the kernel having no drain event. Asked only once more than the high-water
-   * mark was written since the last look: a link carrying small orders never reads the kernel's tables.
+   * looks again when the next reading is due, the kernel having no drain event. The kernel is asked
+   * only once more than the high-water mark was written since it last held little (a link carrying
+   * small orders never reads its tables), and at most every KERNEL_POLL_MS while it holds a backlog,
+   * less often (up to a second) while it keeps holding little: in between, its last answer stands (so
+   * at most that long of the writer's own rate goes in past the mark).
    */
   private kernelBacklogged(target: TransportConnection): boolean {
     if (target !== this.unverifiedOn) {
       this.unverifiedOn = target;
       this.unverified = 0;
+      this.kernelReadAt = -Infinity;
+      this.kernelHeld = 0;
+      this.kernelEvery = KERNEL_POLL_MS;
     }
     if (this.unverified <= this.config.highWaterMark) return false;
-    const held = target.unacknowledgedBytes?.();
-    if (held === undefined || held <= this.config.highWaterMark) {
-      this.unverified = held ?? 0;
-      return false;
-    }
-    this.paused = this.scheduler.schedule(() => this.resume(), KERNEL_POLL_MS);
+    const now = this.scheduler.now();
+    if (now - this.kernelReadAt >= this.kernelEvery) {
+      this.kernelReadAt = now;
+      const held = target.unacknowledgedBytes?.();
+      this.kernelHeld = held ?? 0;
+      if (held === undefined || held <= this.config.highWaterMark) {
+        // A fast link drains at once: ask less and less often (a reading costs milliseconds).
+        this.kernelEvery = Math.min(this.kernelEvery * 2, KERNEL_POLL_MAX_MS);
+        this.unverified = this.kernelHeld;
+        return false;
+      }
+      this.kernelEvery = KERNEL_POLL_MS;
+    } else if (this.kernelHeld <= this.config.highWaterMark) return false;
+    this.paused = this.scheduler.schedule(() => this.resume(), this.kernelReadAt + KERNEL_POLL_MS - now);
     return true;
   }
 
