@@ -15,6 +15,8 @@ export interface HeartbeatLink {
   lastActivityAt(): number;
   /** A lower bound of our bytes the peer's TCP acknowledged so far; undefined where unknown (see `TransportConnection`). */
   acknowledged?(): number | undefined;
+  /** Our bytes the kernel holds unacknowledged now (sent or not); undefined where unknown. */
+  backlog?(): number | undefined;
 }
 
 /** What the monitor reports. */
@@ -57,6 +59,13 @@ const MAX_IN_FLIGHT = 64;
  */
 const ACK_WINDOW_MS = 300;
 
+/**
+ * The backlog of ours in the kernel below which a ping is not held long behind it (4 KiB: 33 ms at
+ * 1 Mbit/s), so acknowledgements do not excuse its missing pong: pings and small orders stay well
+ * under it, an upload (the case the acknowledgements are read for) well over.
+ */
+const BACKLOG_MIN_BYTES = 4096;
+
 const noStalls: StallClock = { stalledBetween: () => 0 };
 
 /**
@@ -73,8 +82,10 @@ const noStalls: StallClock = { stalledBetween: () => 0 };
  * whose pings wait behind its own frames, keeps draining, so it is never declared dead. Its bytes may
  * also wait in the kernel, out of sight of the socket's backlog: while a ping waits, and before a link
  * is declared dead, the peer's TCP acknowledgements are read (`acknowledged`, where the kernel says);
- * bytes acknowledged between two readings are life in both directions, and a link is declared dead
- * only after none for a window (a tenth of the timeout, at least 300 ms).
+ * bytes acknowledged between two readings, while the kernel held a backlog of ours the pings could
+ * wait behind, are life in both directions, and a link is declared dead only after none for a window
+ * (a tenth of the timeout, at least 300 ms). Without such a backlog they are not: a proxy in front of
+ * a dead server acknowledges every byte.
  *
  * Cost: one timer per interval, the ping's, which also looks at the deadlines; a second, one-shot
  * look only when a deadline falls before the next ping, and looks every tenth of the timeout only
@@ -99,6 +110,8 @@ export class HeartbeatMonitor {
   /** The last reading of the peer's acknowledgements (taken when the link looked dead) and its time. */
   private ackedBytes = 0;
   private ackedAt = -Infinity;
+  /** The kernel's backlog of ours at that reading. */
+  private ackedBacklog = 0;
   /** A link that looked dead is looked at again then, to read the acknowledgements a second time. */
   private recheckAt = -Infinity;
   private graced = false;
@@ -306,6 +319,8 @@ export class HeartbeatMonitor {
     const reading = this.readAcknowledged(now);
     if (reading === 'unknown') return 'dead';
     if (reading === 'progress') return 'progress';
+    // No backlog of ours for the pings to wait behind: their missing pongs are not excused.
+    if (this.ackedBacklog < BACKLOG_MIN_BYTES) return 'dead';
     return now < this.recheckAt ? 'recheck' : 'dead';
   }
 
@@ -319,9 +334,17 @@ export class HeartbeatMonitor {
     if (bytes === undefined) return 'unknown';
     const window = Math.max(this.timing.timeoutMs / 10, ACK_WINDOW_MS);
     const recent = this.ackedAt >= now - this.timing.timeoutMs;
-    if (recent && bytes <= this.ackedBytes) return 'none';
+    // Acknowledgements excuse a missing pong only when the ping may wait behind a backlog of ours: a
+    // proxy or load balancer in front of a dead server acknowledges every byte, pings included.
+    const backlog = this.link.backlog?.() ?? 0;
+    const stuck = Math.max(this.ackedBacklog, backlog) >= BACKLOG_MIN_BYTES;
+    if (recent && (bytes <= this.ackedBytes || !stuck)) {
+      this.ackedBacklog = Math.max(this.ackedBacklog, backlog);
+      return 'none';
+    }
     this.ackedBytes = bytes;
     this.ackedAt = now;
+    this.ackedBacklog = backlog;
     this.recheckAt = now + window;
     if (!recent) return 'baseline';
     this.progressAt = now;

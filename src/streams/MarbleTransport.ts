@@ -84,7 +84,7 @@ export class MarbleConnection implements TransportConnection {
     return this.acked;
   }
 
-  unacknowledgedBytes(): number | undefined {
+  unacknowledgedBytes(_fresh?: boolean): number | undefined {
     return this.kernelHeld;
   }
 

@@ -410,6 +410,10 @@ export class SocketSession<In, Out>
     return this.connection.acknowledged?.();
   }
 
+  backlog(): number | undefined {
+    return this.connection.unacknowledgedBytes?.(false);
+  }
+
   // HeartbeatReport
   rtt(latencyMs: number): void {
     // Before the open, a sample would be wiped by it: the link would have no latency, hence no good

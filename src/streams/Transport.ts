@@ -35,9 +35,10 @@ export interface TransportConnection {
   /**
    * Bytes the kernel holds for this socket that the peer has not acknowledged, sent or not, where the
    * kernel says (Linux); undefined where it does not. Below `bufferedAmount`: what the socket has
-   * handed over but may still take long to arrive.
+   * handed over but may still take long to arrive. `fresh`: read now, not as read earlier in this
+   * turn of the event loop (reading costs milliseconds; many sockets asking at once share one).
    */
-  unacknowledgedBytes?(): number | undefined;
+  unacknowledgedBytes?(fresh?: boolean): number | undefined;
   /**
    * Abandons the socket with a TCP reset: the kernel drops whatever it still held for it, so nothing
    * written on it can reach the peer afterwards (a plain close would keep retransmitting it).

@@ -213,8 +213,8 @@ class WsConnection implements TransportConnection {
     return socket === undefined || unacknowledged === undefined ? undefined : this.handed(socket) - unacknowledged;
   }
 
-  unacknowledgedBytes(): number | undefined {
-    return this.kernelQueue(true);
+  unacknowledgedBytes(fresh = true): number | undefined {
+    return this.kernelQueue(fresh);
   }
 
   private kernelQueue(fresh: boolean): number | undefined {

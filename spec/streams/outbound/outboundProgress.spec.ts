@@ -156,7 +156,10 @@ describe('outbound: progress counts as life', () => {
     // kernel behind them, the server is quiet: only the peer's TCP acknowledgements say the link lives.
     const fast = { heartbeatInterval: 500, heartbeatTimeout: 1000, pongTimeout: 500 } as const;
 
-    function acknowledging(until: number): { transport: MarbleTransport; run: ReturnType<typeof start> } {
+    function acknowledging(
+      until: number,
+      backlog = 200_000,
+    ): { transport: MarbleTransport; run: ReturnType<typeof start> } {
       let transport!: MarbleTransport;
       let run!: ReturnType<typeof start>;
       testScheduler.run(({ cold }) => {
@@ -164,6 +167,7 @@ describe('outbound: progress counts as life', () => {
         run = start(transport, 20_000, fast);
         upload(run.link, 100, 20_000, 250, { order: 1 });
         // 25 KB acknowledged every 100 ms: a 2 Mbit/s uplink busy with bytes queued in the kernel.
+        at(testScheduler, 0, () => (socket(transport).kernelHeld = backlog));
         for (let t = 0; t <= until; t += 100) at(testScheduler, t, () => (socket(transport).acked = t * 250));
       });
       return { transport, run };
@@ -184,6 +188,12 @@ describe('outbound: progress counts as life', () => {
       expect(timeouts[0]).toBeGreaterThanOrEqual(6000);
       expect(timeouts[0]).toBeLessThanOrEqual(6300);
       expect(socket(transport).aborted).toBe(true);
+    });
+
+    it('should not let acknowledgements excuse a missing pong with no backlog to wait behind (a proxy acking for a dead server)', () => {
+      const { run } = acknowledging(20_000, 2000);
+      const timeouts = run.events.filter((e) => e.type === E.HeartbeatTimeout).map((e) => e.timestamp);
+      expect(timeouts[0]).toBeLessThanOrEqual(1300);
     });
 
     it('should declare it dead at the timeout where the kernel does not say (acked unset)', () => {
