@@ -63,7 +63,7 @@ export interface ConnectOptions<In = unknown, Out = unknown>
   readonly agent?: Agent | ((url: string) => Agent | undefined);
   /**
    * Opens sockets: a transport, or a function making one per endpoint URL. Defaults to
-   * `webSocketTransport` (rxjs-websockets over `ws`) for each endpoint.
+   * `webSocketTransport` (over `ws`) for each endpoint.
    */
   readonly transport?: Transport | ((url: string) => Transport);
   /**
