@@ -23,7 +23,7 @@ import { NetworkRiskEvent } from '../sinks/NetworkRiskEvent';
 import { ReportLocale, reportLocale } from '../sinks/ReportLocale';
 import { compactDuration } from '../sinks/compactDuration';
 import { reportSink } from '../sinks/reportSink';
-import { tradeGate } from '../sinks/tradeGate';
+import { TradeGate, tradeGate } from '../sinks/tradeGate';
 import { whileGateOpen } from '../sinks/whileGateOpen';
 import { DemoJournal } from './demoJournal';
 import { DEMO_SETTINGS, DemoInbound, DemoOutbound, demoLink } from './demoLink';
@@ -31,7 +31,7 @@ import { DemoOrders } from './demoOrders';
 import { ExitCode } from './ExitCode';
 import { Terminal } from './Terminal';
 import { failedWording } from './failedWording';
-import { linkConsole } from './linkConsole';
+import { LinkConsole, linkConsole } from './linkConsole';
 import { MockExchange, MockExchangeEvent, MockOrder, startMockExchange } from './mockExchange';
 import { CliIo } from './monitor';
 import { usageMessage } from './usageMessage';
@@ -158,16 +158,9 @@ interface Play {
  * in the console, under each report and in the summary. Then it closes everything and exits 0.
  */
 export async function demo(options: Readonly<Record<string, unknown>>, io: CliIo): Promise<ExitCode> {
-  let speed: number;
-  let locale: ReportLocale;
-  try {
-    speed = demoSpeed(options.speed ?? process.env.LIFELINE_DEMO_SPEED ?? 1);
-    locale = reportLocale(options.locale ?? 'zh-CN');
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.stderr.write(`lifeline demo: ${usageMessage(error, options)}\nSee: lifeline demo --help\n`);
-    return ExitCode.Usage;
-  }
+  const args = demoArgs(options, io);
+  if (args === undefined) return ExitCode.Usage;
+  const { speed, locale } = args;
   const out = demoOutput(speed, io);
   const exchange = await startMockExchange({
     tickInterval: out.scale(400),
@@ -175,7 +168,53 @@ export async function demo(options: Readonly<Record<string, unknown>>, io: CliIo
     messageLimit: DEMO_SETTINGS.exchangeLimit,
     messageLimitWindow: out.scale(1000),
   });
-  const tally: Tally = {
+  const tally = emptyTally();
+  const orders = new DemoOrders();
+  const journal = new DemoJournal();
+  const link = demoLink(exchange, out.scale, {
+    resynced: (list, reconnect) => {
+      const summary = orders.reconcile(list, reconnect);
+      journal.resynced(summary);
+      out.line('session', `resync hook: the account's orders read back — ${summary}`);
+    },
+  });
+  const play: Play = { exchange, link, out, tally, orders, journal };
+  const settle = out.scale(2000);
+  const gate = tradeGate(link, { settle });
+  printIntro(exchange, out, speed, settle);
+  const view = startPlay(play, gate, locale);
+
+  await firstValueFrom(timer(out.scale(STORY_END * 1000)));
+  view.unsubscribe();
+  out.terminal.end();
+  const connections = exchange.connections;
+  const busiest = exchange.busiestWindow;
+  await link.close();
+  await exchange.close();
+  printSummary(play, connections, busiest);
+  return ExitCode.Ok;
+}
+
+/** The speed and the reports' locale; undefined when one is invalid, after telling the usage on stderr. */
+function demoArgs(
+  options: Readonly<Record<string, unknown>>,
+  io: CliIo,
+): { readonly speed: number; readonly locale: ReportLocale } | undefined {
+  try {
+    return {
+      speed: demoSpeed(options.speed ?? process.env.LIFELINE_DEMO_SPEED ?? 1),
+      locale: reportLocale(options.locale ?? 'zh-CN'),
+    };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr.write(`lifeline demo: ${usageMessage(error, options)}\nSee: lifeline demo --help\n`);
+    return undefined;
+  }
+}
+
+/** Nothing counted yet. */
+function emptyTally(): Tally {
+  return {
     placed: 0,
     refused: 0,
     unknown: 0,
@@ -193,20 +232,14 @@ export async function demo(options: Readonly<Record<string, unknown>>, io: CliIo
     rateLimited: 0,
     cancelledBySwitch: 0,
   };
-  const orders = new DemoOrders();
-  const journal = new DemoJournal();
-  const link = demoLink(exchange, out.scale, {
-    resynced: (list, reconnect) => {
-      const summary = orders.reconcile(list, reconnect);
-      journal.resynced(summary);
-      out.line('session', `resync hook: the account's orders read back — ${summary}`);
-    },
-  });
-  const play: Play = { exchange, link, out, tally, orders, journal };
-  const settle = out.scale(2000);
-  const gate = tradeGate(link, { settle });
-  printIntro(exchange, out, speed, settle);
+}
 
+/**
+ * Everything that plays on the console until the story ends: the live line, the exchange's narration,
+ * the reports, the strategy, the dead man's switch and the story's faults. Unsubscribe to stop it all.
+ */
+function startPlay(play: Play, gate: TradeGate, locale: ReportLocale): LinkConsole {
+  const { link, out, tally, orders, journal } = play;
   let lastPrice: number | undefined;
   const view = linkConsole(link, gate, {
     terminal: out.terminal,
@@ -229,33 +262,27 @@ export async function demo(options: Readonly<Record<string, unknown>>, io: CliIo
   view.add(link.ready$.pipe(filter(Boolean)).subscribe(() => journal.ready(Date.now())));
   view.add(gate.gate$.pipe(filter((state) => state.open)).subscribe(() => journal.trading(Date.now())));
   view.add(narrateExchange(play));
-  let periodStart = Date.now();
-  view.add(
-    reportSink(link, {
-      every: out.scale(REPORT_EVERY * 1000),
-      locale,
-      writer: (text) => {
-        tally.reports++;
-        const now = Date.now();
-        const sessions = sessionSection(journal, periodStart, now, out, locale);
-        periodStart = now;
-        out.terminal.print(`\n${failedWording(text, true)}\n${sessions}\n`);
-      },
-    }),
-  );
+  view.add(printReports(play, locale));
   view.add(strategy(play, gate.gate$, () => lastPrice, view.drawLive));
   view.add(deadMansSwitch(play));
-  view.add(playStory(exchange, out));
+  view.add(playStory(play.exchange, out));
+  return view;
+}
 
-  await firstValueFrom(timer(out.scale(STORY_END * 1000)));
-  view.unsubscribe();
-  out.terminal.end();
-  const connections = exchange.connections;
-  const busiest = exchange.busiestWindow;
-  await link.close();
-  await exchange.close();
-  printSummary(play, connections, busiest);
-  return ExitCode.Ok;
+/** The link's report every REPORT_EVERY seconds, with the sessions set up in its period beneath it. */
+function printReports({ link, out, tally, journal }: Play, locale: ReportLocale): Subscription {
+  let periodStart = Date.now();
+  return reportSink(link, {
+    every: out.scale(REPORT_EVERY * 1000),
+    locale,
+    writer: (text) => {
+      tally.reports++;
+      const now = Date.now();
+      const sessions = sessionSection(journal, periodStart, now, out, locale);
+      periodStart = now;
+      out.terminal.print(`\n${failedWording(text, true)}\n${sessions}\n`);
+    },
+  });
 }
 
 function demoOutput(speed: number, io: CliIo): DemoOutput {

@@ -78,20 +78,11 @@ function sameFields(a: ConnectionState, b: ConnectionState): boolean {
   return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
+/** The state after one signal, before readiness is derived: the attempt cycle's moves are below. */
 function step(state: ConnectionState, signal: ConnectionSignal): ConnectionState {
   switch (signal.type) {
     case 'connecting':
-      return to(
-        {
-          ...state,
-          attempt: signal.attempt,
-          maxAttempts: signal.maxAttempts,
-          nextRetryAt: undefined,
-          budgetWaitUntil: undefined,
-        },
-        signal.reconnect ? ConnectionStatus.Reconnecting : ConnectionStatus.Connecting,
-        signal.at,
-      );
+      return connecting(state, signal);
     case 'open':
       return to(
         { ...state, nextRetryAt: undefined, retryAfterMs: undefined, lastError: undefined, outbound: 'confirmed' },
@@ -115,52 +106,88 @@ function step(state: ConnectionState, signal: ConnectionSignal): ConnectionState
     case 'connectFailed':
       return { ...state, lastError: signal.error };
     case 'retryScheduled':
-      return to(
-        {
-          ...state,
-          attempt: signal.attempt,
-          maxAttempts: signal.maxAttempts,
-          nextRetryAt: signal.at + signal.delayMs,
-          retryAfterMs: signal.retryAfterMs,
-          setUp: false,
-        },
-        ConnectionStatus.Reconnecting,
-        signal.at,
-      );
+      return retryScheduled(state, signal);
     case 'failed':
-      return to(
-        {
-          ...state,
-          nextRetryAt: undefined,
-          retryAfterMs: undefined,
-          budgetWaitUntil: undefined,
-          lastError: signal.error,
-          setUp: false,
-          step: undefined,
-        },
-        ConnectionStatus.Failed,
-        signal.at,
-      );
+      return failed(state, signal);
     case 'budgetWait':
       return { ...state, budgetWaitUntil: signal.at + signal.waitMs };
     case 'failover':
       return { ...state, endpoint: signal.to };
     case 'closed':
-      return to(
-        {
-          ...state,
-          nextRetryAt: undefined,
-          budgetWaitUntil: undefined,
-          closedByApp: true,
-          setUp: false,
-          step: undefined,
-        },
-        ConnectionStatus.Disconnected,
-        signal.at,
-      );
+      return closed(state, signal.at);
     default:
       return state;
   }
+}
+
+/** An attempt starts: the first of the handle's life is Connecting, every later one Reconnecting. */
+function connecting(
+  state: ConnectionState,
+  signal: Extract<ConnectionSignal, { type: 'connecting' }>,
+): ConnectionState {
+  return to(
+    {
+      ...state,
+      attempt: signal.attempt,
+      maxAttempts: signal.maxAttempts,
+      nextRetryAt: undefined,
+      budgetWaitUntil: undefined,
+    },
+    signal.reconnect ? ConnectionStatus.Reconnecting : ConnectionStatus.Connecting,
+    signal.at,
+  );
+}
+
+/** A retry is scheduled: Reconnecting until it starts, with when (and any wait the server asked for). */
+function retryScheduled(
+  state: ConnectionState,
+  signal: Extract<ConnectionSignal, { type: 'retryScheduled' }>,
+): ConnectionState {
+  return to(
+    {
+      ...state,
+      attempt: signal.attempt,
+      maxAttempts: signal.maxAttempts,
+      nextRetryAt: signal.at + signal.delayMs,
+      retryAfterMs: signal.retryAfterMs,
+      setUp: false,
+    },
+    ConnectionStatus.Reconnecting,
+    signal.at,
+  );
+}
+
+/** The retry budget is spent: Failed, nothing scheduled, the error kept for the status line. */
+function failed(state: ConnectionState, signal: Extract<ConnectionSignal, { type: 'failed' }>): ConnectionState {
+  return to(
+    {
+      ...state,
+      nextRetryAt: undefined,
+      retryAfterMs: undefined,
+      budgetWaitUntil: undefined,
+      lastError: signal.error,
+      setUp: false,
+      step: undefined,
+    },
+    ConnectionStatus.Failed,
+    signal.at,
+  );
+}
+
+/** The application closed the handle: Disconnected for good (`closedByApp` stops every later signal). */
+function closed(state: ConnectionState, at: number): ConnectionState {
+  return to(
+    {
+      ...state,
+      nextRetryAt: undefined,
+      budgetWaitUntil: undefined,
+      closedByApp: true,
+      setUp: false,
+      step: undefined,
+    },
+    ConnectionStatus.Disconnected,
+    at,
+  );
 }
 
 /**

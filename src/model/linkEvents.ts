@@ -141,8 +141,56 @@ function feedEvent(signal: Extract<ConnectionSignal, { type: 'feedStale' | 'feed
       );
 }
 
-/** The events that belong to the signal itself. */
+/** A signal of the given types. */
+type SignalOf<T extends ConnectionSignal['type']> = Extract<ConnectionSignal, { type: T }>;
+
+/**
+ * The events that belong to the signal itself: a short switch that hands each signal to the events of
+ * its concern. It runs on every signal, so the frequent ones that raise nothing (round trips,
+ * throughput, feed lag) stop here, first, without a call.
+ */
 function signalEvents(previous: ConnectionState, signal: ConnectionSignal): readonly ConnectionEvent[] {
+  switch (signal.type) {
+    case 'roundTrip':
+    case 'throughput':
+    case 'feedLag':
+    case 'pingLost':
+    case 'step':
+    case 'budgetWait':
+    case 'retryScheduled':
+      return NONE;
+    case 'connecting':
+    case 'open':
+    case 'connectFailed':
+    case 'failed':
+    case 'failover':
+    case 'disconnected':
+    case 'closed':
+      return socketEvents(previous, signal);
+    case 'subscription':
+    case 'resynced':
+    case 'setUp':
+    case 'renewal':
+      return sessionStepEvents(previous, signal);
+    case 'heartbeatTimeout':
+    case 'checkFailed':
+    case 'dataResumed':
+    case 'feedStale':
+    case 'feedResumed':
+    case 'forecast':
+    case 'error':
+      return healthEvents(previous, signal);
+    case 'outbound':
+    case 'stall':
+      return [outboundEvent(signal)];
+  }
+}
+
+/** A socket's life: the attempts of a reconnect cycle, failover, Failed, and the link ending. */
+function socketEvents(
+  previous: ConnectionState,
+  signal: SignalOf<'connecting' | 'open' | 'connectFailed' | 'failed' | 'failover' | 'disconnected' | 'closed'>,
+): readonly ConnectionEvent[] {
   const at = signal.at;
   switch (signal.type) {
     case 'connecting':
@@ -170,10 +218,6 @@ function signalEvents(previous: ConnectionState, signal: ConnectionSignal): read
             ),
           ]
         : [createEvent(ConnectionEventType.Connected, at, 'connected')];
-    case 'disconnected':
-      return wasUp(previous)
-        ? [createEvent(ConnectionEventType.Disconnected, at, 'connection lost', { errorMessage: signal.reason })]
-        : NONE;
     case 'connectFailed':
       return signal.reconnect
         ? [
@@ -193,22 +237,81 @@ function signalEvents(previous: ConnectionState, signal: ConnectionSignal): read
             }),
           ];
     case 'failed':
+      return [failedEvent(signal)];
+    case 'failover':
       return [
         createEvent(
-          ConnectionEventType.ErrorOccurred,
+          ConnectionEventType.ReconnectFailed,
           at,
-          signal.fatal
-            ? 'connection failed: the exchange says retrying is pointless; not retried, waiting for reconnect()'
-            : `connection failed ${
-                signal.attempts === 0
-                  ? 'without a retry'
-                  : `after ${signal.attempts} ${signal.attempts === 1 ? 'retry' : 'retries'}`
-              }; waiting for reconnect()${
-                signal.recoveryInMs === undefined ? '' : ` or the recovery attempt in ${seconds(signal.recoveryInMs)}`
-              }`,
-          { errorMessage: signal.error, retryCount: signal.attempts },
+          `failing over from ${hostOf(signal.from)} to ${hostOf(signal.to)}`,
+          { errorMessage: signal.reason },
         ),
       ];
+    case 'disconnected':
+      return wasUp(previous)
+        ? [createEvent(ConnectionEventType.Disconnected, at, 'connection lost', { errorMessage: signal.reason })]
+        : NONE;
+    case 'closed':
+      return wasUp(previous) ? [createEvent(ConnectionEventType.Disconnected, at, 'closed by the application')] : NONE;
+  }
+}
+
+/** Failed: why no retry follows (the exchange said so, or the budget is spent), and what comes next. */
+function failedEvent(signal: SignalOf<'failed'>): ConnectionEvent {
+  return createEvent(
+    ConnectionEventType.ErrorOccurred,
+    signal.at,
+    signal.fatal
+      ? 'connection failed: the exchange says retrying is pointless; not retried, waiting for reconnect()'
+      : `connection failed ${
+          signal.attempts === 0
+            ? 'without a retry'
+            : `after ${signal.attempts} ${signal.attempts === 1 ? 'retry' : 'retries'}`
+        }; waiting for reconnect()${
+          signal.recoveryInMs === undefined ? '' : ` or the recovery attempt in ${seconds(signal.recoveryInMs)}`
+        }`,
+    { errorMessage: signal.error, retryCount: signal.attempts },
+  );
+}
+
+/** Setting the session up on an open socket: subscriptions, the resync, ready, an aged socket's renewal. */
+function sessionStepEvents(
+  previous: ConnectionState,
+  signal: SignalOf<'subscription' | 'resynced' | 'setUp' | 'renewal'>,
+): readonly ConnectionEvent[] {
+  switch (signal.type) {
+    case 'subscription':
+      return [subscriptionEvent(signal)];
+    case 'resynced':
+      return [createEvent(ConnectionEventType.SessionStep, signal.at, `resync done in ${seconds(signal.ms)}`)];
+    case 'setUp':
+      // Only a session that took steps to set up (a handshake, acks, a resync) says when it got there.
+      return signal.setUp && !previous.setUp && signal.ms !== undefined
+        ? [
+            createEvent(
+              ConnectionEventType.SessionReady,
+              signal.at,
+              `ready ${seconds(signal.ms)} after the socket opened`,
+            ),
+          ]
+        : NONE;
+    case 'renewal':
+      return [renewalEvent(signal)];
+  }
+}
+
+/**
+ * How the link's health reads: the heartbeat, the connection checks, data and feeds going silent or
+ * speaking again, the latency forecast, non-fatal errors.
+ */
+function healthEvents(
+  previous: ConnectionState,
+  signal: SignalOf<
+    'heartbeatTimeout' | 'checkFailed' | 'dataResumed' | 'feedStale' | 'feedResumed' | 'forecast' | 'error'
+  >,
+): readonly ConnectionEvent[] {
+  const at = signal.at;
+  switch (signal.type) {
     case 'heartbeatTimeout':
       return [
         createEvent(
@@ -219,9 +322,13 @@ function signalEvents(previous: ConnectionState, signal: ConnectionSignal): read
             : `no pong or data for ${seconds(signal.silentMs)} (timeout ${seconds(signal.timeoutMs)})`,
         ),
       ];
-    case 'error':
+    case 'checkFailed':
       return [
-        createEvent(ConnectionEventType.ErrorOccurred, at, 'error on the link', { errorMessage: signal.message }),
+        createEvent(ConnectionEventType.ErrorOccurred, at, 'error on the link', {
+          errorMessage: signal.initial
+            ? `initial connection check failed (continuing): ${signal.error}`
+            : `connection check failed: ${signal.error}`,
+        }),
       ];
     case 'dataResumed':
       return [
@@ -233,19 +340,11 @@ function signalEvents(previous: ConnectionState, signal: ConnectionSignal): read
             : `data resumed after ${seconds(signal.silentMs)} of silence`,
         ),
       ];
-    case 'failover':
-      return [
-        createEvent(
-          ConnectionEventType.ReconnectFailed,
-          at,
-          `failing over from ${hostOf(signal.from)} to ${hostOf(signal.to)}`,
-          { errorMessage: signal.reason },
-        ),
-      ];
     case 'feedStale':
     case 'feedResumed':
       return [feedEvent(signal)];
     case 'forecast':
+      // Already poor: the judgement said so; a forecast would only repeat it.
       if (previous.poor) return NONE;
       return [
         createEvent(
@@ -256,53 +355,29 @@ function signalEvents(previous: ConnectionState, signal: ConnectionSignal): read
           { latencyMs: Math.round(signal.currentMs), predicted: true },
         ),
       ];
-    case 'checkFailed':
+    case 'error':
       return [
-        createEvent(ConnectionEventType.ErrorOccurred, at, 'error on the link', {
-          errorMessage: signal.initial
-            ? `initial connection check failed (continuing): ${signal.error}`
-            : `connection check failed: ${signal.error}`,
-        }),
+        createEvent(ConnectionEventType.ErrorOccurred, at, 'error on the link', { errorMessage: signal.message }),
       ];
-    case 'closed':
-      return wasUp(previous) ? [createEvent(ConnectionEventType.Disconnected, at, 'closed by the application')] : NONE;
-    case 'subscription':
-      return [subscriptionEvent(signal)];
-    case 'resynced':
-      return [createEvent(ConnectionEventType.SessionStep, at, `resync done in ${seconds(signal.ms)}`)];
-    case 'setUp':
-      // Only a session that took steps to set up (a handshake, acks, a resync) says when it got there.
-      return signal.setUp && !previous.setUp && signal.ms !== undefined
-        ? [createEvent(ConnectionEventType.SessionReady, at, `ready ${seconds(signal.ms)} after the socket opened`)]
-        : NONE;
-    case 'outbound':
-      return signal.confirmed
-        ? [createEvent(ConnectionEventType.QualityImproved, at, 'outbound path confirmed again')]
-        : [
-            createEvent(
-              ConnectionEventType.QualityDegraded,
-              at,
-              `outbound path unconfirmed: no pong and nothing drained for ${seconds(signal.silentMs)}, while data still comes in; sends wait`,
-            ),
-          ];
-    case 'stall':
-      return [
-        createEvent(
-          ConnectionEventType.ProcessStalled,
-          at,
-          `this process stalled: its timers ran ${Math.round(signal.lagMs)} ms late (taken out of the link's latency)`,
-          { latencyMs: Math.round(signal.lagMs) },
-        ),
-      ];
-    case 'renewal':
-      return [renewalEvent(signal)];
-    case 'step':
-    case 'budgetWait':
-    case 'retryScheduled':
-    case 'roundTrip':
-    case 'pingLost':
-    case 'throughput':
-    case 'feedLag':
-      return NONE;
   }
+}
+
+/** The outbound path lost or confirmed again, or this process stalling (kept out of the link's latency). */
+function outboundEvent(signal: SignalOf<'outbound' | 'stall'>): ConnectionEvent {
+  const at = signal.at;
+  if (signal.type === 'stall') {
+    return createEvent(
+      ConnectionEventType.ProcessStalled,
+      at,
+      `this process stalled: its timers ran ${Math.round(signal.lagMs)} ms late (taken out of the link's latency)`,
+      { latencyMs: Math.round(signal.lagMs) },
+    );
+  }
+  return signal.confirmed
+    ? createEvent(ConnectionEventType.QualityImproved, at, 'outbound path confirmed again')
+    : createEvent(
+        ConnectionEventType.QualityDegraded,
+        at,
+        `outbound path unconfirmed: no pong and nothing drained for ${seconds(signal.silentMs)}, while data still comes in; sends wait`,
+      );
 }

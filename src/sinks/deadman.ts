@@ -1,30 +1,20 @@
 import {
   Observable,
   ObservableInput,
-  ReplaySubject,
   SchedulerLike,
-  Subject,
   Subscription,
-  TimeoutError,
   Unsubscribable,
   asyncScheduler,
-  defaultIfEmpty,
-  distinctUntilChanged,
-  from,
   isObservable,
-  map,
-  take,
-  timeout,
 } from 'rxjs';
 import { ConfigError } from '../model/ConfigError';
-import { errorMessage } from '../model/RetryExhaustedError';
-import { DeadmanInput, DeadmanRules, DeadmanState, initialDeadmanState, nextDeadmanState } from '../model/deadmanState';
+import { DeadmanState } from '../model/deadmanState';
 import { GateState } from '../model/gateState';
 import { Duration, parseDuration } from '../model/parseDuration';
 import { Connection } from '../streams/Connection';
 import { DeadmanEvent } from './DeadmanEvent';
+import { DeadmanSwitch, DeadmanSwitchOptions } from './DeadmanSwitch';
 import { compactDuration } from './compactDuration';
-import { deadmanStepEvent } from './deadmanStepEvent';
 
 /** What the switch watches: a `Connection`, or anything with its `ready$`. */
 export type DeadmanSource = Pick<Connection, 'ready$'>;
@@ -132,134 +122,11 @@ export interface Deadman extends Unsubscribable {
  * @throws ConfigError when an option is invalid, before anything is subscribed.
  */
 export function deadman(source: DeadmanSource, config: DeadmanConfig): Deadman {
-  const { rules, timeoutMs, arm, scheduler } = resolveDeadmanConfig(source, config);
-  const states = new ReplaySubject<DeadmanState>(1);
-  const events = new Subject<DeadmanEvent>();
-  let state = initialDeadmanState;
-  let due: Subscription | undefined;
-  let lapse: Subscription | undefined;
-  let arming: Subscription | undefined;
-  let following: Subscription | undefined;
-  const switchOff = new Subscription();
-  const queue: DeadmanInput[] = [];
-  let draining = false;
-
-  // A trampoline: an answer that comes back synchronously, or a gate that reacts to armed$ at once,
-  // is handled after the step that caused it, never inside it.
-  const dispatch = (input: DeadmanInput): void => {
-    queue.push(input);
-    if (draining) return;
-    draining = true;
-    try {
-      for (let next = queue.shift(); next !== undefined; next = queue.shift()) step(next);
-    } finally {
-      draining = false;
-    }
-  };
-
-  const step = (input: DeadmanInput): void => {
-    const before = state;
-    const after = nextDeadmanState(before, input, rules);
-    if (after === before) return;
-    state = after;
-    if (after.nextArmAt !== before.nextArmAt) {
-      due?.unsubscribe();
-      due = at(after.nextArmAt, () => dispatch({ type: 'due', at: scheduler.now() }));
-    }
-    if (after.armedUntil !== before.armedUntil) {
-      lapse?.unsubscribe();
-      lapse = at(after.armedUntil, () => dispatch({ type: 'lapse', at: scheduler.now() }));
-    }
-    if (before.inFlight && !after.inFlight) {
-      arming?.unsubscribe();
-      arming = undefined;
-    }
-    if (!before.inFlight && after.inFlight) arming = runArm();
-    const event = deadmanStepEvent(before, after, input, rules);
-    if (event !== undefined) events.next(event);
-    states.next(after);
-    if (after.ended) {
-      states.complete();
-      events.complete();
-    }
-  };
-
-  const at = (when: number | undefined, work: () => void): Subscription | undefined =>
-    when === undefined ? undefined : scheduler.schedule(work, Math.max(0, when - scheduler.now()));
-
-  const runArm = (): Subscription => {
-    const fail = (error: unknown): void =>
-      dispatch({ type: 'armFailed', error: errorMessage(error), at: scheduler.now() });
-    let answer$: Observable<unknown>;
-    try {
-      answer$ = from(arm());
-    } catch (error) {
-      // Stepped after the step that started it (the trampoline), like any answer.
-      fail(error);
-      return Subscription.EMPTY;
-    }
-    return answer$.pipe(take(1), defaultIfEmpty(undefined), timeout({ first: timeoutMs, scheduler })).subscribe({
-      next: () => dispatch({ type: 'armed', at: scheduler.now() }),
-      error: (error: unknown) =>
-        fail(error instanceof TimeoutError ? new Error(`no answer within ${compactDuration(timeoutMs, 'en')}`) : error),
-    });
-  };
-
-  const end = (): void => dispatch({ type: 'end', at: scheduler.now() });
-
-  switchOff.add(() => {
-    // Ended first, so the gate's last word (closed, as it stops being followed) is not taken for the reason.
-    end();
-    following?.unsubscribe();
-    due?.unsubscribe();
-    lapse?.unsubscribe();
-    arming?.unsubscribe();
-  });
-  states.next(state);
-  switchOff.add(
-    source.ready$.subscribe({
-      next: (ready) => dispatch({ type: 'ready', ready, at: scheduler.now() }),
-      // A link that ends (closed) or fails leaves nothing to arm on: the switch ends, disarmed.
-      error: end,
-      complete: end,
-    }),
-  );
-
-  const follow = (gate$: Observable<GateState>): Subscription => {
-    if (following !== undefined && !following.closed) {
-      throw new ConfigError('deadman', 'a switch a gate follows already', 'one trade gate per dead-man’s switch');
-    }
-    // A gate that ends, or stops being followed, counts as closed: the switch stops arming (fail closed).
-    const stopped = (): void =>
-      dispatch({ type: 'gate', gate: { open: false, reason: 'closed' }, at: scheduler.now() });
-    const subscription = new Subscription(stopped);
-    following = subscription;
-    subscription.add(
-      gate$.subscribe({
-        next: (gate) => dispatch({ type: 'gate', gate, at: scheduler.now() }),
-        error: () => subscription.unsubscribe(),
-        complete: () => subscription.unsubscribe(),
-      }),
-    );
-    return subscription;
-  };
-
-  return Object.assign(switchOff, {
-    armed$: states.pipe(
-      map((each) => each.armed),
-      distinctUntilChanged(),
-    ),
-    state$: states.asObservable(),
-    events$: events.asObservable(),
-    follow,
-  });
+  return new DeadmanSwitch(source, resolveDeadmanConfig(source, config));
 }
 
 /** The options checked, with their defaults. */
-function resolveDeadmanConfig(
-  source: DeadmanSource,
-  config: DeadmanConfig,
-): { rules: DeadmanRules; timeoutMs: number; arm: () => ObservableInput<unknown>; scheduler: SchedulerLike } {
+function resolveDeadmanConfig(source: DeadmanSource, config: DeadmanConfig): DeadmanSwitchOptions {
   if (typeof source !== 'object' || source === null || !isObservable(source.ready$)) {
     throw new ConfigError('source', source, 'a Connection, or an object with ready$');
   }

@@ -175,17 +175,7 @@ export function redisBudget(config: RedisBudgetConfig, load: (id: string) => unk
     throw new ConfigError('redisBudget', config, "an object such as { redis: 'redis://…', key, limit, window }");
   }
   const { redis, key, holdAfterRestart = true, scheduler = asyncScheduler } = config;
-  const limit = takeLimit('limit', config.limit);
-  const windowMs = parseDuration(config.window, 'window', { allowZero: false });
-  const timeoutMs = parseDuration(config.timeout ?? 250, 'timeout', { allowZero: false });
-  const marginMs = parseDuration(config.margin ?? timeoutMs + 250, 'margin');
-  if (marginMs < timeoutMs) {
-    throw new ConfigError(
-      'margin',
-      config.margin,
-      `${durationAllowed()}, and >= timeout (${timeoutMs} ms): a take may be used up to timeout after Redis recorded it`,
-    );
-  }
+  const { limit, windowMs, timeoutMs, marginMs } = budgetLimits(config);
   if (typeof key !== 'string' || key === '') throw new ConfigError('key', key, 'a non-empty string');
   boolean('holdAfterRestart', holdAfterRestart);
   const client = clientFor(redis, timeoutMs, load);
@@ -253,6 +243,22 @@ export function redisBudget(config: RedisBudgetConfig, load: (id: string) => unk
   };
 
   return { limit, windowMs, key, timeoutMs, marginMs, take, close };
+}
+
+/** The limit and the three spans, checked: `margin` must cover `timeout` (and defaults to 250 ms more). */
+function budgetLimits(config: RedisBudgetConfig): Pick<RedisBudget, 'limit' | 'windowMs' | 'timeoutMs' | 'marginMs'> {
+  const limit = takeLimit('limit', config.limit);
+  const windowMs = parseDuration(config.window, 'window', { allowZero: false });
+  const timeoutMs = parseDuration(config.timeout ?? 250, 'timeout', { allowZero: false });
+  const marginMs = parseDuration(config.margin ?? timeoutMs + 250, 'margin');
+  if (marginMs < timeoutMs) {
+    throw new ConfigError(
+      'margin',
+      config.margin,
+      `${durationAllowed()}, and >= timeout (${timeoutMs} ms): a take may be used up to timeout after Redis recorded it`,
+    );
+  }
+  return { limit, windowMs, timeoutMs, marginMs };
 }
 
 /** The client to use: the given one, or a new one for a URL, set to fail fast rather than queue. */

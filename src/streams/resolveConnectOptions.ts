@@ -84,13 +84,7 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
     codec,
     config,
   );
-  const encode = (message: unknown, field: string): WireData => {
-    try {
-      return codec.encode(message as Out);
-    } catch (error) {
-      throw new ConfigError(field, message, `a message the codec can encode (${errorMessage(error)})`);
-    }
-  };
+  const encode = encoderOf(codec);
   const endpoints = urls.map((entry, i): EndpointSpec => ({
     label: typeof entry === 'function' ? `(url from a function, endpoint ${i + 1})` : entry,
     url: entry,
@@ -123,6 +117,20 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
     watchdogs: watchdogs.map((watchdog, i) => resolveWatchdog(watchdog, i, encode)),
     appPing: appPingOf(config, encode),
     restore,
+  };
+}
+
+/**
+ * Encodes a message known up front with the link's codec; one it cannot encode is a `ConfigError`
+ * naming `field`, here, rather than a send failure later.
+ */
+function encoderOf<In, Out>(codec: Codec<In, Out>): (message: unknown, field: string) => WireData {
+  return (message, field) => {
+    try {
+      return codec.encode(message as Out);
+    } catch (error) {
+      throw new ConfigError(field, message, `a message the codec can encode (${errorMessage(error)})`);
+    }
   };
 }
 

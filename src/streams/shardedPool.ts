@@ -1,29 +1,17 @@
-import {
-  Observable,
-  SchedulerLike,
-  asyncScheduler,
-  distinctUntilChanged,
-  first,
-  map,
-  merge,
-  of,
-  shareReplay,
-  switchMap,
-} from 'rxjs';
+import { Observable, map, merge, switchMap } from 'rxjs';
 import { Budget } from '../model/Budget';
 import { ConfigError } from '../model/ConfigError';
 import { SendError } from '../model/SendError';
-import { integer, oneOf } from '../model/configRules';
-import { Duration, parseDuration } from '../model/parseDuration';
+import { Duration } from '../model/parseDuration';
 import { ShardHealth } from '../model/shardLayout';
-import { strictestRule } from '../model/strictestRule';
 import { PoolQuality } from '../model/worstQuality';
-import { WindowBudget } from '../model/WindowBudget';
 import { GroupSnapshot, GroupThresholds, PoolEvent, aggregateLinks, strictestThresholds } from './aggregateLinks';
 import { connect } from './connect';
 import { Connection, ConnectOptions } from './Connection';
-import { MessageOrBuilder, SubscriptionHandle, SubscriptionState } from './SessionOptions';
+import { MessageOrBuilder, SubscriptionHandle } from './SessionOptions';
 import { PoolShard, ShardDriver, ShardMove, ShardSubscriptionOptions } from './ShardDriver';
+import { ResolvedShardedPoolOptions, resolveShardedPoolOptions } from './resolveShardedPoolOptions';
+import { shardSubscription } from './shardSubscription';
 
 export type { PoolShard, ShardMove, ShardSubscriptionOptions } from './ShardDriver';
 
@@ -172,50 +160,9 @@ export interface ShardedPool<In = unknown, Out = unknown> extends Pick<
  * @throws ConfigError when an option is invalid (a shard option is named `link.<field>`).
  */
 export function shardedPool<In = unknown, Out = unknown>(options: ShardedPoolOptions<In, Out>): ShardedPool<In, Out> {
-  if (typeof options !== 'object' || options === null) {
-    throw new ConfigError('options', options, 'an object such as { link, subscriptionsPerConnection }');
-  }
-  const { link, rebalance = 'move', moveAfter = '5s' } = options;
-  const linkAt = (shard: number): ConnectOptions<In, Out> => (typeof link === 'function' ? link(shard) : link);
-  if (typeof link !== 'function' && (typeof link !== 'object' || link === null)) {
-    throw new ConfigError('link', link, 'connect() options with a url, or a function of the shard number giving them');
-  }
-  const base = linkAt(0);
-  if (typeof base !== 'object' || base === null) throw new ConfigError('link', base, 'connect() options with a url');
-  if (base.subscriptions !== undefined && base.subscriptions.length > 0) {
-    throw new ConfigError('link.subscriptions', base.subscriptions, 'none: pool.subscribe() places each one');
-  }
-  const capacity = integer(
-    'subscriptionsPerConnection',
-    options.subscriptionsPerConnection ??
-      (base as { readonly subscriptionsPerConnection?: unknown }).subscriptionsPerConnection,
-    1,
-  );
-  oneOf('rebalance', rebalance, ['move', 'wait']);
-  const moveAfterMs = parseDuration(moveAfter, 'moveAfter', { allowZero: true });
-  const budget = options.budget ?? base.budget ?? new WindowBudget(strictestRule([base], 'connect'));
-  if (typeof budget?.take !== 'function') throw new ConfigError('budget', budget, 'a Budget (e.g. a WindowBudget)');
-  const messageBudget =
-    options.messageBudget === 'separate'
-      ? undefined
-      : (options.messageBudget ?? base.messageBudget ?? new WindowBudget(strictestRule([base], 'message')));
-  if (messageBudget !== undefined && typeof messageBudget.take !== 'function') {
-    throw new ConfigError('messageBudget', options.messageBudget, '"separate" or a Budget (e.g. a WindowBudget)');
-  }
-  const scheduler: SchedulerLike = base.scheduler ?? asyncScheduler;
-
-  const open = (shard: number): Connection<In, Out> => {
-    const given = shard === 0 ? base : linkAt(shard);
-    try {
-      return connect({ ...given, budget, ...(messageBudget === undefined ? {} : { messageBudget }) });
-    } catch (error) {
-      if (error instanceof ConfigError) {
-        throw new ConfigError(`link.${error.field}`, error.value, error.allowed, `link: ${error.message}`);
-      }
-      throw error;
-    }
-  };
-  const driver = new ShardDriver<In, Out>({ open, capacity, rebalance, moveAfterMs, scheduler });
+  const resolved = resolveShardedPoolOptions(options);
+  const { capacity, rebalance, moveAfterMs, scheduler } = resolved;
+  const driver = new ShardDriver<In, Out>({ open: shardOpener(resolved), capacity, rebalance, moveAfterMs, scheduler });
   const shards$ = driver.shards$.asObservable();
   const group = aggregateLinks(shards$, () => driver.shards$.value);
   // The gate judges the sockets the data rides on; the report counts every socket.
@@ -238,39 +185,7 @@ export function shardedPool<In = unknown, Out = unknown>(options: ShardedPoolOpt
     shards$,
     subscribe(message: MessageOrBuilder<Out>, subscription: ShardSubscriptionOptions<In, Out> = {}): ShardSubscription {
       if (closing) throw new SendError('closed', 'the pool is closed; subscription not placed');
-      const { key, entry } = driver.add(message, subscription);
-      const state$ = entry.registration.pipe(
-        switchMap((registration) =>
-          registration === undefined
-            ? of<SubscriptionState>('pending')
-            : (registration.handle?.state$ ?? of<SubscriptionState>('rejected')),
-        ),
-        distinctUntilChanged(),
-        shareReplay({ refCount: true, bufferSize: 1 }),
-      );
-      // As `Connection.subscribe`'s: settled by the first verdict, on whichever shard; never, if removed first.
-      const active = new Promise<void>((resolve, reject) => {
-        state$.pipe(first((state) => state !== 'pending')).subscribe({
-          next: (state) => (state === 'active' ? resolve() : reject(new Error(`subscription ${entry.name} rejected`))),
-          error: () => undefined,
-        });
-      });
-      active.catch(() => undefined);
-      let removed = false;
-      return {
-        get name() {
-          return entry.name ?? '';
-        },
-        get shard() {
-          return removed || closing ? undefined : entry.registration.value?.shard;
-        },
-        state$,
-        active,
-        unsubscribe: () => {
-          removed = true;
-          driver.remove(key);
-        },
-      };
+      return shardSubscription(driver, message, subscription, () => closing !== undefined);
     },
     snapshot(): ShardedPoolSnapshot {
       const layout = driver.current;
@@ -292,5 +207,28 @@ export function shardedPool<In = unknown, Out = unknown>(options: ShardedPoolOpt
       closing ??= driver.close();
       return closing;
     },
+  };
+}
+
+/**
+ * Opens shard `shard` on the pool's budgets; a shard's bad option is named `link.<field>`, since the
+ * pool's caller gave it as `link`.
+ */
+function shardOpener<In, Out>({
+  base,
+  linkAt,
+  budget,
+  messageBudget,
+}: ResolvedShardedPoolOptions<In, Out>): (shard: number) => Connection<In, Out> {
+  return (shard) => {
+    const given = shard === 0 ? base : linkAt(shard);
+    try {
+      return connect({ ...given, budget, ...(messageBudget === undefined ? {} : { messageBudget }) });
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        throw new ConfigError(`link.${error.field}`, error.value, error.allowed, `link: ${error.message}`);
+      }
+      throw error;
+    }
   };
 }
