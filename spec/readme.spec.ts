@@ -10,6 +10,7 @@ import { buildReport } from '../src/sinks/ConnectionReport';
 import { SEED_AT, attempt, disconnected, inUtc, reconnected, seedQuality, seedStats } from './sinks/fixtures';
 import { expectPrinted } from './support/expectPrinted';
 import { readmeExamples } from './support/readmeExamples';
+import { RedisServer, startRedisServer } from './support/redisServer';
 
 const root = path.join(__dirname, '..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -31,10 +32,13 @@ function blocksAfter(marker: string, count: number): string[] {
 describe('README', () => {
   const examples = readmeExamples(readme);
   let dir: string;
+  // The Redis server the redis-budget example counts in, its own for this run (`REDIS_URL`).
+  let redis: RedisServer | undefined;
 
   // A consumer project: `lifeline-ws` resolves to this checkout (its dist/, through "exports") and rxjs
   // to the same copy lifeline uses, as an installed package and its peer would.
-  beforeAll(() => {
+  beforeAll(async () => {
+    redis = await startRedisServer();
     dir = mkdtempSync(path.join(tmpdir(), 'lifeline-readme-'));
     mkdirSync(path.join(dir, 'node_modules'));
     symlinkSync(root, path.join(dir, 'node_modules', 'lifeline-ws'), 'dir');
@@ -43,13 +47,14 @@ describe('README', () => {
     for (const { name, code } of examples) writeFileSync(path.join(dir, `${name}.ts`), code);
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
+    await redis?.stop();
   });
 
-  it('should mark the quick start, the exchange session, the trade gate and the dead-man’s switch as runnable', () => {
+  it('should mark the quick start, the exchange session, the clock offset, the Redis budget, the trade gate and the dead-man’s switch as runnable', () => {
     expect(examples.map(({ name }) => name)).toEqual(
-      expect.arrayContaining(['quickstart', 'session', 'trade-gate', 'deadman']),
+      expect.arrayContaining(['quickstart', 'session', 'clock-offset', 'redis-budget', 'trade-gate', 'deadman']),
     );
     expect(examples.find(({ name }) => name === 'quickstart')?.code).toContain("from 'lifeline-ws'");
   });
@@ -83,7 +88,9 @@ describe('README', () => {
           compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
         });
         writeFileSync(file, outputText);
-        const { stdout } = await run(process.execPath, [file], { cwd: dir, timeout: 30_000 });
+        // Only the Redis budget's example is told where Redis is.
+        const env = example.name === 'redis-budget' ? { ...process.env, REDIS_URL: redis?.url } : process.env;
+        const { stdout } = await run(process.execPath, [file], { cwd: dir, timeout: 30_000, env });
         if (example.output === undefined) expect(stdout.trim()).not.toBe('');
         else expectPrinted(stdout, example.output);
       });
