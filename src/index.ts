@@ -73,6 +73,7 @@ export type { ConnectionQuality, QualityThresholds, QualityWarning } from './mod
 export { totalDowntime, reconnectSuccessRate, uptimePercentage } from './model/ConnectionStats';
 export type { ConnectionStats } from './model/ConnectionStats';
 export type { FeedLagReading } from './model/FeedLagReading';
+export type { ClockOffsetEstimate } from './model/clockOffset';
 
 // The backoff operator.
 export { retryBackoff } from './operators/retryBackoff';

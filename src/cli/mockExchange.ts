@@ -101,6 +101,12 @@ export interface MockExchangeOptions {
   readonly messageLimit?: number;
   /** The window of `messageLimit`, ms. Defaults to `1000`. */
   readonly messageLimitWindow?: number;
+  /**
+   * How far the exchange's clock is ahead of this machine's, ms (negative: behind), as real exchanges'
+   * clocks are off by some: every time it sends (`serverTime`, tick `ts`) and checks (a login's `ts`,
+   * an `expiresAfter`) is on it. Defaults to `0`.
+   */
+  readonly clockSkew?: number;
 }
 
 /** A running mock exchange and its fault switches. */
@@ -164,6 +170,11 @@ interface Peer {
   readonly arrivals: number[];
 }
 
+/** The exchange's clock, ms since the epoch: this machine's, skewed by `clockSkew`. */
+function clockOf(exchange: Exchange): number {
+  return Date.now() + exchange.rules.clockSkew;
+}
+
 /** The rules in force, after defaults. */
 interface Rules {
   readonly apiKey: string;
@@ -172,6 +183,7 @@ interface Rules {
   readonly greeting: string | undefined;
   readonly messageLimit: number;
   readonly messageLimitWindow: number;
+  readonly clockSkew: number;
 }
 
 /** Everything a running mock exchange knows and switches, shared by its handlers. */
@@ -263,6 +275,7 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
       greeting: options.greeting,
       messageLimit: options.messageLimit ?? Infinity,
       messageLimitWindow: options.messageLimitWindow ?? 1000,
+      clockSkew: options.clockSkew ?? 0,
     },
     peers: new Set(),
     events: new Subject(),
@@ -336,12 +349,12 @@ function send(exchange: Exchange, peer: Peer, message: unknown): void {
 
 /** A request's answer: its result, stamped with the request's id and the exchange's time. */
 function reply(exchange: Exchange, peer: Peer, id: unknown, result: unknown): void {
-  send(exchange, peer, { id, result, serverTime: Date.now() });
+  send(exchange, peer, { id, result, serverTime: clockOf(exchange) });
 }
 
 /** A request's error reply. */
 function refuse(exchange: Exchange, peer: Peer, id: unknown, code: MockErrorCode, message: string): void {
-  send(exchange, peer, { id, error: { code, message }, serverTime: Date.now() });
+  send(exchange, peer, { id, error: { code, message }, serverTime: clockOf(exchange) });
 }
 
 /** `GET /info`: the account query (503 during an outage); anything else 404. */
@@ -357,7 +370,7 @@ function answerHttp(exchange: Exchange, request: IncomingMessage, response: http
   later(exchange, () =>
     response
       .writeHead(200, { 'content-type': 'application/json', connection: 'close' })
-      .end(JSON.stringify({ account: exchange.rules.apiKey, equity: 100_000, serverTime: Date.now() })),
+      .end(JSON.stringify({ account: exchange.rules.apiKey, equity: 100_000, serverTime: clockOf(exchange) })),
   );
 }
 
@@ -426,7 +439,7 @@ function answer(exchange: Exchange, peer: Peer, data: RawData): void {
   const method = message.method;
   switch (method) {
     case 'ping':
-      send(exchange, peer, { channel: 'pong', ts: Date.now() });
+      send(exchange, peer, { channel: 'pong', ts: clockOf(exchange) });
       return;
     case 'login':
       return login(exchange, peer, message);
@@ -464,7 +477,7 @@ function login(exchange: Exchange, peer: Peer, message: Inbound): void {
   const key = String(message.key);
   const ts = typeof message.ts === 'number' ? message.ts : NaN;
   const sign = typeof message.sign === 'string' ? message.sign : '';
-  const ageMs = Date.now() - ts;
+  const ageMs = clockOf(exchange) - ts;
   const refused = (code: MockErrorCode, text: string): void => {
     exchange.events.next({ type: 'login', id: peer.id, key, ts, ageMs, accepted: false, code });
     refuse(exchange, peer, message.id, code, text);
@@ -517,7 +530,7 @@ function request(exchange: Exchange, peer: Peer, method: string, message: Inboun
   };
   if (!peer.loggedIn) return refused('loginRequired', `login required for ${method}`);
   const expiresAfter = message.expiresAfter;
-  const now = Date.now();
+  const now = clockOf(exchange);
   if (typeof expiresAfter === 'number' && now > expiresAfter) {
     return refused('expired', `arrived ${now - expiresAfter} ms after its expiresAfter; not acted on`);
   }
@@ -570,7 +583,7 @@ function positive(value: unknown): value is number {
 function armDeadman(exchange: Exchange, ms: number): number | null {
   exchange.deadman?.unsubscribe();
   exchange.deadman = ms > 0 ? after(exchange, ms, () => cancelAll(exchange)) : undefined;
-  return ms > 0 ? Date.now() + ms : null;
+  return ms > 0 ? clockOf(exchange) + ms : null;
 }
 
 /** The dead man's switch lapsed: every resting order is cancelled, and subscribers of `orders` are told. */
@@ -630,7 +643,7 @@ function ticks(exchange: Exchange, options: MockExchangeOptions): Subscription {
     for (const order of [...exchange.book.values()]) fillIfCrossed(exchange, order);
     pruneBook(exchange);
     for (const peer of exchange.peers) {
-      if (peer.channels.has('ticks')) send(exchange, peer, { channel: 'ticks', symbol, price, seq, ts: Date.now() });
+      if (peer.channels.has('ticks')) send(exchange, peer, { channel: 'ticks', symbol, price, seq, ts: clockOf(exchange) });
     }
   });
 }

@@ -1,5 +1,6 @@
 import type { Agent } from 'node:http';
 import { Observable, ObservableInput, SchedulerLike, Subscription } from 'rxjs';
+import { ClockOffsetEstimate } from '../model/clockOffset';
 import { Codec } from '../model/Codec';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { ConnectionQuality, QualityWarning } from '../model/ConnectionQuality';
@@ -166,6 +167,11 @@ export interface ConnectionSnapshot {
   readonly maxLagMs: number;
   /** The lag of each feed watched for it (`watchdogs` with `timestampOf`), as of the last sampling tick. */
   readonly feedLag: readonly FeedLagReading[];
+  /**
+   * The exchange's clock against ours, once a reply has carried its time (`correlation.serverTimeOf`):
+   * the offset `exchangeNow()` adds, its uncertainty, the round trip it came from. Absent until then.
+   */
+  readonly clockOffset?: ClockOffsetEstimate;
 }
 
 /** The handle `connect()` returns. Its streams are hot: late subscribers get the current value. */

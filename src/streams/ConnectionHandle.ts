@@ -202,5 +202,6 @@ function snapshotOf<In, Out>(engine: LinkEngine<In, Out>, at: number): Connectio
     queued: outbox.queued,
     maxLagMs: engine.stalls.maxLag(at - config.sampleInterval, at),
     feedLag: store.model.feedLag,
+    ...(engine.clock.estimate !== undefined ? { clockOffset: engine.clock.estimate } : {}),
   };
 }
