@@ -643,7 +643,8 @@ function ticks(exchange: Exchange, options: MockExchangeOptions): Subscription {
     for (const order of [...exchange.book.values()]) fillIfCrossed(exchange, order);
     pruneBook(exchange);
     for (const peer of exchange.peers) {
-      if (peer.channels.has('ticks')) send(exchange, peer, { channel: 'ticks', symbol, price, seq, ts: clockOf(exchange) });
+      if (peer.channels.has('ticks'))
+        send(exchange, peer, { channel: 'ticks', symbol, price, seq, ts: clockOf(exchange) });
     }
   });
 }
