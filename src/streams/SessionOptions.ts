@@ -135,7 +135,8 @@ export interface ExchangeDirectives<In = unknown> {
   readonly fatalOn?: (message: In) => string | boolean | undefined;
   /**
    * Frames that are neither messages nor errors (a greeting text, a bare `pong` the heartbeat did not
-   * ask for): a substring, a pattern, or a predicate over the raw frame. They reach nothing.
+   * ask for): a substring, a pattern (its `g` and `y` flags dropped: each frame is tested afresh), or a
+   * predicate over the raw frame. They reach nothing.
    */
   readonly ignoreFrames?: string | RegExp | ((data: WireData) => boolean);
 }
