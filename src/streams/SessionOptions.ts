@@ -29,8 +29,12 @@ export interface Session<In = unknown, Out = unknown> extends AttemptInfo {
   readonly messages$: Observable<In>;
   /** Writes a message on this socket now (after the message budget); resolves once the kernel has it. */
   send(message: Out): Promise<void>;
-  /** Writes a request with a fresh correlation id and resolves with its reply (see `Connection.request`). */
-  request<Reply = In>(message: Out, options?: RequestOptions): Promise<Reply>;
+  /**
+   * Writes a request on this socket now, with a fresh correlation id, and resolves with its reply (see
+   * `Connection.request`). Only a reply `timeout`: like `send` it goes ahead of anything queued, so it
+   * has no time-to-live to wait under, and no deadline is stamped into it; `readyTimeout` bounds the step.
+   */
+  request<Reply = In>(message: Out, options?: SessionRequestOptions): Promise<Reply>;
   /** The exchange's time now, ms: the local time corrected by the measured clock offset (0 until measured). */
   exchangeNow(): number;
 }
@@ -51,6 +55,9 @@ export type Handshake<In = unknown, Out = unknown> = (session: Session<In, Out>)
  * Promise, or an Observable.
  */
 export type Resync<In = unknown, Out = unknown> = (session: Session<In, Out>) => ObservableInput<unknown>;
+
+/** Per-request settings of `session.request`: the reply timeout only (it has no `ttl`, see `Session.request`). */
+export type SessionRequestOptions = Pick<RequestOptions, 'timeout'>;
 
 /** What an inbound message says about a pending subscription. */
 export type AckVerdict = 'ack' | 'reject' | undefined;

@@ -25,7 +25,7 @@ import {
 import { LinkStore, SelectionTarget } from './LinkStore';
 import { Outbox } from './Outbox';
 import { RequestBook } from './RequestBook';
-import { RequestOptions, Session } from './SessionOptions';
+import { Session, SessionRequestOptions } from './SessionOptions';
 import { SubscribeRound, SubscriptionBook, SubscriptionEntry, SubscriptionRound } from './SubscriptionBook';
 import { TransportConnection, TransportListener } from './Transport';
 
@@ -613,7 +613,7 @@ export class SocketSession<In, Out>
       url: this.info.url,
       messages$: (this.sessionMessages as Broadcast<In>).asObservable(),
       send: (message) => outbox.sessionSend(connection, context.encode(message)),
-      request: <Reply>(message: Out, options: RequestOptions = {}): Promise<Reply> => {
+      request: <Reply>(message: Out, options: SessionRequestOptions = {}): Promise<Reply> => {
         let timeoutMs: number;
         try {
           timeoutMs =
