@@ -188,6 +188,37 @@ describe('maxConnectionAge: make-before-break', () => {
     expect(statuses).toEqual([S.Connecting, S.Connected, S.Disconnected]);
   });
 
+  it('should not let a successor take over without a subscription whose builder threw on it', () => {
+    let transport!: MarbleTransport;
+    const errors: string[] = [];
+    testScheduler.run(({ cold }) => {
+      transport = new MarbleTransport(testScheduler, [cold(SOCKET, frames)], { autoPongMs: 5 });
+      // Only trades has an ack: the account feed is active once written.
+      const link = start(transport, 70_000, {
+        initialDelay: '2s',
+        acks: (sub) =>
+          sub['ch'] === 'trades' ? { match: (m: Frame) => (m.event === 'subscribed' ? 'ack' : undefined) } : undefined,
+      });
+      let builds = 0;
+      // Built when added, on the first socket, then on each successor: the first successor's build fails.
+      link.subscribe(() => {
+        if (++builds === 3) throw new Error('no listen key yet');
+        return { op: 'subscribe', ch: 'account' };
+      });
+      link.events$.subscribe((e) => e.type === E.ErrorOccurred && errors.push(`${e.timestamp} ${e.errorMessage}`));
+    });
+    // The first successor is given up at 60.1 s, once logged in; the next one (2 s later) carries both.
+    expect(transport.attemptTimes).toEqual([0, 60_000, 62_100]);
+    const [, abandoned, successor] = transport.connections;
+    expect(abandoned?.texts.map((t) => JSON.parse(t).ch ?? JSON.parse(t).op)).toEqual(['login', 'trades']);
+    expect(abandoned?.closed).toBe(true);
+    expect(successor?.texts.map((t) => JSON.parse(t).ch ?? JSON.parse(t).op)).toEqual(['login', 'trades', 'account']);
+    expect(errors).toEqual([
+      '60100 subscription {"op":"subscribe","ch":"account"} not sent: no listen key yet',
+      '60100 could not set up a successor for the 60.1s old socket (subscription {"op":"subscribe","ch":"account"} not sent: no listen key yet); it serves on, next try in 2s',
+    ]);
+  });
+
   it('should let the old socket settle the replies to requests written on it before closing it', async () => {
     let transport!: MarbleTransport;
     const replies: unknown[] = [];

@@ -96,7 +96,7 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
     this.feedWatch =
       resolved.watchdogs.length > 0 ? new FeedWatch(resolved.watchdogs, start, () => this.clock.estimate) : undefined;
     this.endpoints = new Endpoints(resolved.endpoints);
-    for (const entry of resolved.subscriptions) this.subscriptions.add(entry, undefined, noop);
+    for (const entry of resolved.subscriptions) this.subscriptions.add(entry, false, noop);
     this.loop = new ReconnectLoop({
       config,
       endpoints: this.endpoints,

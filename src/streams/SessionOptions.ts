@@ -86,7 +86,12 @@ export interface SubscriptionOptions<In = unknown, Out = unknown> {
   readonly unsubscribe?: MessageOrBuilder<Out>;
 }
 
-/** Where a subscription stands on the current socket. */
+/**
+ * Where a subscription stands on the current socket: `pending` (written, its ack awaited; or no socket
+ * now), `active` (written, and confirmed where it has an ack), `rejected` (refused by the exchange, not
+ * confirmed in time, or never written because its builder threw: it is built and sent again on the
+ * next socket).
+ */
 export type SubscriptionState = 'pending' | 'active' | 'rejected';
 
 /** A subscription added with `Connection.subscribe`. */
@@ -97,7 +102,10 @@ export interface SubscriptionHandle {
    * the current one replayed; completes when removed.
    */
   readonly state$: Observable<SubscriptionState>;
-  /** Resolves the first time it is active; rejects if the server rejects it first. */
+  /**
+   * Resolves the first time it is active; rejects if it is rejected first (refused, unconfirmed, or
+   * its builder threw).
+   */
   readonly active: Promise<void>;
   /** Removes it: never replayed again; its `unsubscribe` message is sent if the link is up. */
   unsubscribe(): void;

@@ -26,7 +26,7 @@ import { LinkStore, SelectionTarget } from './LinkStore';
 import { Outbox } from './Outbox';
 import { RequestBook } from './RequestBook';
 import { Session, SessionRequestOptions } from './SessionOptions';
-import { SubscribeRound, SubscriptionBook, SubscriptionEntry, SubscriptionRound } from './SubscriptionBook';
+import { SubscribeRound, SubscriptionBook, SubscriptionRound } from './SubscriptionBook';
 import { TransportConnection, TransportListener } from './Transport';
 
 /** The parts of a handle every inbound frame goes through. */
@@ -174,6 +174,8 @@ export class SocketSession<In, Out>
   /** A round trip measured during the handshake, reported with the open (which starts the figures afresh). */
   private earlyRttMs: number | undefined;
   private unstableTimer: Subscription | undefined;
+  /** A failure found where the session could not end at once (see `failSoon`). */
+  private failure: { readonly error: unknown; readonly timer: Subscription } | undefined;
   private ended = false;
 
   constructor(
@@ -216,6 +218,7 @@ export class SocketSession<In, Out>
     const { outbox, requests, current } = this.context;
     this.stopServing();
     this.stepRun?.unsubscribe();
+    this.failure?.timer.unsubscribe();
     // Whatever the socket still delivers while it closes is not the link's any more.
     this.connection.listen(deaf);
     outbox.detach(this.connection);
@@ -235,9 +238,8 @@ export class SocketSession<In, Out>
     this.role = 'live';
     const { subscriptions, outbox, inbound } = this.context;
     this.serve();
-    const { missing, farewells } = subscriptions.adopt(this.round as SubscriptionRound<In>);
-    for (const entry of missing) this.writeSubscription(entry);
-    for (const data of farewells) outbox.sessionSend(this.connection, data).catch(ignoreWrite);
+    for (const data of subscriptions.adopt(this.round as SubscriptionRound<In>))
+      outbox.sessionSend(this.connection, data).catch(ignoreWrite);
     const held = this.held ?? [];
     this.held = undefined;
     for (const message of held) {
@@ -482,28 +484,23 @@ export class SocketSession<In, Out>
       this.steps = true;
       this.dispatch({ type: 'step', at: this.now(), step: 'subscribing' });
     }
-    for (const tracked of round.members) this.writeSubscription(tracked.entry);
+    round.putAll();
     // Written (queued first in the outbox), so nothing the application queued can overtake them.
     if (!awaiting && !this.settledOnce) this.resync();
   }
 
-  /** Builds a subscription's message afresh and writes it on this socket, ahead of the queue. */
-  private writeSubscription(entry: SubscriptionEntry<In>): void {
-    let data: WireData;
-    try {
-      data = entry.build();
-    } catch (error) {
-      this.dispatch({
-        type: 'error',
-        at: this.now(),
-        message: `subscription ${entry.name} not sent: ${errorMessage(error)}`,
-      });
-      return;
-    }
+  // SubscribeRound
+  write(data: WireData): void {
     this.context.outbox.sessionSend(this.connection, data).catch(ignoreWrite);
   }
 
-  // SubscribeRound
+  unsent(name: string, reason: string, acked: boolean): void {
+    const message = `subscription ${name} not sent: ${reason}`;
+    this.dispatch({ type: 'error', at: this.now(), message });
+    // With an ack it can never be confirmed on this socket: the attempt fails now, as it would at the
+    // ack's timeout, and the next socket builds it again. A successor must carry all the old one does.
+    if (acked || this.role === 'standby') this.failSoon(new SessionError('subscribing', message));
+  }
   confirmed(name: string): void {
     this.dispatch({ type: 'subscription', at: this.now(), name, verdict: 'confirmed' });
   }
@@ -637,6 +634,25 @@ export class SocketSession<In, Out>
     if (this.ended) return;
     this.owner.ended(this, error);
   }
+
+  /**
+   * Fails it once the scheduler next runs, not in the middle of what found the failure (the
+   * application's `subscribe()`, a successor's switch), which must finish first.
+   */
+  private failSoon(error: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = { error, timer: this.context.scheduler.schedule(failNow, 0, this) };
+  }
+
+  /** The failure `failSoon` kept, now. */
+  failNow(): void {
+    if (this.failure !== undefined) this.fail(this.failure.error);
+  }
+}
+
+// Scheduled with the session as its state: no closure per socket.
+function failNow(this: unknown, session?: { failNow(): void }): void {
+  session?.failNow();
 }
 
 const ignoreWrite = (): void => undefined;
