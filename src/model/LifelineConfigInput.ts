@@ -78,7 +78,7 @@ export interface LifelineConfigInput {
   readonly predictionHorizon?: Duration;
   /** How many recent latency samples the trend is fitted to. Defaults to `10`. */
   readonly predictionWindow?: number;
-  /** From the socket opening to ready (handshake, acknowledged subscriptions, resync): a step stuck longer fails the attempt. Defaults to `'15s'`. */
+  /** From the socket opening to ready: one deadline that the handshake, the acknowledged subscriptions and the resync share; the step running when it passes fails the attempt. Defaults to `'15s'`. */
   readonly readyTimeout?: Duration;
   /** How long `request()` waits for a reply once written. Defaults to `'10s'`. */
   readonly requestTimeout?: Duration;

@@ -172,7 +172,7 @@ export const configFields = {
   }),
   readyTimeout: durationField({
     default: '15s',
-    doc: 'From the socket opening to ready (handshake, acknowledged subscriptions, resync): a step stuck longer fails the attempt.',
+    doc: 'From the socket opening to ready: one deadline that the handshake, the acknowledged subscriptions and the resync share; the step running when it passes fails the attempt.',
   }),
   requestTimeout: durationField({ default: '10s', doc: 'How long `request()` waits for a reply once written.' }),
   messageLimit: countField({

@@ -69,7 +69,11 @@ export interface AckRule<In = unknown> {
    * rejects it (with the message as the reason), `undefined` is not about it.
    */
   readonly match: (message: In) => AckVerdict;
-  /** How long to wait for the verdict; unconfirmed after that. Defaults to the `readyTimeout` option. */
+  /**
+   * How long to wait for the verdict once written; unconfirmed after that. Defaults to the `readyTimeout`
+   * option. While the socket is set up, never past its ready deadline (`readyTimeout` from its opening),
+   * which the handshake, the acks and the resync share.
+   */
   readonly timeout?: Duration;
 }
 

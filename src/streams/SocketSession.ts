@@ -505,18 +505,30 @@ export class SocketSession<In, Out>
     this.dispatch({ type: 'subscription', at: this.now(), name, verdict: 'confirmed' });
   }
 
-  failed(name: string, reason: string, timedOut: boolean): void {
+  failed(name: string, reason: string, timedOut: 'ack' | 'ready' | false): void {
     this.dispatch({
       type: 'subscription',
       at: this.now(),
       name,
-      verdict: timedOut ? 'unconfirmed' : 'rejected',
+      verdict: timedOut !== false ? 'unconfirmed' : 'rejected',
       reason,
     });
     // Not confirmed in time: the step is stuck, so the attempt fails and the next connect sends it again.
     // A successor refused one cannot take over from a socket on which it is active.
-    if (timedOut || this.role === 'standby')
+    if (timedOut === 'ready') {
+      const { readyTimeout } = this.context.config;
+      this.fail(
+        new SessionError(
+          'subscribing',
+          `subscribing not done within readyTimeout (${readyTimeout} ms): subscription ${name} not confirmed`,
+        ),
+      );
+    } else if (timedOut === 'ack' || this.role === 'standby')
       this.fail(new SessionError('subscribing', `subscription ${name} not confirmed: ${reason}`));
+  }
+
+  readyBy(): number {
+    return this.setUp ? Infinity : this.openedAt + this.context.config.readyTimeout;
   }
 
   settled(allActive: boolean): void {
@@ -566,7 +578,10 @@ export class SocketSession<In, Out>
     else this.context.outbox.hold();
   }
 
-  /** Runs a hook as a step: within what is left of `readyTimeout`, its failure failing the attempt. */
+  /**
+   * Runs a hook as a step: within what is left of `readyTimeout` (one deadline from the socket opening,
+   * which the acks share too), its failure failing the attempt.
+   */
   private step(
     step: SessionStep,
     hook: (session: Session<In, Out>) => ObservableInput<unknown>,

@@ -27,8 +27,16 @@ export interface SubscribeRound {
   unsent(name: string, reason: string, acked: boolean): void;
   /** Subscription `name` was confirmed. */
   confirmed(name: string): void;
-  /** Subscription `name` was rejected (`reason`) or not confirmed in time. */
-  failed(name: string, reason: string, timedOut: boolean): void;
+  /**
+   * Subscription `name` was rejected (`reason`), or not confirmed in time: `timedOut` says whether
+   * its own ack timeout passed (`'ack'`) or the socket's ready deadline first (`'ready'`).
+   */
+  failed(name: string, reason: string, timedOut: 'ack' | 'ready' | false): void;
+  /**
+   * When the socket must be set up by (its opening plus `readyTimeout`): no ack is awaited past it;
+   * `Infinity` once set up, when a subscription added later waits its own ack timeout only.
+   */
+  readyBy(): number;
   /** Every subscription with an ack is settled one way or the other: `allActive` if all confirmed. */
   settled(allActive: boolean): void;
 }
@@ -143,17 +151,26 @@ export class SubscriptionRound<In> {
     if (tracked.entry.ack === undefined) this.set(tracked, 'active');
   }
 
-  /** Waits for `tracked`'s verdict on this socket, for at most its ack timeout. */
+  /**
+   * Waits for `tracked`'s verdict on this socket, for at most its ack timeout, and no later than the
+   * socket's ready deadline while it is set up: the set-up has one deadline, whatever each ack allows.
+   */
   await(tracked: Tracked<In>, scheduler: SchedulerLike): void {
     const { name, ackTimeoutMs } = tracked.entry;
+    const leftMs = this.report.readyBy() - scheduler.now();
+    const timedOut = leftMs < ackTimeoutMs ? 'ready' : 'ack';
+    const within = timedOut === 'ready' ? 'before readyTimeout' : `within ${ackTimeoutMs} ms`;
     this.pending.set(
       tracked,
-      scheduler.schedule(() => {
-        this.pending.delete(tracked);
-        this.set(tracked, 'rejected', `no confirmation within ${ackTimeoutMs} ms`);
-        this.report.failed(name, `not confirmed within ${ackTimeoutMs} ms`, true);
-        if (this.pending.size === 0) this.report.settled(this.allActive);
-      }, ackTimeoutMs),
+      scheduler.schedule(
+        () => {
+          this.pending.delete(tracked);
+          this.set(tracked, 'rejected', `no confirmation ${within}`);
+          this.report.failed(name, `not confirmed ${within}`, timedOut);
+          if (this.pending.size === 0) this.report.settled(this.allActive);
+        },
+        timedOut === 'ready' ? Math.max(0, leftMs) : ackTimeoutMs,
+      ),
     );
   }
 
