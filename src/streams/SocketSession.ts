@@ -88,6 +88,8 @@ export interface LinkSessionContext<In, Out> {
   readonly restart: (reason: string) => void;
   /** Draws the jitter of a successor's retry delay (see `maxConnectionAge`). */
   readonly random: () => number;
+  /** Whether a failure is worth retrying: a successor that could not be set up is retried only if so. */
+  readonly shouldRetry: (error: unknown, attempt: number) => boolean;
   /** The session on the current socket, so the handle can abandon it (reset) or close it cleanly. */
   readonly current: { session: LinkSessionHandle | undefined };
 }
