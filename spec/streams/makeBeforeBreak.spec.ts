@@ -230,6 +230,38 @@ describe('maxConnectionAge: make-before-break', () => {
       fatalOn: (m: Frame) => (m.event === 'fatal' ? m.msg : undefined),
     };
 
+    it('should give it up on a reconnect notice, never switch to it, and set a fresh one up after the backoff', () => {
+      let transport!: MarbleTransport;
+      const statuses: S[] = [];
+      const notices: Frame[] = [];
+      const errors: string[] = [];
+      testScheduler.run(({ cold }) => {
+        // The first successor is told to go before its login is answered.
+        transport = new MarbleTransport(
+          testScheduler,
+          [cold(SOCKET, frames), cold('o 49ms n 49ms l 49ms a', frames), cold(SOCKET, frames)],
+          { autoPongMs: 5 },
+        );
+        const link = start(transport, 70_000, { initialDelay: '2s', ...directives });
+        link.status$.subscribe((status) => statuses.push(status));
+        link.messages$.pipe(filter((m) => m.event === 'notice')).subscribe((m) => notices.push(m));
+        link.events$.subscribe((e) => e.type === E.ErrorOccurred && errors.push(`${e.timestamp} ${e.errorMessage}`));
+      });
+      expect(transport.attemptTimes).toEqual([0, 60_000, 62_050]);
+      const [old, told, successor] = transport.connections;
+      expect(told?.closed).toBe(true);
+      // It never served: nothing went out on it after the login, and its notice reached nobody.
+      expect(told?.texts.map((t) => JSON.parse(t).op)).toEqual(['login']);
+      expect(notices).toEqual([]);
+      // The old socket served on until the fresh successor took over, then closed cleanly.
+      expect(old?.aborted).toBe(false);
+      expect(successor?.texts.map((t) => JSON.parse(t).op)).toEqual(['login', 'subscribe']);
+      expect(statuses).toEqual([S.Connecting, S.Connected, S.Disconnected]);
+      expect(errors).toEqual([
+        '60050 could not set up a successor for the 60.05s old socket (the exchange asked for a reconnect: service upgrade); it serves on, next try in 2s',
+      ]);
+    });
+
     it('should stop renewing on a fatal message, and keep serving on the aged socket until it ends', () => {
       let transport!: MarbleTransport;
       const statuses: S[] = [];

@@ -356,8 +356,8 @@ export class SocketSession<In, Out>
 
   /**
    * A frame on a socket that does not serve the link. A standby's: the session's replies and
-   * verdicts, its messages held for the switch (a fatal answer still ends it). A retired one's: only
-   * replies to the requests written on it; once none waits it is done.
+   * verdicts, its messages held for the switch (a fatal answer or a reconnect notice ends it). A
+   * retired one's: only replies to the requests written on it; once none waits it is done.
    */
   private offLink(data: WireData): void {
     const message = this.decode(data);
@@ -368,7 +368,7 @@ export class SocketSession<In, Out>
         this.owner.ended(this, undefined);
       return;
     }
-    if (directives.fatalOn !== undefined && this.directed(message)) return;
+    if ((directives.fatalOn !== undefined || directives.reconnectOn !== undefined) && this.directed(message)) return;
     if (requests.size > 0 && requests.reply(message)) return;
     const round = this.round;
     if (round !== undefined && round.awaiting) round.inspect(message);
@@ -448,7 +448,11 @@ export class SocketSession<In, Out>
     this.fail(new HeartbeatTimeoutError(silentMs, timeoutMs));
   }
 
-  /** The exchange spoke: a fatal message ends the link, a reconnect notice replaces it. True if acted on. */
+  /**
+   * The exchange spoke: a fatal message ends the link, a reconnect notice replaces it. On a successor
+   * being set up, a notice is about that socket: it is given up (never promoted), and renewal tries a
+   * fresh one under its retry policy. True if acted on.
+   */
   private directed(message: In): boolean {
     const { fatalOn, reconnectOn } = this.context.directives;
     const fatal = fatalOn?.(message);
@@ -458,16 +462,14 @@ export class SocketSession<In, Out>
       this.fail(new FatalExchangeError(fatal === true ? 'a fatal message from the exchange' : fatal));
       return true;
     }
-    // A notice on a successor is about a socket that serves nothing yet: it is held like any message.
-    if (this.role !== 'live') return false;
     const notice = reconnectOn?.(message);
-    if (notice !== undefined && notice !== false) {
-      this.context.restart(
-        notice === true ? 'the exchange asked for a reconnect' : `the exchange asked for a reconnect: ${notice}`,
-      );
-      return true;
-    }
-    return false;
+    if (notice === undefined || notice === false) return false;
+    const reason =
+      notice === true ? 'the exchange asked for a reconnect' : `the exchange asked for a reconnect: ${notice}`;
+    if (this.role === 'standby')
+      this.fail(new SessionError(this.round === undefined ? 'handshake' : 'subscribing', reason));
+    else this.context.restart(reason);
+    return true;
   }
 
   /** The handshake is done (or there is none): the attempt succeeded; subscriptions come next. */
