@@ -102,7 +102,10 @@ export type ConnectionSignal =
       readonly attempt: number;
       readonly maxAttempts: number;
       readonly delayMs: number;
-      /** The server asked for this wait (`Retry-After` on a 429 or 503 upgrade), ms, when it did. */
+      /**
+       * The server asked for this wait (the `Retry-After` of a rejected upgrade, capped at
+       * `maxRetryAfter`), ms, when it did.
+       */
       readonly retryAfterMs?: number;
     }
   /** The retry budget is spent (or the error is not retryable): the link has failed. */

@@ -190,7 +190,7 @@ export const configFields = {
   maxRetryAfter: durationField({
     default: '5m',
     zero: true,
-    doc: "The longest `Retry-After` (from a 429 or 503 upgrade) honoured; the next attempt waits at least the server's time, up to this.",
+    doc: "The longest `Retry-After` honoured, from any rejected upgrade that is retried (a 429, a 503, …); the next attempt waits at least the server's time, up to this.",
   }),
   highWaterMark: countField({
     default: 16 * 1024,
