@@ -371,6 +371,30 @@ describe('maxConnectionAge: make-before-break', () => {
     });
   });
 
+  it('should not switch, even for a moment, to a successor set up but for a subscription it could not build', () => {
+    let transport!: MarbleTransport;
+    const statuses: S[] = [];
+    testScheduler.run(({ cold }) => {
+      transport = new MarbleTransport(testScheduler, [cold(SOCKET, frames)], { autoPongMs: 5 });
+      let builds = 0;
+      // Nothing to confirm: the successor would be set up as soon as its subscriptions are written.
+      const link = start(transport, 70_000, {
+        initialDelay: '2s',
+        acks: () => undefined,
+        subscriptions: [
+          () => {
+            if (++builds === 3) throw new Error('no listen key yet');
+            return { op: 'subscribe', ch: 'account' };
+          },
+        ],
+      });
+      link.status$.subscribe((status) => statuses.push(status));
+    });
+    expect(transport.attemptTimes).toEqual([0, 60_000, 62_100]);
+    expect(transport.connections[0]?.aborted).toBe(false);
+    expect(statuses).toEqual([S.Connecting, S.Connected, S.Disconnected]);
+  });
+
   it('should let the old socket settle the replies to requests written on it before closing it', async () => {
     let transport!: MarbleTransport;
     const replies: unknown[] = [];
@@ -417,6 +441,32 @@ describe('maxConnectionAge: make-before-break', () => {
       '{"op":"subscribe","ch":"book"}',
       '{"op":"subscribe","ch":"ticker"}',
       '{"op":"unsubscribe","ch":"book"}',
+    ]);
+  });
+
+  it('should confirm on the successor, after the switch, a subscription with an ack added then', () => {
+    let states: Array<[number, string]> = [];
+    let ready: Array<[number, boolean]> = [];
+    testScheduler.run(({ cold }) => {
+      const transport = new MarbleTransport(testScheduler, [cold(SOCKET, frames)], { autoPongMs: 5 });
+      const link = start(transport, 70_000);
+      ready = record(link.ready$);
+      at(61_000, () => {
+        states = record(link.subscribe({ op: 'subscribe', ch: 'book' }).state$);
+      });
+      at(61_100, () => transport.connections[1]?.inbound.next('{"event":"subscribed","ch":"book"}'));
+    });
+    // The successor took over at 60.15 s; its verdicts are the link's from then on.
+    expect(states).toEqual([
+      [61_000, 'pending'],
+      [61_100, 'active'],
+      [70_000, 'pending'],
+    ]);
+    // Confirmed, it keeps the link ready.
+    expect(ready).toEqual([
+      [0, false],
+      [150, true],
+      [70_000, false],
     ]);
   });
 

@@ -566,7 +566,8 @@ export class SocketSession<In, Out>
   private judgeReady(): void {
     if (this.role === 'retired') return;
     if (this.role === 'standby') {
-      if (this.setUp && (this.round?.allActive ?? false)) this.owner.reached(this);
+      // One about to fail (a subscription it could not build) must not take over meanwhile.
+      if (this.setUp && this.failure === undefined && (this.round?.allActive ?? false)) this.owner.reached(this);
       return;
     }
     const setUp = this.setUp && this.context.subscriptions.allActive;

@@ -76,8 +76,8 @@ class Tracked<In> {
 export class SubscriptionRound<In> {
   /** The subscriptions whose verdict is awaited on this socket, with their timeout timers. */
   readonly pending = new Map<Tracked<In>, Subscription>();
-  /** A standby round's verdicts, applied when it is adopted; undefined on a live round. */
-  readonly verdicts: Map<Tracked<In>, 'active'> | undefined;
+  /** A standby round's verdicts, applied when it is adopted; undefined on a live round (an adopted one too). */
+  verdicts: Map<Tracked<In>, 'active'> | undefined;
   /** What this socket carries: the subscriptions written on it (a standby's, to compare at adoption). */
   readonly members: Set<Tracked<In>>;
   /** Subscriptions removed while this standby round ran: their farewell goes to its socket too. */
@@ -281,7 +281,8 @@ export class SubscriptionBook<In> {
       round.members.add(tracked);
       missing.push(tracked);
     }
-    round.verdicts?.clear();
+    // Live from now on: its verdicts set the states, as the current socket's must.
+    round.verdicts = undefined;
     for (const tracked of missing) {
       if (tracked.entry.ack !== undefined) round.await(tracked, this.scheduler);
       round.put(tracked);
