@@ -25,11 +25,7 @@ const reader = { idOf: (m: { id?: number }) => m.id, errorOf: () => undefined };
 describe('RequestBook', () => {
   it('should start no timer for a request without a timeout: setTimeout(Infinity) would fire at once', () => {
     const scheduler = recordingScheduler();
-    const book = new RequestBook(
-      reader,
-      scheduler,
-      { late: () => undefined, timed: () => undefined },
-    );
+    const book = new RequestBook(reader, scheduler, { late: () => undefined, timed: () => undefined });
     const outcomes: string[] = [];
     book.written(book.newId(), connection, Infinity, {
       resolve: () => outcomes.push('resolved'),
@@ -43,11 +39,7 @@ describe('RequestBook', () => {
 
   it('should time a request out after its timeout', () => {
     const scheduler = recordingScheduler();
-    const book = new RequestBook(
-      reader,
-      scheduler,
-      { late: () => undefined, timed: () => undefined },
-    );
+    const book = new RequestBook(reader, scheduler, { late: () => undefined, timed: () => undefined });
     const outcomes: string[] = [];
     book.written(book.newId(), connection, 250, {
       resolve: () => outcomes.push('resolved'),
