@@ -24,6 +24,7 @@ export type {
   Resync,
   Session,
   SessionOptions,
+  SessionRequestOptions,
   SubscriptionHandle,
   SubscriptionOptions,
   SubscriptionState,

@@ -1,5 +1,5 @@
 import { Subject } from 'rxjs';
-import { RequestOptions, Session } from '../../src/streams/SessionOptions';
+import { Session, SessionRequestOptions } from '../../src/streams/SessionOptions';
 
 /** A `Session` for handshake specs: what is sent and requested is recorded; replies are pushed by the spec. */
 export interface FakeSession<In, Out> extends Session<In, Out> {
@@ -30,7 +30,7 @@ export function fakeSession<In = unknown, Out = unknown>(
     send: async (message: Out) => {
       sent.push(message);
     },
-    request: async <Reply = In>(message: Out, _options?: RequestOptions): Promise<Reply> => {
+    request: async <Reply = In>(message: Out, _options?: SessionRequestOptions): Promise<Reply> => {
       requested.push(message);
       return reply(message) as Reply;
     },

@@ -1,6 +1,8 @@
 import { WireData } from '../../src/model/Codec';
+import { SessionError } from '../../src/model/SessionError';
 import { JsonObject } from '../../src/profiles/JsonObject';
 import { okx } from '../../src/profiles/okx';
+import { defaultShouldRetry } from '../../src/streams/defaultShouldRetry';
 import { AckRule, Correlation } from '../../src/streams/SessionOptions';
 import { fakeSession } from './fakeSession';
 
@@ -84,6 +86,27 @@ describe('okx()', () => {
       session.inbound.next({ event: 'error', code: '60006', msg: 'Timestamp request expired', connId: 'c' });
       await expect(done).rejects.toThrow('60006');
     });
+
+    it.each([
+      ['60007', 'Invalid sign'],
+      ['60006', 'Timestamp request expired'],
+    ])(
+      'should fail the handshake on login refusal %s so that defaultShouldRetry does not retry it',
+      async (code, msg) => {
+        const session = fakeSession<unknown, JsonObject>(1_700_000_000_000);
+        const done = okx({ channel: 'private', credentials }).handshake?.(session) as Promise<void>;
+        await Promise.resolve();
+        session.inbound.next({ event: 'error', code, msg, connId: 'c' });
+        const error = await (done as Promise<unknown>).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SessionError);
+        expect(error).toMatchObject({
+          step: 'handshake',
+          rejected: true,
+          message: `OKX login refused: ${code} ${msg}`,
+        });
+        expect(defaultShouldRetry(error)).toBe(false);
+      },
+    );
   });
 
   describe('correlation', () => {

@@ -1,4 +1,4 @@
-import { Observable, Subscription, filter, take } from 'rxjs';
+import { Observable, Subscription, filter, map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   Connection,
@@ -6,6 +6,7 @@ import {
   ConnectionEventType as E,
   ConnectionStatus as S,
   ConnectOptions,
+  SessionError,
   connect,
 } from '../../src/index';
 import { MarbleTransport } from '../../src/testing';
@@ -19,6 +20,7 @@ interface Frame {
   readonly seq?: number;
   readonly id?: number;
   readonly result?: string;
+  readonly msg?: string;
 }
 
 /** The exchange's side, scripted per socket: a login reply 100 ms after the open, the ack 50 ms later. */
@@ -27,6 +29,9 @@ const frames = {
   l: '{"event":"login","ok":true}',
   a: '{"event":"subscribed","ch":"trades"}',
   r: '{"event":"error","ch":"trades","msg":"too many subscriptions"}',
+  n: '{"event":"notice","msg":"service upgrade"}',
+  x: '{"event":"fatal","msg":"invalid api key"}',
+  L: '{"event":"login","ok":false}',
 };
 const SOCKET = 'o 99ms l 49ms a';
 
@@ -188,6 +193,208 @@ describe('maxConnectionAge: make-before-break', () => {
     expect(statuses).toEqual([S.Connecting, S.Connected, S.Disconnected]);
   });
 
+  it('should not let a successor take over without a subscription whose builder threw on it', () => {
+    let transport!: MarbleTransport;
+    const errors: string[] = [];
+    testScheduler.run(({ cold }) => {
+      transport = new MarbleTransport(testScheduler, [cold(SOCKET, frames)], { autoPongMs: 5 });
+      // Only trades has an ack: the account feed is active once written.
+      const link = start(transport, 70_000, {
+        initialDelay: '2s',
+        acks: (sub) =>
+          sub['ch'] === 'trades' ? { match: (m: Frame) => (m.event === 'subscribed' ? 'ack' : undefined) } : undefined,
+      });
+      let builds = 0;
+      // Built when added, on the first socket, then on each successor: the first successor's build fails.
+      link.subscribe(() => {
+        if (++builds === 3) throw new Error('no listen key yet');
+        return { op: 'subscribe', ch: 'account' };
+      });
+      link.events$.subscribe((e) => e.type === E.ErrorOccurred && errors.push(`${e.timestamp} ${e.errorMessage}`));
+    });
+    // The first successor is given up at 60.1 s, once logged in; the next one (2 s later) carries both.
+    expect(transport.attemptTimes).toEqual([0, 60_000, 62_100]);
+    const [, abandoned, successor] = transport.connections;
+    expect(abandoned?.texts.map((t) => JSON.parse(t).ch ?? JSON.parse(t).op)).toEqual(['login', 'trades']);
+    expect(abandoned?.closed).toBe(true);
+    expect(successor?.texts.map((t) => JSON.parse(t).ch ?? JSON.parse(t).op)).toEqual(['login', 'trades', 'account']);
+    expect(errors).toEqual([
+      '60100 subscription {"op":"subscribe","ch":"account"} not sent: no listen key yet',
+      '60100 could not set up a successor for the 60.1s old socket (subscription {"op":"subscribe","ch":"account"} not sent: no listen key yet); it serves on, next try in 2s',
+    ]);
+  });
+
+  describe('a successor the exchange speaks to', () => {
+    const directives = {
+      reconnectOn: (m: Frame) => (m.event === 'notice' ? m.msg : undefined),
+      fatalOn: (m: Frame) => (m.event === 'fatal' ? m.msg : undefined),
+    };
+
+    it('should give it up on a reconnect notice, never switch to it, and set a fresh one up after the backoff', () => {
+      let transport!: MarbleTransport;
+      const statuses: S[] = [];
+      const notices: Frame[] = [];
+      const errors: string[] = [];
+      testScheduler.run(({ cold }) => {
+        // The first successor is told to go before its login is answered.
+        transport = new MarbleTransport(
+          testScheduler,
+          [cold(SOCKET, frames), cold('o 49ms n 49ms l 49ms a', frames), cold(SOCKET, frames)],
+          { autoPongMs: 5 },
+        );
+        const link = start(transport, 70_000, { initialDelay: '2s', ...directives });
+        link.status$.subscribe((status) => statuses.push(status));
+        link.messages$.pipe(filter((m) => m.event === 'notice')).subscribe((m) => notices.push(m));
+        link.events$.subscribe((e) => e.type === E.ErrorOccurred && errors.push(`${e.timestamp} ${e.errorMessage}`));
+      });
+      expect(transport.attemptTimes).toEqual([0, 60_000, 62_050]);
+      const [old, told, successor] = transport.connections;
+      expect(told?.closed).toBe(true);
+      // It never served: nothing went out on it after the login, and its notice reached nobody.
+      expect(told?.texts.map((t) => JSON.parse(t).op)).toEqual(['login']);
+      expect(notices).toEqual([]);
+      // The old socket served on until the fresh successor took over, then closed cleanly.
+      expect(old?.aborted).toBe(false);
+      expect(successor?.texts.map((t) => JSON.parse(t).op)).toEqual(['login', 'subscribe']);
+      expect(statuses).toEqual([S.Connecting, S.Connected, S.Disconnected]);
+      expect(errors).toEqual([
+        '60050 could not set up a successor for the 60.05s old socket (the exchange asked for a reconnect: service upgrade); it serves on, next try in 2s',
+      ]);
+    });
+
+    it('should stop renewing on a fatal message, and keep serving on the aged socket until it ends', () => {
+      let transport!: MarbleTransport;
+      const statuses: S[] = [];
+      const errors: string[] = [];
+      testScheduler.run(({ cold }) => {
+        transport = new MarbleTransport(
+          testScheduler,
+          [cold(SOCKET, frames), cold('o 99ms x', frames), cold(SOCKET, frames)],
+          { autoPongMs: 5 },
+        );
+        const link = start(transport, 100_000, { initialDelay: '2s', ...directives });
+        link.status$.subscribe((status) => statuses.push(status));
+        link.events$.subscribe((e) => e.type === E.ErrorOccurred && errors.push(`${e.timestamp} ${e.errorMessage}`));
+      });
+      expect(transport.attemptTimes).toEqual([0, 60_000]);
+      expect(statuses).toEqual([S.Connecting, S.Connected, S.Disconnected]);
+      expect(errors).toEqual([
+        '60100 could not set up a successor for the 60.1s old socket (the exchange ended the session: invalid api key); renewal given up (the exchange says retrying is pointless): it serves until it ends',
+      ]);
+    });
+  });
+
+  describe('retried as a reconnect would be', () => {
+    /** Logs in on every socket; a refusal is one the exchange answered (`rejected`), as a bad key is. */
+    const handshake: ConnectOptions<Frame, Record<string, unknown>>['handshake'] = (session) => {
+      void session.send({ op: 'login' });
+      return session.messages$.pipe(
+        filter((m) => m.event === 'login'),
+        take(1),
+        map((m) => {
+          if (m.ok !== true) throw new SessionError('handshake', 'login refused', true);
+          return m;
+        }),
+      );
+    };
+
+    it('should not retry a successor whose login the exchange refused, which defaultShouldRetry does not retry', () => {
+      let transport!: MarbleTransport;
+      const errors: string[] = [];
+      testScheduler.run(({ cold }) => {
+        transport = new MarbleTransport(
+          testScheduler,
+          [cold(SOCKET, frames), cold('o 99ms L', frames), cold(SOCKET, frames)],
+          { autoPongMs: 5 },
+        );
+        const link = start(transport, 100_000, { initialDelay: '2s', handshake });
+        link.events$.subscribe((e) => e.type === E.ErrorOccurred && errors.push(`${e.timestamp} ${e.errorMessage}`));
+      });
+      expect(transport.attemptTimes).toEqual([0, 60_000]);
+      expect(transport.connections[0]?.closed).toBe(true); // by close() at 100 s: it served until then
+      expect(errors).toEqual([
+        '60100 could not set up a successor for the 60.1s old socket (login refused); renewal given up (not retried): it serves until it ends',
+      ]);
+    });
+
+    it('should ask shouldRetry with the retry about to be made', () => {
+      let transport!: MarbleTransport;
+      const asked: number[] = [];
+      testScheduler.run(({ cold }) => {
+        transport = new MarbleTransport(testScheduler, [cold(SOCKET, frames), cold('o 99ms l 49ms r', frames)], {
+          autoPongMs: 5,
+        });
+        start(transport, 100_000, {
+          initialDelay: '2s',
+          shouldRetry: (_error, attempt) => asked.push(attempt) < 2,
+        });
+      });
+      // Refused at 60.15 s (retry 1: yes, in 2 s), again at 62.3 s (retry 2: no).
+      expect(asked).toEqual([1, 2]);
+      expect(transport.attemptTimes).toEqual([0, 60_000, 62_150]);
+    });
+
+    it('should make at most maxAttempts retries, each after the backoff delay, then give up', () => {
+      let transport!: MarbleTransport;
+      const errors: string[] = [];
+      testScheduler.run(({ cold }) => {
+        transport = new MarbleTransport(testScheduler, [cold(SOCKET, frames), cold('o 99ms l 49ms r', frames)], {
+          autoPongMs: 5,
+        });
+        const link = start(transport, 100_000, { initialDelay: '2s', maxAttempts: 2 });
+        link.events$.subscribe((e) => e.type === E.ErrorOccurred && errors.push(`${e.timestamp} ${e.errorMessage}`));
+      });
+      // Refused 150 ms after each open: retried 2 s, then 4 s later; the third refusal is the last.
+      expect(transport.attemptTimes).toEqual([0, 60_000, 62_150, 66_300]);
+      expect(errors.filter((e) => e.includes('successor')).map((e) => e.replace(/ \(.*\);/, ';'))).toEqual([
+        '60150 could not set up a successor for the 60.15s old socket; it serves on, next try in 2s',
+        '62300 could not set up a successor for the 62.3s old socket; it serves on, next try in 4s',
+        '66450 could not set up a successor for the 66.45s old socket; renewal given up (2 retries spent): it serves until it ends',
+      ]);
+    });
+
+    it("should wait at least the Retry-After of a successor's refused upgrade", () => {
+      let transport!: MarbleTransport;
+      testScheduler.run(({ cold }) => {
+        transport = new MarbleTransport(
+          testScheduler,
+          [
+            cold(SOCKET, frames),
+            cold('#', frames, MarbleTransport.refused(429, { 'retry-after': '30' })),
+            cold(SOCKET, frames),
+          ],
+          { autoPongMs: 5 },
+        );
+        start(transport, 100_000, { initialDelay: '2s' });
+      });
+      expect(transport.attemptTimes).toEqual([0, 60_000, 90_000]);
+    });
+  });
+
+  it('should not switch, even for a moment, to a successor set up but for a subscription it could not build', () => {
+    let transport!: MarbleTransport;
+    const statuses: S[] = [];
+    testScheduler.run(({ cold }) => {
+      transport = new MarbleTransport(testScheduler, [cold(SOCKET, frames)], { autoPongMs: 5 });
+      let builds = 0;
+      // Nothing to confirm: the successor would be set up as soon as its subscriptions are written.
+      const link = start(transport, 70_000, {
+        initialDelay: '2s',
+        acks: () => undefined,
+        subscriptions: [
+          () => {
+            if (++builds === 3) throw new Error('no listen key yet');
+            return { op: 'subscribe', ch: 'account' };
+          },
+        ],
+      });
+      link.status$.subscribe((status) => statuses.push(status));
+    });
+    expect(transport.attemptTimes).toEqual([0, 60_000, 62_100]);
+    expect(transport.connections[0]?.aborted).toBe(false);
+    expect(statuses).toEqual([S.Connecting, S.Connected, S.Disconnected]);
+  });
+
   it('should let the old socket settle the replies to requests written on it before closing it', async () => {
     let transport!: MarbleTransport;
     const replies: unknown[] = [];
@@ -234,6 +441,32 @@ describe('maxConnectionAge: make-before-break', () => {
       '{"op":"subscribe","ch":"book"}',
       '{"op":"subscribe","ch":"ticker"}',
       '{"op":"unsubscribe","ch":"book"}',
+    ]);
+  });
+
+  it('should confirm on the successor, after the switch, a subscription with an ack added then', () => {
+    let states: Array<[number, string]> = [];
+    let ready: Array<[number, boolean]> = [];
+    testScheduler.run(({ cold }) => {
+      const transport = new MarbleTransport(testScheduler, [cold(SOCKET, frames)], { autoPongMs: 5 });
+      const link = start(transport, 70_000);
+      ready = record(link.ready$);
+      at(61_000, () => {
+        states = record(link.subscribe({ op: 'subscribe', ch: 'book' }).state$);
+      });
+      at(61_100, () => transport.connections[1]?.inbound.next('{"event":"subscribed","ch":"book"}'));
+    });
+    // The successor took over at 60.15 s; its verdicts are the link's from then on.
+    expect(states).toEqual([
+      [61_000, 'pending'],
+      [61_100, 'active'],
+      [70_000, 'pending'],
+    ]);
+    // Confirmed, it keeps the link ready.
+    expect(ready).toEqual([
+      [0, false],
+      [150, true],
+      [70_000, false],
     ]);
   });
 

@@ -102,7 +102,10 @@ export type ConnectionSignal =
       readonly attempt: number;
       readonly maxAttempts: number;
       readonly delayMs: number;
-      /** The server asked for this wait (`Retry-After` on a 429 or 503 upgrade), ms, when it did. */
+      /**
+       * The server asked for this wait (the `Retry-After` of a rejected upgrade, capped at
+       * `maxRetryAfter`), ms, when it did.
+       */
       readonly retryAfterMs?: number;
     }
   /** The retry budget is spent (or the error is not retryable): the link has failed. */
@@ -169,23 +172,30 @@ export type ConnectionSignal =
   | { readonly type: 'outbound'; readonly at: number; readonly confirmed: boolean; readonly silentMs: number }
   /**
    * Replacing an aged socket make-before-break (`maxConnectionAge`): a successor is being set up
-   * (`started`), took over after `overlapMs` of both sockets open (`done`), or could not be set up and
-   * is tried again in `retryInMs` while the current socket serves on (`failed`).
+   * (`started`), took over after `overlapMs` of both sockets open (`done`), could not be set up and
+   * is tried again in `retryInMs` while the current socket serves on (`failed`), or could not be set
+   * up and is not tried again (`gaveUp`, `because` the exchange said retrying is pointless, `shouldRetry`
+   * refused the error, or `retries` retries were spent): the current socket serves until it ends.
    */
   | {
       readonly type: 'renewal';
       readonly at: number;
-      readonly phase: 'started' | 'done' | 'failed';
+      readonly phase: 'started' | 'done' | 'failed' | 'gaveUp';
       /** Age of the socket being replaced, ms. */
       readonly ageMs: number;
       readonly overlapMs?: number;
       readonly reason?: string;
       readonly retryInMs?: number;
+      readonly because?: RenewalRefusal;
+      readonly retries?: number;
     }
   /** This process's own timers ran `lagMs` late: a handler or a GC pause stalled it. */
   | { readonly type: 'stall'; readonly at: number; readonly lagMs: number }
   /** The application closed the handle. */
   | { readonly type: 'closed'; readonly at: number };
+
+/** Why renewal gave up: a fatal message, an error `shouldRetry` refused, or `maxAttempts` retries spent. */
+export type RenewalRefusal = 'fatal' | 'notRetried' | 'exhausted';
 
 /** A step of setting a session up on a socket: the handshake, the subscriptions, the resync hook. */
 export type SessionStep = 'handshake' | 'subscribing' | 'resync';

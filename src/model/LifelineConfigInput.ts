@@ -78,7 +78,7 @@ export interface LifelineConfigInput {
   readonly predictionHorizon?: Duration;
   /** How many recent latency samples the trend is fitted to. Defaults to `10`. */
   readonly predictionWindow?: number;
-  /** From the socket opening to ready (handshake, acknowledged subscriptions, resync): a step stuck longer fails the attempt. Defaults to `'15s'`. */
+  /** From the socket opening to ready: one deadline that the handshake, the acknowledged subscriptions and the resync share; the step running when it passes fails the attempt. Defaults to `'15s'`. */
   readonly readyTimeout?: Duration;
   /** How long `request()` waits for a reply once written. Defaults to `'10s'`. */
   readonly requestTimeout?: Duration;
@@ -88,7 +88,7 @@ export interface LifelineConfigInput {
   readonly messageLimitWindow?: Duration;
   /** Replace a socket this old before the exchange cuts it: the new one is made ready first, then the old one closed. Defaults to `Infinity`. */
   readonly maxConnectionAge?: Duration;
-  /** The longest `Retry-After` (from a 429 or 503 upgrade) honoured; the next attempt waits at least the server's time, up to this. Defaults to `'5m'`. */
+  /** The longest `Retry-After` honoured, from any rejected upgrade that is retried (a 429, a 503, …); the next attempt waits at least the server's time, up to this. Defaults to `'5m'`. */
   readonly maxRetryAfter?: Duration;
   /** Bytes buffered on the socket above which messages wait in lifeline's own queue, under their time-to-live, instead of in the socket's. Defaults to `16384`. */
   readonly highWaterMark?: number;

@@ -9,8 +9,7 @@
 export type RequestOutcome = 'notSent' | 'unknown' | 'rejected';
 
 /** The specific cause, under the outcome. */
-export type RequestFailure =
-  'closed' | 'overflow' | 'expired' | 'encode' | 'disconnected' | 'timeout' | 'write' | 'rejected';
+export type RequestFailure = 'closed' | 'overflow' | 'expired' | 'encode' | 'disconnected' | 'timeout' | 'rejected';
 
 /**
  * A request failed: `request()` rejects with it. `outcome` says whether it was never sent, may have

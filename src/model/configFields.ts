@@ -172,7 +172,7 @@ export const configFields = {
   }),
   readyTimeout: durationField({
     default: '15s',
-    doc: 'From the socket opening to ready (handshake, acknowledged subscriptions, resync): a step stuck longer fails the attempt.',
+    doc: 'From the socket opening to ready: one deadline that the handshake, the acknowledged subscriptions and the resync share; the step running when it passes fails the attempt.',
   }),
   requestTimeout: durationField({ default: '10s', doc: 'How long `request()` waits for a reply once written.' }),
   messageLimit: countField({
@@ -190,7 +190,7 @@ export const configFields = {
   maxRetryAfter: durationField({
     default: '5m',
     zero: true,
-    doc: "The longest `Retry-After` (from a 429 or 503 upgrade) honoured; the next attempt waits at least the server's time, up to this.",
+    doc: "The longest `Retry-After` honoured, from any rejected upgrade that is retried (a 429, a 503, …); the next attempt waits at least the server's time, up to this.",
   }),
   highWaterMark: countField({
     default: 16 * 1024,

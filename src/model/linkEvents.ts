@@ -69,7 +69,7 @@ function qualityEvent(
   );
 }
 
-/** An aged socket's replacement: its start and its switch are steps; a failed try is an error. */
+/** An aged socket's replacement: its start and its switch are steps; a failed try, or giving up, is an error. */
 function renewalEvent(signal: Extract<ConnectionSignal, { type: 'renewal' }>): ConnectionEvent {
   const age = seconds(signal.ageMs);
   switch (signal.phase) {
@@ -89,6 +89,22 @@ function renewalEvent(signal: Extract<ConnectionSignal, { type: 'renewal' }>): C
       return createEvent(ConnectionEventType.ErrorOccurred, signal.at, 'error on the link', {
         errorMessage: `could not set up a successor for the ${age} old socket (${signal.reason ?? 'unknown'}); it serves on, next try in ${seconds(signal.retryInMs ?? 0)}`,
       });
+    case 'gaveUp':
+      return createEvent(ConnectionEventType.ErrorOccurred, signal.at, 'error on the link', {
+        errorMessage: `could not set up a successor for the ${age} old socket (${signal.reason ?? 'unknown'}); renewal given up (${renewalRefusal(signal)}): it serves until it ends`,
+      });
+  }
+}
+
+/** Why renewal gave up, in words. */
+function renewalRefusal(signal: Extract<ConnectionSignal, { type: 'renewal' }>): string {
+  switch (signal.because) {
+    case 'fatal':
+      return 'the exchange says retrying is pointless';
+    case 'exhausted':
+      return `${signal.retries ?? 0} retries spent`;
+    default:
+      return 'not retried';
   }
 }
 

@@ -1,6 +1,7 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { WireData } from '../model/Codec';
 import { ConfigError } from '../model/ConfigError';
+import { SessionError } from '../model/SessionError';
 import { AckRule, AckVerdict, Handshake } from '../streams/SessionOptions';
 import { ExchangeProfile, ProfileRule } from './ExchangeProfile';
 import { JsonObject, isJsonObject } from './JsonObject';
@@ -104,7 +105,9 @@ const rules: readonly ProfileRule[] = [
  * `pong` ignored when the heartbeat did not ask for it, 3 connections a second as the connection budget,
  * on public and business sockets 480 requests an hour as the message budget, on private and business
  * sockets a fresh `login` on every connect (the signature expires in 30 s), subscriptions confirmed by `event: "subscribe"`, `request()`
- * by `id` with `expTime` stamped at write time, notice 64008 as a reconnect, and invalid keys as fatal.
+ * by `id` with `expTime` stamped at write time, notice 64008 as a reconnect, and invalid keys as fatal;
+ * any other refused login fails the attempt with a `SessionError` marked `rejected` (not retried by
+ * `defaultShouldRetry`).
  *
  * The 480-an-hour limit counts only subscribe, unsubscribe and login requests, so it is not set on the
  * private socket, where orders go too: a reconnect storm there is held by the connection budget.
@@ -241,7 +244,9 @@ function login(credentials: OkxCredentials): Handshake<unknown, JsonObject> {
     });
     const answer = await reply;
     if (answer.event !== 'login' || answer.code !== '0') {
-      throw new Error(`OKX login refused: ${String(answer.code)} ${String(answer.msg)}`);
+      // Refused (a bad signature, an expired timestamp, …): a retry meets the same answer, and hammering
+      // the login with a key it refuses is how keys get banned; `rejected` is what defaultShouldRetry heeds.
+      throw new SessionError('handshake', `OKX login refused: ${String(answer.code)} ${String(answer.msg)}`, true);
     }
   };
 }

@@ -60,7 +60,7 @@ type Series = (extra?: Labels) => Labels;
  * | `lifeline_disconnections_total`          | counter   | open links lost                                             |
  * | `lifeline_reconnect_attempts_total`      | counter   | connection attempts after the first                         |
  * | `lifeline_reconnect_successes_total`     | counter   | reconnect attempts that opened a socket                     |
- * | `lifeline_events_total{type,severity}`   | counter   | connection events (all ten types, from 0)                   |
+ * | `lifeline_events_total{type,severity}`   | counter   | connection events (all thirteen types, from 0)              |
  * | `lifeline_gate_open`                     | gauge     | 1 while the trade gate is open (only with `gate$`)          |
  * | `lifeline_feed_lag_seconds{feed}`        | gauge     | a feed's smoothed lag behind the exchange's timestamps      |
  * | `lifeline_feed_lag_p95_seconds{feed}`    | gauge     | p95 of its recent lags                                      |

@@ -58,13 +58,15 @@ export interface ConnectOptions<In = unknown, Out = unknown>
    * The `http.Agent` sockets are opened through, for a proxy: `new HttpsProxyAgent(url)`
    * (`https-proxy-agent`, HTTP CONNECT) or `new SocksProxyAgent(url)` (`socks-proxy-agent`, SOCKS4/5),
    * or any `http.Agent`; or a function choosing one per endpoint URL (`undefined`: direct), e.g. by
-   * `NO_PROXY`, called once per endpoint when `connect()` starts. Used by the default transport, on
-   * every attempt. Defaults to none: direct connections.
+   * `NO_PROXY`: called once per fixed URL when `connect()` starts, and for an endpoint given as a `url`
+   * function on every attempt, with the URL it returned. Used by the default transport, on every
+   * attempt. Defaults to none: direct connections.
    */
   readonly agent?: Agent | ((url: string) => Agent | undefined);
   /**
-   * Opens sockets: a transport, or a function making one per endpoint URL. Defaults to
-   * `webSocketTransport` (over `ws`) for each endpoint.
+   * Opens sockets: a transport, or a function making one per endpoint URL (called once per fixed URL,
+   * and on every attempt with the URL a `url` function returned). Defaults to `webSocketTransport`
+   * (over `ws`) for each endpoint.
    */
   readonly transport?: Transport | ((url: string) => Transport);
   /**

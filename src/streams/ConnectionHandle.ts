@@ -110,13 +110,9 @@ export class ConnectionHandle<In, Out> implements Connection<In, Out> {
       this.encode(m as Out),
     );
     // Up now: written at once; the farewell goes if the link is up when it is removed.
-    return engine.subscriptions.add(
-      entry,
-      this.live() ? (sub) => void this.liveSend(sub.build()) : undefined,
-      (data) => {
-        if (this.live()) void this.liveSend(data);
-      },
-    );
+    return engine.subscriptions.add(entry, this.live(), (data) => {
+      if (this.live()) void this.liveSend(data);
+    });
   }
 
   addSubscription(message: Out, unsubscribeMessage?: Out): Subscription {

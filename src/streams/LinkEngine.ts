@@ -55,6 +55,7 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
   readonly directives: Directives<In>;
   readonly hooks: SessionHooks<In, Out>;
   readonly random: () => number;
+  readonly shouldRetry: (error: unknown, attempt: number) => boolean;
   /** The session on the current socket (see `LinkSessionContext.current`). */
   session: LinkSessionHandle | undefined;
   private readonly codec: Codec<In, Out>;
@@ -71,6 +72,7 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
     this.directives = resolved.directives;
     this.hooks = resolved.hooks;
     this.random = resolved.random;
+    this.shouldRetry = resolved.shouldRetry;
     this.heartbeatConfig = {
       heartbeatInterval: config.heartbeatInterval,
       heartbeatTimeout: config.heartbeatTimeout,
@@ -96,7 +98,7 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
     this.feedWatch =
       resolved.watchdogs.length > 0 ? new FeedWatch(resolved.watchdogs, start, () => this.clock.estimate) : undefined;
     this.endpoints = new Endpoints(resolved.endpoints);
-    for (const entry of resolved.subscriptions) this.subscriptions.add(entry, undefined, noop);
+    for (const entry of resolved.subscriptions) this.subscriptions.add(entry, false, noop);
     this.loop = new ReconnectLoop({
       config,
       endpoints: this.endpoints,

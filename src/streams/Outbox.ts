@@ -145,7 +145,10 @@ export class Outbox {
     return this.sessionSend(writer.connection, data);
   }
 
-  /** A session request for `connection` only (see `sessionSend`). */
+  /**
+   * A session request for `connection` only (see `sessionSend`); a `RequestError` (`notSent`,
+   * `disconnected`) if that socket goes before it is written.
+   */
   sessionRequest<In>(connection: TransportConnection, spec: RequestSpec<In>): Promise<unknown> {
     return this.enqueue(undefined, spec as RequestSpec<unknown>, Infinity, connection);
   }
@@ -176,7 +179,12 @@ export class Outbox {
     for (const entry of [...this.entries]) {
       if (entry.only !== connection) continue;
       this.remove(entry);
-      entry.reject(new SendError('disconnected', 'the socket closed before the message could be written'));
+      // A session request rejects as requests do: not a byte of it was written.
+      entry.reject(
+        entry.request
+          ? new RequestError('notSent', 'disconnected', 'the socket closed before the request could be written')
+          : new SendError('disconnected', 'the socket closed before the message could be written'),
+      );
     }
   }
 

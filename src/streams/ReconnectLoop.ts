@@ -17,6 +17,7 @@ import {
   throwError,
   timer,
 } from 'rxjs';
+import { askedWait } from '../model/askedWait';
 import { ConnectionSignal } from '../model/ConnectionSignal';
 import { FatalExchangeError } from '../model/FatalExchangeError';
 import { LifelineConfig } from '../model/LifelineConfig';
@@ -198,8 +199,7 @@ export class ReconnectLoop {
 
   /** The wait a rejected upgrade asked for (`Retry-After`), capped at `maxRetryAfter`. */
   private retryAfter(error: unknown): number | undefined {
-    const asked = error instanceof TransportError ? error.details.retryAfterMs : undefined;
-    return asked === undefined ? undefined : Math.min(asked, this.options.config.maxRetryAfter);
+    return askedWait(error, this.options.config.maxRetryAfter);
   }
 
   /** A cycle gave up: back to the preferred endpoint, on to the next one, or Failed (and recovery later). */

@@ -29,8 +29,12 @@ export interface Session<In = unknown, Out = unknown> extends AttemptInfo {
   readonly messages$: Observable<In>;
   /** Writes a message on this socket now (after the message budget); resolves once the kernel has it. */
   send(message: Out): Promise<void>;
-  /** Writes a request with a fresh correlation id and resolves with its reply (see `Connection.request`). */
-  request<Reply = In>(message: Out, options?: RequestOptions): Promise<Reply>;
+  /**
+   * Writes a request on this socket now, with a fresh correlation id, and resolves with its reply (see
+   * `Connection.request`). Only a reply `timeout`: like `send` it goes ahead of anything queued, so it
+   * has no time-to-live to wait under, and no deadline is stamped into it; `readyTimeout` bounds the step.
+   */
+  request<Reply = In>(message: Out, options?: SessionRequestOptions): Promise<Reply>;
   /** The exchange's time now, ms: the local time corrected by the measured clock offset (0 until measured). */
   exchangeNow(): number;
 }
@@ -52,6 +56,9 @@ export type Handshake<In = unknown, Out = unknown> = (session: Session<In, Out>)
  */
 export type Resync<In = unknown, Out = unknown> = (session: Session<In, Out>) => ObservableInput<unknown>;
 
+/** Per-request settings of `session.request`: the reply timeout only (it has no `ttl`, see `Session.request`). */
+export type SessionRequestOptions = Pick<RequestOptions, 'timeout'>;
+
 /** What an inbound message says about a pending subscription. */
 export type AckVerdict = 'ack' | 'reject' | undefined;
 
@@ -62,7 +69,11 @@ export interface AckRule<In = unknown> {
    * rejects it (with the message as the reason), `undefined` is not about it.
    */
   readonly match: (message: In) => AckVerdict;
-  /** How long to wait for the verdict; unconfirmed after that. Defaults to the `readyTimeout` option. */
+  /**
+   * How long to wait for the verdict once written; unconfirmed after that. Defaults to the `readyTimeout`
+   * option. While the socket is set up, never past its ready deadline (`readyTimeout` from its opening),
+   * which the handshake, the acks and the resync share.
+   */
   readonly timeout?: Duration;
 }
 
@@ -79,7 +90,12 @@ export interface SubscriptionOptions<In = unknown, Out = unknown> {
   readonly unsubscribe?: MessageOrBuilder<Out>;
 }
 
-/** Where a subscription stands on the current socket. */
+/**
+ * Where a subscription stands on the current socket: `pending` (written, its ack awaited; or no socket
+ * now), `active` (written, and confirmed where it has an ack), `rejected` (refused by the exchange, not
+ * confirmed in time, or never written because its builder threw: it is built and sent again on the
+ * next socket).
+ */
 export type SubscriptionState = 'pending' | 'active' | 'rejected';
 
 /** A subscription added with `Connection.subscribe`. */
@@ -90,7 +106,10 @@ export interface SubscriptionHandle {
    * the current one replayed; completes when removed.
    */
   readonly state$: Observable<SubscriptionState>;
-  /** Resolves the first time it is active; rejects if the server rejects it first. */
+  /**
+   * Resolves the first time it is active; rejects if it is rejected first (refused, unconfirmed, or
+   * its builder threw).
+   */
   readonly active: Promise<void>;
   /** Removes it: never replayed again; its `unsubscribe` message is sent if the link is up. */
   unsubscribe(): void;
@@ -135,7 +154,8 @@ export interface ExchangeDirectives<In = unknown> {
   readonly fatalOn?: (message: In) => string | boolean | undefined;
   /**
    * Frames that are neither messages nor errors (a greeting text, a bare `pong` the heartbeat did not
-   * ask for): a substring, a pattern, or a predicate over the raw frame. They reach nothing.
+   * ask for): a substring, a pattern (its `g` and `y` flags dropped: each frame is tested afresh), or a
+   * predicate over the raw frame. They reach nothing.
    */
   readonly ignoreFrames?: string | RegExp | ((data: WireData) => boolean);
 }

@@ -1,5 +1,8 @@
 import { Observable, SchedulerLike, Subscription } from 'rxjs';
+import { askedWait } from '../model/askedWait';
 import { backoffDelay } from '../model/backoffDelay';
+import { RenewalRefusal } from '../model/ConnectionSignal';
+import { FatalExchangeError } from '../model/FatalExchangeError';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { LinkSessionContext, SessionOwner, SessionRole, SocketSession } from './SocketSession';
 import { TransportConnection } from './Transport';
@@ -33,8 +36,11 @@ export interface RelayOwner {
  * when `maxConnectionAge` is finite, before that socket reaches the age, a successor made ready
  * alongside it (make-before-break: opened, handshaken, subscribed and confirmed while the old one
  * still serves), which then takes over; the old socket only settles the replies to requests written
- * on it (for at most `requestTimeout`) and closes cleanly. A successor that cannot be set up is torn
- * down and tried again after a backoff while the current socket serves on.
+ * on it (for at most `requestTimeout`) and closes cleanly. A successor that cannot be set up (a step
+ * failed, or the exchange sent it a fatal message or a reconnect notice) is torn down and tried again
+ * while the current socket serves on, under the reconnect policy: after the backoff's delay (at least
+ * a `Retry-After`), at most `maxAttempts` times in a row, and never after a fatal message or an error
+ * `shouldRetry` refuses (a refused login): then renewal gives up, and the socket serves until it ends.
  *
  * ```
  * old socket:  o---a-------------S==R-----c    (o open, a live, S successor started, R replaced, c closed cleanly)
@@ -140,21 +146,40 @@ export class SessionRelay<In, Out> implements SessionOwner<In, Out> {
     standby.open(this.opener.successor$());
   }
 
-  /** The successor could not be set up: it goes, and is tried again later; the current socket serves on. */
+  /**
+   * The successor could not be set up: it goes, and the current socket serves on. It is tried again
+   * later as a reconnect would be, or, when the policy says no, not at all.
+   */
   private standbyFailed(error: unknown): void {
     this.standby?.close();
     this.standby = undefined;
     const { config, store, random } = this.context;
-    const retryInMs = backoffDelay(++this.failures, config, random);
-    store.dispatch({
-      type: 'renewal',
-      at: this.now(),
-      phase: 'failed',
-      ageMs: this.age(),
-      reason: errorMessage(error),
-      retryInMs,
-    });
-    this.scheduleRenewal(this.now(), retryInMs);
+    const attempt = ++this.failures;
+    const at = this.now();
+    const ageMs = this.age();
+    const reason = errorMessage(error);
+    const refusal = this.refusal(error, attempt);
+    if (refusal !== undefined) {
+      store.dispatch({ type: 'renewal', at, phase: 'gaveUp', ageMs, reason, because: refusal, retries: attempt - 1 });
+      return;
+    }
+    const retryInMs = Math.max(backoffDelay(attempt, config, random), askedWait(error, config.maxRetryAfter) ?? 0);
+    store.dispatch({ type: 'renewal', at, phase: 'failed', ageMs, reason, retryInMs });
+    this.scheduleRenewal(at, retryInMs);
+  }
+
+  /** Why retry `attempt` after `error` is not to be made, as `retryBackoff` decides for a reconnect; undefined: it is. */
+  private refusal(error: unknown, attempt: number): RenewalRefusal | undefined {
+    if (error instanceof FatalExchangeError) return 'fatal';
+    if (attempt > this.context.config.maxAttempts) return 'exhausted';
+    let retry: boolean;
+    try {
+      retry = this.context.shouldRetry(error, attempt);
+    } catch {
+      // A policy that throws is no licence to hammer the exchange.
+      retry = false;
+    }
+    return retry ? undefined : 'notRetried';
   }
 
   /** The successor is set up: it takes over, and the old socket settles its replies, then closes. */

@@ -25,8 +25,8 @@ import {
 import { LinkStore, SelectionTarget } from './LinkStore';
 import { Outbox } from './Outbox';
 import { RequestBook } from './RequestBook';
-import { RequestOptions, Session } from './SessionOptions';
-import { SubscribeRound, SubscriptionBook, SubscriptionEntry, SubscriptionRound } from './SubscriptionBook';
+import { Session, SessionRequestOptions } from './SessionOptions';
+import { SubscribeRound, SubscriptionBook, SubscriptionRound } from './SubscriptionBook';
 import { TransportConnection, TransportListener } from './Transport';
 
 /** The parts of a handle every inbound frame goes through. */
@@ -88,6 +88,8 @@ export interface LinkSessionContext<In, Out> {
   readonly restart: (reason: string) => void;
   /** Draws the jitter of a successor's retry delay (see `maxConnectionAge`). */
   readonly random: () => number;
+  /** Whether a failure is worth retrying: a successor that could not be set up is retried only if so. */
+  readonly shouldRetry: (error: unknown, attempt: number) => boolean;
   /** The session on the current socket, so the handle can abandon it (reset) or close it cleanly. */
   readonly current: { session: LinkSessionHandle | undefined };
 }
@@ -174,6 +176,8 @@ export class SocketSession<In, Out>
   /** A round trip measured during the handshake, reported with the open (which starts the figures afresh). */
   private earlyRttMs: number | undefined;
   private unstableTimer: Subscription | undefined;
+  /** A failure found where the session could not end at once (see `failSoon`). */
+  private failure: { readonly error: unknown; readonly timer: Subscription } | undefined;
   private ended = false;
 
   constructor(
@@ -216,6 +220,7 @@ export class SocketSession<In, Out>
     const { outbox, requests, current } = this.context;
     this.stopServing();
     this.stepRun?.unsubscribe();
+    this.failure?.timer.unsubscribe();
     // Whatever the socket still delivers while it closes is not the link's any more.
     this.connection.listen(deaf);
     outbox.detach(this.connection);
@@ -235,9 +240,8 @@ export class SocketSession<In, Out>
     this.role = 'live';
     const { subscriptions, outbox, inbound } = this.context;
     this.serve();
-    const { missing, farewells } = subscriptions.adopt(this.round as SubscriptionRound<In>);
-    for (const entry of missing) this.writeSubscription(entry);
-    for (const data of farewells) outbox.sessionSend(this.connection, data).catch(ignoreWrite);
+    for (const data of subscriptions.adopt(this.round as SubscriptionRound<In>))
+      outbox.sessionSend(this.connection, data).catch(ignoreWrite);
     const held = this.held ?? [];
     this.held = undefined;
     for (const message of held) {
@@ -352,8 +356,8 @@ export class SocketSession<In, Out>
 
   /**
    * A frame on a socket that does not serve the link. A standby's: the session's replies and
-   * verdicts, its messages held for the switch (a fatal answer still ends it). A retired one's: only
-   * replies to the requests written on it; once none waits it is done.
+   * verdicts, its messages held for the switch (a fatal answer or a reconnect notice ends it). A
+   * retired one's: only replies to the requests written on it; once none waits it is done.
    */
   private offLink(data: WireData): void {
     const message = this.decode(data);
@@ -364,7 +368,7 @@ export class SocketSession<In, Out>
         this.owner.ended(this, undefined);
       return;
     }
-    if (directives.fatalOn !== undefined && this.directed(message)) return;
+    if ((directives.fatalOn !== undefined || directives.reconnectOn !== undefined) && this.directed(message)) return;
     if (requests.size > 0 && requests.reply(message)) return;
     const round = this.round;
     if (round !== undefined && round.awaiting) round.inspect(message);
@@ -448,7 +452,11 @@ export class SocketSession<In, Out>
     this.fail(new HeartbeatTimeoutError(silentMs, timeoutMs));
   }
 
-  /** The exchange spoke: a fatal message ends the link, a reconnect notice replaces it. True if acted on. */
+  /**
+   * The exchange spoke: a fatal message ends the link, a reconnect notice replaces it. On a successor
+   * being set up, a notice is about that socket: it is given up (never promoted), and renewal tries a
+   * fresh one under its retry policy. True if acted on.
+   */
   private directed(message: In): boolean {
     const { fatalOn, reconnectOn } = this.context.directives;
     const fatal = fatalOn?.(message);
@@ -458,16 +466,14 @@ export class SocketSession<In, Out>
       this.fail(new FatalExchangeError(fatal === true ? 'a fatal message from the exchange' : fatal));
       return true;
     }
-    // A notice on a successor is about a socket that serves nothing yet: it is held like any message.
-    if (this.role !== 'live') return false;
     const notice = reconnectOn?.(message);
-    if (notice !== undefined && notice !== false) {
-      this.context.restart(
-        notice === true ? 'the exchange asked for a reconnect' : `the exchange asked for a reconnect: ${notice}`,
-      );
-      return true;
-    }
-    return false;
+    if (notice === undefined || notice === false) return false;
+    const reason =
+      notice === true ? 'the exchange asked for a reconnect' : `the exchange asked for a reconnect: ${notice}`;
+    if (this.role === 'standby')
+      this.fail(new SessionError(this.round === undefined ? 'handshake' : 'subscribing', reason));
+    else this.context.restart(reason);
+    return true;
   }
 
   /** The handshake is done (or there is none): the attempt succeeded; subscriptions come next. */
@@ -486,44 +492,51 @@ export class SocketSession<In, Out>
       this.steps = true;
       this.dispatch({ type: 'step', at: this.now(), step: 'subscribing' });
     }
-    for (const tracked of round.members) this.writeSubscription(tracked.entry);
+    round.putAll();
     // Written (queued first in the outbox), so nothing the application queued can overtake them.
     if (!awaiting && !this.settledOnce) this.resync();
   }
 
-  /** Builds a subscription's message afresh and writes it on this socket, ahead of the queue. */
-  private writeSubscription(entry: SubscriptionEntry<In>): void {
-    let data: WireData;
-    try {
-      data = entry.build();
-    } catch (error) {
-      this.dispatch({
-        type: 'error',
-        at: this.now(),
-        message: `subscription ${entry.name} not sent: ${errorMessage(error)}`,
-      });
-      return;
-    }
+  // SubscribeRound
+  write(data: WireData): void {
     this.context.outbox.sessionSend(this.connection, data).catch(ignoreWrite);
   }
 
-  // SubscribeRound
+  unsent(name: string, reason: string, acked: boolean): void {
+    const message = `subscription ${name} not sent: ${reason}`;
+    this.dispatch({ type: 'error', at: this.now(), message });
+    // With an ack it can never be confirmed on this socket: the attempt fails now, as it would at the
+    // ack's timeout, and the next socket builds it again. A successor must carry all the old one does.
+    if (acked || this.role === 'standby') this.failSoon(new SessionError('subscribing', message));
+  }
   confirmed(name: string): void {
     this.dispatch({ type: 'subscription', at: this.now(), name, verdict: 'confirmed' });
   }
 
-  failed(name: string, reason: string, timedOut: boolean): void {
+  failed(name: string, reason: string, timedOut: 'ack' | 'ready' | false): void {
     this.dispatch({
       type: 'subscription',
       at: this.now(),
       name,
-      verdict: timedOut ? 'unconfirmed' : 'rejected',
+      verdict: timedOut !== false ? 'unconfirmed' : 'rejected',
       reason,
     });
     // Not confirmed in time: the step is stuck, so the attempt fails and the next connect sends it again.
     // A successor refused one cannot take over from a socket on which it is active.
-    if (timedOut || this.role === 'standby')
+    if (timedOut === 'ready') {
+      const { readyTimeout } = this.context.config;
+      this.fail(
+        new SessionError(
+          'subscribing',
+          `subscribing not done within readyTimeout (${readyTimeout} ms): subscription ${name} not confirmed`,
+        ),
+      );
+    } else if (timedOut === 'ack' || this.role === 'standby')
       this.fail(new SessionError('subscribing', `subscription ${name} not confirmed: ${reason}`));
+  }
+
+  readyBy(): number {
+    return this.setUp ? Infinity : this.openedAt + this.context.config.readyTimeout;
   }
 
   settled(allActive: boolean): void {
@@ -557,7 +570,8 @@ export class SocketSession<In, Out>
   private judgeReady(): void {
     if (this.role === 'retired') return;
     if (this.role === 'standby') {
-      if (this.setUp && (this.round?.allActive ?? false)) this.owner.reached(this);
+      // One about to fail (a subscription it could not build) must not take over meanwhile.
+      if (this.setUp && this.failure === undefined && (this.round?.allActive ?? false)) this.owner.reached(this);
       return;
     }
     const setUp = this.setUp && this.context.subscriptions.allActive;
@@ -573,7 +587,10 @@ export class SocketSession<In, Out>
     else this.context.outbox.hold();
   }
 
-  /** Runs a hook as a step: within what is left of `readyTimeout`, its failure failing the attempt. */
+  /**
+   * Runs a hook as a step: within what is left of `readyTimeout` (one deadline from the socket opening,
+   * which the acks share too), its failure failing the attempt.
+   */
   private step(
     step: SessionStep,
     hook: (session: Session<In, Out>) => ObservableInput<unknown>,
@@ -617,7 +634,7 @@ export class SocketSession<In, Out>
       url: this.info.url,
       messages$: (this.sessionMessages as Broadcast<In>).asObservable(),
       send: (message) => outbox.sessionSend(connection, context.encode(message)),
-      request: <Reply>(message: Out, options: RequestOptions = {}): Promise<Reply> => {
+      request: <Reply>(message: Out, options: SessionRequestOptions = {}): Promise<Reply> => {
         let timeoutMs: number;
         try {
           timeoutMs =
@@ -641,6 +658,25 @@ export class SocketSession<In, Out>
     if (this.ended) return;
     this.owner.ended(this, error);
   }
+
+  /**
+   * Fails it once the scheduler next runs, not in the middle of what found the failure (the
+   * application's `subscribe()`, a successor's switch), which must finish first.
+   */
+  private failSoon(error: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = { error, timer: this.context.scheduler.schedule(failNow, 0, this) };
+  }
+
+  /** The failure `failSoon` kept, now. */
+  failNow(): void {
+    if (this.failure !== undefined) this.fail(this.failure.error);
+  }
+}
+
+// Scheduled with the session as its state: no closure per socket.
+function failNow(this: unknown, session?: { failNow(): void }): void {
+  session?.failNow();
 }
 
 const ignoreWrite = (): void => undefined;

@@ -1,5 +1,6 @@
 import { BehaviorSubject, Observable, SchedulerLike, Subscription, distinctUntilChanged } from 'rxjs';
 import { WireData } from '../model/Codec';
+import { errorMessage } from '../model/RetryExhaustedError';
 import { AckVerdict, SubscriptionHandle, SubscriptionState } from './SessionOptions';
 
 /** One subscription, ready to be written on any socket. */
@@ -15,12 +16,27 @@ export interface SubscriptionEntry<In> {
   readonly farewell: (() => WireData) | undefined;
 }
 
-/** What a round of subscribing on one socket reports. */
+/** The socket a round of subscribing writes on, and what the round reports. */
 export interface SubscribeRound {
+  /** Writes a subscription's message on the round's socket, ahead of anything queued. */
+  write(data: WireData): void;
+  /**
+   * Subscription `name`'s message could not be built (its builder threw: `reason`), so it was not
+   * written on this socket; `acked` if it has an ack rule (then no verdict will come).
+   */
+  unsent(name: string, reason: string, acked: boolean): void;
   /** Subscription `name` was confirmed. */
   confirmed(name: string): void;
-  /** Subscription `name` was rejected (`reason`) or not confirmed in time. */
-  failed(name: string, reason: string, timedOut: boolean): void;
+  /**
+   * Subscription `name` was rejected (`reason`), or not confirmed in time: `timedOut` says whether
+   * its own ack timeout passed (`'ack'`) or the socket's ready deadline first (`'ready'`).
+   */
+  failed(name: string, reason: string, timedOut: 'ack' | 'ready' | false): void;
+  /**
+   * When the socket must be set up by (its opening plus `readyTimeout`): no ack is awaited past it;
+   * `Infinity` once set up, when a subscription added later waits its own ack timeout only.
+   */
+  readyBy(): number;
   /** Every subscription with an ack is settled one way or the other: `allActive` if all confirmed. */
   settled(allActive: boolean): void;
 }
@@ -60,8 +76,8 @@ class Tracked<In> {
 export class SubscriptionRound<In> {
   /** The subscriptions whose verdict is awaited on this socket, with their timeout timers. */
   readonly pending = new Map<Tracked<In>, Subscription>();
-  /** A standby round's verdicts, applied when it is adopted; undefined on a live round. */
-  readonly verdicts: Map<Tracked<In>, 'active'> | undefined;
+  /** A standby round's verdicts, applied when it is adopted; undefined on a live round (an adopted one too). */
+  verdicts: Map<Tracked<In>, 'active'> | undefined;
   /** What this socket carries: the subscriptions written on it (a standby's, to compare at adoption). */
   readonly members: Set<Tracked<In>>;
   /** Subscriptions removed while this standby round ran: their farewell goes to its socket too. */
@@ -110,17 +126,51 @@ export class SubscriptionRound<In> {
     }
   }
 
-  /** Waits for `tracked`'s verdict on this socket, for at most its ack timeout. */
+  /** Writes every subscription of the round, in order (see `put`). */
+  putAll(): void {
+    for (const tracked of this.members) this.put(tracked);
+  }
+
+  /**
+   * Builds `tracked`'s message afresh and writes it on this socket; only then is one without an ack
+   * active. A builder that throws leaves it `rejected` on this socket with the builder's error (it is
+   * built and written again on the next one), its verdict no longer awaited, and the report told.
+   */
+  put(tracked: Tracked<In>): void {
+    let data: WireData;
+    try {
+      data = tracked.entry.build();
+    } catch (error) {
+      this.pending.get(tracked)?.unsubscribe();
+      this.pending.delete(tracked);
+      this.set(tracked, 'rejected', `its message could not be built: ${errorMessage(error)}`);
+      this.report.unsent(tracked.entry.name, errorMessage(error), tracked.entry.ack !== undefined);
+      return;
+    }
+    this.report.write(data);
+    if (tracked.entry.ack === undefined) this.set(tracked, 'active');
+  }
+
+  /**
+   * Waits for `tracked`'s verdict on this socket, for at most its ack timeout, and no later than the
+   * socket's ready deadline while it is set up: the set-up has one deadline, whatever each ack allows.
+   */
   await(tracked: Tracked<In>, scheduler: SchedulerLike): void {
     const { name, ackTimeoutMs } = tracked.entry;
+    const leftMs = this.report.readyBy() - scheduler.now();
+    const timedOut = leftMs < ackTimeoutMs ? 'ready' : 'ack';
+    const within = timedOut === 'ready' ? 'before readyTimeout' : `within ${ackTimeoutMs} ms`;
     this.pending.set(
       tracked,
-      scheduler.schedule(() => {
-        this.pending.delete(tracked);
-        this.set(tracked, 'rejected', `no confirmation within ${ackTimeoutMs} ms`);
-        this.report.failed(name, `not confirmed within ${ackTimeoutMs} ms`, true);
-        if (this.pending.size === 0) this.report.settled(this.allActive);
-      }, ackTimeoutMs),
+      scheduler.schedule(
+        () => {
+          this.pending.delete(tracked);
+          this.set(tracked, 'rejected', `no confirmation ${within}`);
+          this.report.failed(name, `not confirmed ${within}`, timedOut);
+          if (this.pending.size === 0) this.report.settled(this.allActive);
+        },
+        timedOut === 'ready' ? Math.max(0, leftMs) : ackTimeoutMs,
+      ),
     );
   }
 
@@ -150,8 +200,9 @@ export class SubscriptionRound<In> {
 /**
  * The subscriptions of a handle: replayed on every socket after its handshake, each with its state
  * on the current socket — pending, active, rejected — and its verdict from the server where it has an
- * ack rule. A rejected or unconfirmed subscription is named in an event and sent again on the next
- * socket; removing one stops its replay and sends its farewell while the link is up.
+ * ack rule. A rejected or unconfirmed subscription, or one whose builder threw (never written, never
+ * shown active), is named in an event and sent again on the next socket; removing one stops its
+ * replay and sends its farewell while the link is up.
  */
 export class SubscriptionBook<In> {
   private readonly tracked: Tracked<In>[] = [];
@@ -169,24 +220,20 @@ export class SubscriptionBook<In> {
   }
 
   /**
-   * Adds a subscription; `write` sends it now when the link is up (undefined: it goes with the next
-   * round). The handle's `unsubscribe` removes it and calls `farewell` with its undoing message.
+   * Adds a subscription; `writeNow` (the link is up) writes it at once on the current socket (else it
+   * goes with the next round). The handle's `unsubscribe` removes it and calls `farewell` with its
+   * undoing message.
    */
-  add(
-    entry: SubscriptionEntry<In>,
-    write: ((tracked: SubscriptionEntry<In>) => void) | undefined,
-    farewell: (data: WireData) => void,
-  ): SubscriptionHandle {
+  add(entry: SubscriptionEntry<In>, writeNow: boolean, farewell: (data: WireData) => void): SubscriptionHandle {
     const tracked = new Tracked(entry);
     this.tracked.push(tracked);
     // Written now only onto a socket whose round has begun: one added as the socket opens (a handler
     // of Connected) is written by the round itself, after the earlier ones, and only once.
     const round = this.round;
-    if (write !== undefined && round !== undefined) {
+    if (writeNow && round !== undefined) {
       round.members.add(tracked);
-      if (entry.ack === undefined) tracked.set('active');
-      else round.await(tracked, this.scheduler);
-      write(entry);
+      if (entry.ack !== undefined) round.await(tracked, this.scheduler);
+      round.put(tracked);
     }
     return {
       name: entry.name,
@@ -198,9 +245,9 @@ export class SubscriptionBook<In> {
 
   /**
    * A new socket, handshaken: every subscription is pending on it again. Returns its round, whose
-   * `members` are to be written in order; the verdicts go to `report` (`settled` once every ack rule
-   * has its verdict: if none waits, `awaiting` says so). A `standby` round (a successor socket) leaves
-   * the states alone until it is adopted.
+   * `members` are then written in order (`putAll`: one without an ack is active once written); the
+   * verdicts go to `report` (`settled` once every ack rule has its verdict: if none waits, `awaiting`
+   * says so). A `standby` round (a successor socket) leaves the states alone until it is adopted.
    */
   begin(report: SubscribeRound, standby = false): SubscriptionRound<In> {
     const round = new SubscriptionRound(this, report, standby, this.tracked);
@@ -213,35 +260,34 @@ export class SubscriptionBook<In> {
     }
     for (const tracked of this.tracked) {
       if (!standby) tracked.set('pending');
-      if (tracked.entry.ack === undefined) {
-        if (standby) round.verdicts?.set(tracked, 'active');
-        else tracked.set('active');
-      } else round.await(tracked, this.scheduler);
+      if (tracked.entry.ack !== undefined) round.await(tracked, this.scheduler);
     }
     return round;
   }
 
   /**
-   * A standby round's socket takes over: its verdicts become the states. Returns what its socket
-   * still lacks: the subscriptions added while it was set up (to write and confirm now) and the
-   * farewells of those removed meanwhile.
+   * A standby round's socket takes over: its verdicts become the states, and what its socket still
+   * lacks is written on it now: the subscriptions added while it was set up (to confirm now). Returns
+   * the farewells of those removed meanwhile.
    */
-  adopt(round: SubscriptionRound<In>): { readonly missing: SubscriptionEntry<In>[]; readonly farewells: WireData[] } {
+  adopt(round: SubscriptionRound<In>): WireData[] {
     if (this.standby === round) this.standby = undefined;
     this.round?.end();
     this.round = round;
-    const missing: SubscriptionEntry<In>[] = [];
+    const missing: Tracked<In>[] = [];
     for (const tracked of this.tracked) {
       if (round.verdicts?.has(tracked) === true) tracked.set('active');
       if (round.members.has(tracked)) continue;
       round.members.add(tracked);
-      missing.push(tracked.entry);
-      if (tracked.entry.ack === undefined) tracked.set('active');
-      else round.await(tracked, this.scheduler);
+      missing.push(tracked);
     }
-    round.verdicts?.clear();
-    const farewells = round.farewells.splice(0).map((entry) => (entry.farewell as () => WireData)());
-    return { missing, farewells };
+    // Live from now on: its verdicts set the states, as the current socket's must.
+    round.verdicts = undefined;
+    for (const tracked of missing) {
+      if (tracked.entry.ack !== undefined) round.await(tracked, this.scheduler);
+      round.put(tracked);
+    }
+    return round.farewells.splice(0).map((entry) => (entry.farewell as () => WireData)());
   }
 
   /**

@@ -107,6 +107,10 @@ function ignoreOf(rule: SessionOptions['ignoreFrames']): ((data: WireData) => bo
   if (rule === undefined) return undefined;
   if (typeof rule === 'function') return rule;
   if (typeof rule === 'string' && rule.length > 0) return (data) => typeof data === 'string' && data.includes(rule);
-  if (rule instanceof RegExp) return (data) => typeof data === 'string' && rule.test(data);
+  if (rule instanceof RegExp) {
+    // A copy without g and y: their test() resumes at lastIndex, so every other frame would slip past.
+    const pattern = rule.global || rule.sticky ? new RegExp(rule.source, rule.flags.replace(/[gy]/g, '')) : rule;
+    return (data) => typeof data === 'string' && pattern.test(data);
+  }
   throw new ConfigError('ignoreFrames', rule, 'a non-empty substring, a RegExp, or a predicate (data) => boolean');
 }

@@ -158,4 +158,29 @@ describe('okx() through connect(), against the OKX mock', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(mock.connections).toHaveLength(1);
   });
+
+  it('should end Failed on a bad signature (60007), not retry a login it refuses', async () => {
+    mock = await OkxMock.start({ keys: KEYS, scale: SCALE });
+    link = connectSession<unknown, JsonObject>({
+      ...okx({
+        channel: 'private',
+        credentials: {
+          ...credentials(),
+          sign: (payload) => createHmac('sha256', 'wrong').update(payload).digest('base64'),
+        },
+      }),
+      url: `${mock.url}/ws/v5/private`,
+      ...FAST_RETRY,
+    });
+    await firstValueFrom(
+      link.status$.pipe(
+        filter((status) => status === ConnectionStatus.Failed),
+        timeout(5000),
+      ),
+    );
+    // FAST_RETRY would have tried again within 50 ms.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(mock.connections).toHaveLength(1);
+    expect(link.snapshot().state.lastError).toContain('OKX login refused: 60007');
+  });
 });

@@ -70,6 +70,22 @@ describe('what the exchange directs', () => {
       },
     );
 
+    it.each([
+      ['g', /^pong$/g],
+      ['y', /pong/y],
+    ])('should ignore every frame a pattern with the %s flag matches, not every other one', (_flag, pattern) => {
+      let errors: ConnectionEvent[] = [];
+      testScheduler.run(({ cold }) => {
+        const transport = new MarbleTransport(testScheduler, [cold('o-p-p-p-p', frames)], { autoPongMs: 1 });
+        const link = sessionLink(testScheduler, transport, 100, { ignoreFrames: pattern });
+        errors = [];
+        link.events$.subscribe((e) => e.type === E.ErrorOccurred && errors.push(e));
+      });
+      expect(errors).toEqual([]);
+      // The application's own pattern is left as it was.
+      expect(pattern.lastIndex).toBe(0);
+    });
+
     it('should raise an ErrorOccurred for each such frame on every connect without it', () => {
       let errors: ConnectionEvent[] = [];
       testScheduler.run(({ cold }) => {

@@ -157,6 +157,38 @@ describe('ready$', () => {
         '2500 Disconnected: closed by the application',
       ]);
     });
+
+    it.each([
+      ['its default timeout', tradesAck],
+      ['a longer timeout of its own', { ...tradesAck, timeout: '5s' }],
+    ])(
+      'should stop waiting for an ack, whatever %s, when what is left of it passes, and name the subscribing step',
+      (_timeout, ack) => {
+        let transport!: MarbleTransport;
+        let events: ConnectionEvent[] = [];
+        testScheduler.run(({ cold }) => {
+          transport = new MarbleTransport(testScheduler, [cold('o 299ms l', frames), cold('o 299ms l 9ms a', frames)], {
+            autoPongMs: 1,
+          });
+          const link = sessionLink(testScheduler, transport, 2500, { readyTimeout: 1000, handshake: login });
+          link.subscribe({ sub: 'trades' }, { name: 'trades', ack });
+          events = [];
+          link.events$.subscribe((e) => events.push(e));
+        });
+        // The handshake took 300 ms of the 1000: the ack had the 700 left, not a whole timeout of its own.
+        expect(transport.attemptTimes).toEqual([0, 2000]);
+        expect(described(events).filter((e) => !e.includes('DataReceived'))).toEqual([
+          '300 Connected: connected',
+          '1000 ErrorOccurred: subscription trades not confirmed; sent again on the next connect (not confirmed before readyTimeout)',
+          '1000 Disconnected: connection lost (subscribing not done within readyTimeout (1000 ms): subscription trades not confirmed)',
+          '2000 ReconnectAttempt: reconnect attempt 1/5',
+          '2300 ReconnectSuccess: reconnected after attempt 1',
+          '2310 SessionStep: subscription trades confirmed',
+          '2310 SessionReady: ready 0.31s after the socket opened',
+          '2500 Disconnected: closed by the application',
+        ]);
+      },
+    );
   });
 
   it('should fail the attempt when the resync fails, and set the whole session up again on the next socket', () => {

@@ -159,6 +159,36 @@ describe('requests', () => {
       ]);
     });
 
+    it("should say notSent, as a RequestError, when a session.request's socket goes before it is written", async () => {
+      const outcomes: Outcomes = [];
+      await runAsync(testScheduler, async ({ cold, until }) => {
+        // The login's hello takes the one slot of the budget: the login waits for the next second.
+        const transport = new MarbleTransport(testScheduler, [cold('o 99ms #', framesOf({}), closedBy(1006))]);
+        sessionLink(testScheduler, transport, 500, {
+          messageLimit: 1,
+          messageLimitWindow: '1s',
+          maxAttempts: 0,
+          recoveryInterval: 'Infinity',
+          handshake: async (session) => {
+            void session.send({ op: 'hello' });
+            await session.request({ op: 'login' }).then(
+              () => outcomes.push([testScheduler.now(), 'login', 'resolved']),
+              (error: unknown) =>
+                outcomes.push([
+                  testScheduler.now(),
+                  'login',
+                  error instanceof RequestError
+                    ? `${error.outcome}/${error.reason}`
+                    : `not a RequestError: ${String(error)}`,
+                ]),
+            );
+          },
+        });
+        await until(500);
+      });
+      expect(outcomes).toEqual([[100, 'login', 'notSent/disconnected']]);
+    });
+
     it('should never be written after its deadline while the socket is backed up, and go once it drains', async () => {
       let transport!: MarbleTransport;
       const outcomes: Outcomes = [];

@@ -299,4 +299,88 @@ describe('subscriptions', () => {
     ]);
     expect(errors).toEqual(['0 subscription {"sub":"account"} not sent: no listen key yet']);
   });
+
+  describe('whose builder throws', () => {
+    /** A builder that fails its `failing`-th build (the first one names it, when it is added). */
+    function failingBuilder(failing: number, message: Msg): () => Msg {
+      let builds = 0;
+      return () => {
+        if (++builds === failing) throw new Error('no listen key yet');
+        return message;
+      };
+    }
+
+    it('should leave it rejected on that socket, never active, its promise rejected; active on the next', async () => {
+      let handle!: SubscriptionHandle;
+      let states: Array<[number, string]> = [];
+      testScheduler.run(({ cold, expectObservable }) => {
+        const transport = new MarbleTransport(
+          testScheduler,
+          [cold('o 99ms #', frames, closedBy(1006)), cold('o', frames)],
+          { autoPongMs: 1 },
+        );
+        const link = sessionLink(testScheduler, transport, 2000, {});
+        handle = link.subscribe(failingBuilder(2, { sub: 'account' }), { name: 'account' });
+        // Recorded from before the first socket opens: every state it takes, none skipped.
+        states = record(testScheduler, handle.state$);
+        // Not confirmed by anything: its state is no reason for the link not to be ready.
+        expectObservable(link.ready$).toBe('t 99ms f 999ms t 899ms (f|)', { f: false, t: true });
+      });
+      expect(states).toEqual([
+        [0, 'pending'],
+        [0, 'rejected'],
+        [100, 'pending'],
+        [1100, 'active'],
+        [2000, 'pending'],
+      ]);
+      await expect(handle.active).rejects.toThrow(
+        'subscription account rejected: its message could not be built: no listen key yet',
+      );
+    });
+
+    it('should not throw from subscribe() on a live link: rejected there, an event, the link carries on', () => {
+      let transport!: MarbleTransport;
+      let states: Array<[number, string]> = [];
+      let errors: string[] = [];
+      testScheduler.run(({ cold }) => {
+        transport = new MarbleTransport(testScheduler, [cold('o', frames)], { autoPongMs: 1 });
+        const link = sessionLink(testScheduler, transport, 1000, {});
+        errors = [];
+        link.events$.subscribe((e) => e.type === E.ErrorOccurred && errors.push(`${e.timestamp} ${e.errorMessage}`));
+        at(testScheduler, 300, () => {
+          states = record(
+            testScheduler,
+            link.subscribe(failingBuilder(2, { sub: 'account' }), { name: 'account' }).state$,
+          );
+        });
+      });
+      expect(transport.connections[0]?.texts).toEqual([]);
+      expect(transport.attemptTimes).toEqual([0]);
+      expect(states).toEqual([
+        [300, 'rejected'],
+        [1000, 'pending'],
+      ]);
+      expect(errors).toEqual(['300 subscription account not sent: no listen key yet']);
+    });
+
+    it('should fail the attempt at once when it has an ack, not at the ack timeout, and build it again on the next socket', () => {
+      let transport!: MarbleTransport;
+      let events: ConnectionEvent[] = [];
+      testScheduler.run(({ cold }) => {
+        transport = new MarbleTransport(testScheduler, [cold('o', frames), cold('o 9ms a', frames)], { autoPongMs: 1 });
+        const link = sessionLink(testScheduler, transport, 2000, {});
+        link.subscribe(failingBuilder(2, { sub: 'trades' }), { name: 'trades', ack: ackOf('trades') });
+        events = [];
+        link.events$.subscribe((e) => events.push(e));
+      });
+      expect(transport.attemptTimes).toEqual([0, 1000]);
+      expect(transport.connections.map((c) => c.texts)).toEqual([[], ['{"sub":"trades"}']]);
+      expect(described(events).slice(0, 3)).toEqual([
+        '0 Connected: connected',
+        '0 ErrorOccurred: error on the link (subscription trades not sent: no listen key yet)',
+        '0 Disconnected: connection lost (subscription trades not sent: no listen key yet)',
+      ]);
+      expect(described(events)).toContain('1010 SessionStep: subscription trades confirmed');
+    });
+  });
 });
