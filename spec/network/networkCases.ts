@@ -45,7 +45,9 @@ const within = (label: string, value: number | 'never' | undefined, limitMs: num
  */
 const noLate = (t: NetworkTally): string[] => {
   const lateHandedOverLate = t.late - t.lateHandedOverInTime;
-  return lateHandedOverLate > 0 ? [`${lateHandedOverLate} late, not handed to the kernel within their ttl`] : [];
+  return lateHandedOverLate > 0
+    ? [`${lateHandedOverLate} late, not handed to the kernel within their ttl (${t.lateHandedOverLate.join('; ')})`]
+    : [];
 };
 const noTeardown = (t: NetworkTally): string[] => (t.teardowns > 0 ? [`${t.teardowns} teardowns of a live link`] : []);
 /** A plain fault: seen within `detectMs`, Connected again within 5 s of its end. */

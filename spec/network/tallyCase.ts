@@ -40,6 +40,11 @@ export interface NetworkTally {
    * late by the network after that (the part of lateness no client library can take back).
    */
   readonly lateHandedOverInTime: number;
+  /**
+   * The others, each as "<method> resolved +<ms> arrived +<ms>" past its ttl (or "never resolved"):
+   * what a failure is about.
+   */
+  readonly lateHandedOverLate: readonly string[];
   /** How far past its ttl the latest one arrived, ms. */
   readonly lateMaxMs?: number;
   /** `send()` → first arrival on the server, over the received sends, ms: median and worst. */
@@ -106,6 +111,7 @@ export function tallyCase(records: CaseRecords): NetworkTally {
   let duplicated = 0;
   let late = 0;
   let lateHandedOverInTime = 0;
+  const lateHandedOverLate: string[] = [];
   let lateMaxMs: number | undefined;
   let lost = 0;
   let unsettled = 0;
@@ -132,6 +138,12 @@ export function tallyCase(records: CaseRecords): NetworkTally {
       late++;
       if (send.resolvedAt !== undefined && send.resolvedAt - send.sentAt <= deadline + HANDOVER_SLACK_MS) {
         lateHandedOverInTime++;
+      } else {
+        const resolved =
+          send.resolvedAt === undefined
+            ? 'never resolved'
+            : `resolved +${Math.round(send.resolvedAt - send.sentAt - deadline)}`;
+        lateHandedOverLate.push(`${send.method} ${resolved} arrived +${Math.round(first.at - send.sentAt - deadline)}`);
       }
       lateMaxMs = Math.max(lateMaxMs ?? 0, first.at - send.sentAt - deadline);
     }
@@ -151,6 +163,7 @@ export function tallyCase(records: CaseRecords): NetworkTally {
     duplicated,
     late,
     lateHandedOverInTime,
+    lateHandedOverLate,
     ...(lateMaxMs !== undefined ? { lateMaxMs: Math.round(lateMaxMs) } : {}),
     ...(delivery.length > 0 ? { deliveryMs: percentiles(delivery) } : {}),
     lost,
