@@ -52,10 +52,12 @@ export interface OutboxConfig {
 /** How soon a pump held by the kernel's backlog looks again, ms (the kernel has no drain event). */
 const KERNEL_POLL_MS = 20;
 /**
- * The longest between two readings while the kernel keeps holding little: reading its tables costs
- * some 3 ms (Linux generates `/proc/net/tcp` afresh), so a fast link is asked about once a second.
+ * The longest between two readings while the kernel keeps holding little. A reading costs some 3 ms
+ * (Linux generates `/proc/net/tcp` afresh), so a fast writer reads a little less often; but whatever is
+ * written between two readings can pile up in the kernel of a slow link (at 1 s, orders handed over in
+ * time arrived 2.4 s past their ttl on a 2 Mbit/s uplink; at 100 ms, a third of a second).
  */
-const KERNEL_POLL_MAX_MS = 1000;
+const KERNEL_POLL_MAX_MS = 100;
 
 /**
  * Everything a handle writes, in order, and the socket it goes to (as nats.js keeps its pending
@@ -85,9 +87,10 @@ export class Outbox {
   /** Payload bytes written to `unverifiedOn` since the kernel was last seen holding little for it. */
   private unverified = 0;
   private unverifiedOn: TransportConnection | undefined;
-  /** When the kernel was last asked, and what it held then. */
+  /** When the kernel was last asked. */
   private kernelReadAt = -Infinity;
-  private kernelHeld = 0;
+  /** How fast the kernel drained between the last two readings, bytes per ms. */
+  private kernelRate = 0;
   private kernelEvery = KERNEL_POLL_MS;
   private pumping = false;
 
@@ -273,35 +276,47 @@ export class Outbox {
    * Whether the kernel itself holds more than the high-water mark for `target`, unacknowledged: then
    * nothing more is written (the socket's own buffer can be empty while the kernel holds a second's
    * worth of a slow uplink, and a message handed over now would arrive that much later) and the pump
-   * looks again when the next reading is due, the kernel having no drain event. The kernel is asked
-   * only once more than the high-water mark was written since it last held little (a link carrying
-   * small orders never reads its tables), and at most every KERNEL_POLL_MS while it holds a backlog,
-   * less often (up to a second) while it keeps holding little: in between, its last answer stands (so
-   * at most that long of the writer's own rate goes in past the mark).
+   * looks again when the backlog should have drained under the mark or the next reading is due, the
+   * kernel having no drain event. The kernel is asked only once more than the high-water mark was
+   * written since it last held little (a link carrying small orders never reads its tables), and at
+   * most every KERNEL_POLL_MS while it holds a backlog, less often (up to 100 ms) while it keeps
+   * holding little. In between, the backlog is estimated: the last reading, plus what was written
+   * since, less what drained at the rate measured between the last two readings.
    */
   private kernelBacklogged(target: TransportConnection): boolean {
     if (target !== this.unverifiedOn) {
       this.unverifiedOn = target;
       this.unverified = 0;
       this.kernelReadAt = -Infinity;
-      this.kernelHeld = 0;
+      this.kernelRate = 0;
       this.kernelEvery = KERNEL_POLL_MS;
     }
     if (this.unverified <= this.config.highWaterMark) return false;
     const now = this.scheduler.now();
     if (now - this.kernelReadAt >= this.kernelEvery) {
-      this.kernelReadAt = now;
       const held = target.unacknowledgedBytes?.();
-      this.kernelHeld = held ?? 0;
-      if (held === undefined || held <= this.config.highWaterMark) {
-        // A fast link drains at once: ask less and less often (a reading costs milliseconds).
+      if (held === undefined) {
+        this.unverified = 0;
+        return false;
+      }
+      // What drained since the last reading: what the kernel held then and was given since, less now.
+      const elapsed = now - this.kernelReadAt;
+      if (Number.isFinite(elapsed) && elapsed > 0) this.kernelRate = Math.max(0, this.unverified - held) / elapsed;
+      this.kernelReadAt = now;
+      this.unverified = held;
+      if (held <= this.config.highWaterMark) {
+        // A fast link drains at once: ask less often (a reading costs milliseconds).
         this.kernelEvery = Math.min(this.kernelEvery * 2, KERNEL_POLL_MAX_MS);
-        this.unverified = this.kernelHeld;
         return false;
       }
       this.kernelEvery = KERNEL_POLL_MS;
-    } else if (this.kernelHeld <= this.config.highWaterMark) return false;
-    this.paused = this.scheduler.schedule(() => this.resume(), this.kernelReadAt + KERNEL_POLL_MS - now);
+    }
+    // Between readings: what the kernel holds by the last one, what went in since, what drained at its rate.
+    const over = this.unverified - this.kernelRate * (now - this.kernelReadAt) - this.config.highWaterMark;
+    if (over <= 0) return false;
+    const nextReading = this.kernelReadAt + this.kernelEvery - now;
+    const drained = this.kernelRate > 0 ? over / this.kernelRate : Infinity;
+    this.paused = this.scheduler.schedule(() => this.resume(), Math.max(1, Math.ceil(Math.min(nextReading, drained))));
     return true;
   }
 
