@@ -53,11 +53,12 @@ export interface OutboxConfig {
 const KERNEL_POLL_MS = 20;
 /**
  * The longest between two readings while the kernel keeps holding little. A reading costs some 3 ms
- * (Linux generates `/proc/net/tcp` afresh), so a fast writer reads a little less often; but whatever is
- * written between two readings can pile up in the kernel of a slow link (at 1 s, orders handed over in
- * time arrived 2.4 s past their ttl on a 2 Mbit/s uplink; at 100 ms, a third of a second).
+ * (Linux generates `/proc/net/tcp` afresh); in between, the backlog is estimated from the drain rate
+ * the last two readings measured, so a reading only corrects the estimate.
  */
-const KERNEL_POLL_MAX_MS = 100;
+const KERNEL_POLL_MAX_MS = 250;
+/** A kernel backlog that drains within this long at the measured rate is no backlog, ms. */
+const KERNEL_DRAIN_MS = 50;
 
 /**
  * Everything a handle writes, in order, and the socket it goes to (as nats.js keeps its pending
@@ -279,8 +280,8 @@ export class Outbox {
    * looks again when the backlog should have drained under the mark or the next reading is due, the
    * kernel having no drain event. The kernel is asked only once more than the high-water mark was
    * written since it last held little (a link carrying small orders never reads its tables), and at
-   * most every KERNEL_POLL_MS while it holds a backlog, less often (up to 100 ms) while it keeps
-   * holding little. In between, the backlog is estimated: the last reading, plus what was written
+   * most every KERNEL_POLL_MS while it holds a backlog, less often (up to KERNEL_POLL_MAX_MS) while
+   * it keeps holding little. In between, the backlog is estimated: the last reading, plus what was written
    * since, less what drained at the rate measured between the last two readings.
    */
   private kernelBacklogged(target: TransportConnection): boolean {
@@ -304,7 +305,7 @@ export class Outbox {
       if (Number.isFinite(elapsed) && elapsed > 0) this.kernelRate = Math.max(0, this.unverified - held) / elapsed;
       this.kernelReadAt = now;
       this.unverified = held;
-      if (held <= this.config.highWaterMark) {
+      if (held <= this.kernelLimit()) {
         // A fast link drains at once: ask less often (a reading costs milliseconds).
         this.kernelEvery = Math.min(this.kernelEvery * 2, KERNEL_POLL_MAX_MS);
         return false;
@@ -312,12 +313,21 @@ export class Outbox {
       this.kernelEvery = KERNEL_POLL_MS;
     }
     // Between readings: what the kernel holds by the last one, what went in since, what drained at its rate.
-    const over = this.unverified - this.kernelRate * (now - this.kernelReadAt) - this.config.highWaterMark;
+    const over = this.unverified - this.kernelRate * (now - this.kernelReadAt) - this.kernelLimit();
     if (over <= 0) return false;
     const nextReading = this.kernelReadAt + this.kernelEvery - now;
     const drained = this.kernelRate > 0 ? over / this.kernelRate : Infinity;
     this.paused = this.scheduler.schedule(() => this.resume(), Math.max(1, Math.ceil(Math.min(nextReading, drained))));
     return true;
+  }
+
+  /**
+   * The most the kernel may hold before more waits here: the high-water mark, or what drains in
+   * KERNEL_DRAIN_MS at the measured rate if more (a fast link's kernel holding a megabyte for a few
+   * milliseconds is no reason to hold anything back).
+   */
+  private kernelLimit(): number {
+    return Math.max(this.config.highWaterMark, this.kernelRate * KERNEL_DRAIN_MS);
   }
 
   /**
