@@ -364,8 +364,9 @@ export class HeartbeatMonitor {
       next = Math.min(next, outboundFrom + timeoutMs);
       next = Math.min(next, this.confirmed ? outboundFrom + this.config.pongTimeout : now + timeoutMs / 10);
     }
-    // A second reading of the acknowledgements is due: no look before it.
-    if (this.recheckAt > now) next = Math.max(next, this.recheckAt);
+    // A verdict waits for a second reading of the acknowledgements (only behind a backlog of ours,
+    // see `acknowledgedSince`): no look before it.
+    if (this.recheckAt > now && this.ackedBacklog >= BACKLOG_MIN_BYTES) next = Math.max(next, this.recheckAt);
     this.planLook(Math.max(next, now + 1), this.tickDueAt);
   }
 

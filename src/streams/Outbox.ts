@@ -4,6 +4,7 @@ import { WireData } from '../model/Codec';
 import { RequestError } from '../model/RequestError';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { SendError } from '../model/SendError';
+import { KernelBacklog } from './KernelBacklog';
 import { RequestBook } from './RequestBook';
 import { TransportConnection } from './Transport';
 
@@ -49,17 +50,6 @@ export interface OutboxConfig {
   readonly highWaterMark: number;
 }
 
-/** How soon a pump held by the kernel's backlog looks again, ms (the kernel has no drain event). */
-const KERNEL_POLL_MS = 20;
-/**
- * The longest between two readings while the kernel keeps holding little. A reading costs some 3 ms
- * (Linux generates `/proc/net/tcp` afresh); in between, the backlog is estimated from the drain rate
- * the last two readings measured, so a reading only corrects the estimate.
- */
-const KERNEL_POLL_MAX_MS = 250;
-/** A kernel backlog that drains within this long at the measured rate is no backlog, ms. */
-const KERNEL_DRAIN_MS = 50;
-
 /**
  * Everything a handle writes, in order, and the socket it goes to (as nats.js keeps its pending
  * buffer and phoenix its send buffer). A message is written only while the link is ready
@@ -85,14 +75,8 @@ export class Outbox {
   private ready = false;
   private closed = false;
   private paused: Subscription | undefined;
-  /** Payload bytes written to `unverifiedOn` since the kernel was last seen holding little for it. */
-  private unverified = 0;
-  private unverifiedOn: TransportConnection | undefined;
-  /** When the kernel was last asked. */
-  private kernelReadAt = -Infinity;
-  /** How fast the kernel drained between the last two readings, bytes per ms. */
-  private kernelRate = 0;
-  private kernelEvery = KERNEL_POLL_MS;
+  /** What the kernel holds for the socket last written to (see `KernelBacklog`). */
+  private backlog: KernelBacklog | undefined;
   private pumping = false;
 
   /**
@@ -274,60 +258,15 @@ export class Outbox {
   }
 
   /**
-   * Whether the kernel itself holds more than the high-water mark for `target`, unacknowledged: then
-   * nothing more is written (the socket's own buffer can be empty while the kernel holds a second's
-   * worth of a slow uplink, and a message handed over now would arrive that much later) and the pump
-   * looks again when the backlog should have drained under the mark or the next reading is due, the
-   * kernel having no drain event. The kernel is asked only once more than the high-water mark was
-   * written since it last held little (a link carrying small orders never reads its tables), and at
-   * most every KERNEL_POLL_MS while it holds a backlog, less often (up to KERNEL_POLL_MAX_MS) while
-   * it keeps holding little. In between, the backlog is estimated: the last reading, plus what was written
-   * since, less what drained at the rate measured between the last two readings.
+   * Whether the kernel itself holds too much for `target` (see `KernelBacklog`): then nothing more is
+   * written and the pump looks again when the backlog should have drained or the next reading is due.
    */
   private kernelBacklogged(target: TransportConnection): boolean {
-    if (target !== this.unverifiedOn) {
-      this.unverifiedOn = target;
-      this.unverified = 0;
-      this.kernelReadAt = -Infinity;
-      this.kernelRate = 0;
-      this.kernelEvery = KERNEL_POLL_MS;
-    }
-    if (this.unverified <= this.config.highWaterMark) return false;
-    const now = this.scheduler.now();
-    if (now - this.kernelReadAt >= this.kernelEvery) {
-      const held = target.unacknowledgedBytes?.();
-      if (held === undefined) {
-        this.unverified = 0;
-        return false;
-      }
-      // What drained since the last reading: what the kernel held then and was given since, less now.
-      const elapsed = now - this.kernelReadAt;
-      if (Number.isFinite(elapsed) && elapsed > 0) this.kernelRate = Math.max(0, this.unverified - held) / elapsed;
-      this.kernelReadAt = now;
-      this.unverified = held;
-      if (held <= this.kernelLimit()) {
-        // A fast link drains at once: ask less often (a reading costs milliseconds).
-        this.kernelEvery = Math.min(this.kernelEvery * 2, KERNEL_POLL_MAX_MS);
-        return false;
-      }
-      this.kernelEvery = KERNEL_POLL_MS;
-    }
-    // Between readings: what the kernel holds by the last one, what went in since, what drained at its rate.
-    const over = this.unverified - this.kernelRate * (now - this.kernelReadAt) - this.kernelLimit();
-    if (over <= 0) return false;
-    const nextReading = this.kernelReadAt + this.kernelEvery - now;
-    const drained = this.kernelRate > 0 ? over / this.kernelRate : Infinity;
-    this.paused = this.scheduler.schedule(() => this.resume(), Math.max(1, Math.ceil(Math.min(nextReading, drained))));
+    if (this.backlog?.connection !== target) this.backlog = new KernelBacklog(target);
+    const wait = this.backlog.waitMs(this.scheduler.now(), this.config.highWaterMark);
+    if (wait === 0) return false;
+    this.paused = this.scheduler.schedule(() => this.resume(), wait);
     return true;
-  }
-
-  /**
-   * The most the kernel may hold before more waits here: the high-water mark, or what drains in
-   * KERNEL_DRAIN_MS at the measured rate if more (a fast link's kernel holding a megabyte for a few
-   * milliseconds is no reason to hold anything back).
-   */
-  private kernelLimit(): number {
-    return Math.max(this.config.highWaterMark, this.kernelRate * KERNEL_DRAIN_MS);
   }
 
   /**
@@ -409,7 +348,8 @@ export class Outbox {
       entry.reject(entry.request ? new RequestError('notSent', 'encode', text) : new SendError('encode', text, error));
       return;
     }
-    if (connection === this.unverifiedOn) this.unverified += typeof data === 'string' ? data.length : data.byteLength;
+    if (connection === this.backlog?.connection)
+      this.backlog.wrote(typeof data === 'string' ? data.length : data.byteLength);
     const request = entry.request;
     // Still in the socket's buffer once written (the kernel had no room: bytes were waiting, or this
     // one could not go in at once), it completes only when the kernel takes it, i.e. the peer acked.
