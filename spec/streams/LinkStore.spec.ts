@@ -1,4 +1,4 @@
-import { Observable, map } from 'rxjs';
+import { Observable, map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ConnectionEvent, ConnectionEventType as E, ConnectionStatus as S } from '../../src/index';
 import { defaultQualityThresholds } from '../../src/model/ConnectionQuality';
@@ -123,6 +123,25 @@ describe('LinkStore', () => {
         );
         expectObservable(store.select(status), '^--!').toBe('cC-', { c: S.Connecting, C: S.Connected });
       });
+    });
+
+    it('should not project for a subscriber that left, nor for one that took all it wanted from the current value', () => {
+      const store = newStore();
+      const projected: string[] = [];
+      const spy =
+        (who: string) =>
+        (model: LinkModel): S => {
+          projected.push(who);
+          return model.state.status;
+        };
+      const early = store.select(spy('early')).subscribe();
+      store.select(spy('once')).pipe(take(1)).subscribe();
+      store.select(spy('stays')).subscribe();
+      early.unsubscribe();
+      projected.length = 0;
+      store.dispatch({ type: 'open', at: 1, attempt: 0, reconnect: false });
+      store.dispatch({ type: 'disconnected', at: 2, reason: 'socket closed' });
+      expect(projected).toEqual(['stays', 'stays']);
     });
 
     it('should fold nothing and show nothing once complete', () => {

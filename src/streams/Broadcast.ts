@@ -1,4 +1,5 @@
-import { Observable, Subscriber } from 'rxjs';
+import { Observable, Subscriber, TeardownLogic } from 'rxjs';
+import { withoutClosed } from '../model/withoutClosed';
 
 /**
  * A hot, plain multicast for the inbound hot path: `next` loops over the current subscribers, with
@@ -7,6 +8,10 @@ import { Observable, Subscriber } from 'rxjs';
  * The subscriber list is copy-on-write, so subscribing or unsubscribing during a delivery is safe;
  * late subscribers get only what comes after. Errors thrown by a subscriber are RxJS's business
  * (its Subscriber reports them), as with a Subject.
+ *
+ * A subscriber that unsubscribes gets nothing more at once (RxJS stops it) and leaves the list at the
+ * next delivery or subscription: handing RxJS a teardown would cost every subscriber a 150-byte
+ * finalizer array, and a bot subscribes every stream of every link.
  *
  * ```
  * next:      -a--b--c--|
@@ -17,11 +22,18 @@ import { Observable, Subscriber } from 'rxjs';
 export class Broadcast<T> {
   private subscribers: readonly Subscriber<T>[] = [];
   private done = false;
+  private readonly stream: Observable<T> = new BroadcastStream(this);
 
   /** Delivers `value` to every current subscriber. */
   next(value: T): void {
     const subscribers = this.subscribers;
-    for (let i = 0; i < subscribers.length; i++) (subscribers[i] as Subscriber<T>).next(value);
+    let stale = false;
+    for (let i = 0; i < subscribers.length; i++) {
+      const subscriber = subscribers[i] as Subscriber<T>;
+      if (subscriber.closed) stale = true;
+      else subscriber.next(value);
+    }
+    if (stale) this.subscribers = withoutClosed(this.subscribers, isClosed);
   }
 
   /** Completes every subscriber; later subscribers complete at once. */
@@ -34,15 +46,27 @@ export class Broadcast<T> {
   }
 
   asObservable(): Observable<T> {
-    return new Observable<T>((subscriber) => {
-      if (this.done) {
-        subscriber.complete();
-        return undefined;
-      }
-      this.subscribers = [...this.subscribers, subscriber];
-      return () => {
-        this.subscribers = this.subscribers.filter((each) => each !== subscriber);
-      };
-    });
+    return this.stream;
+  }
+
+  /** Adds a subscriber (the stream's subscription). */
+  attach(subscriber: Subscriber<T>): void {
+    if (this.done) subscriber.complete();
+    else this.subscribers = withoutClosed(this.subscribers, isClosed).concat(subscriber);
   }
 }
+
+/** The observable side: a class, not a closure, and no teardown (see Broadcast). */
+class BroadcastStream<T> extends Observable<T> {
+  constructor(private readonly broadcast: Broadcast<T>) {
+    super();
+  }
+
+  /** What RxJS calls for each subscriber, as its Subject overrides it. */
+  protected _subscribe(subscriber: Subscriber<T>): TeardownLogic {
+    this.broadcast.attach(subscriber);
+    return undefined;
+  }
+}
+
+const isClosed = (subscriber: Subscriber<unknown>): boolean => subscriber.closed;

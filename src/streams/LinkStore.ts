@@ -1,10 +1,11 @@
-import { Observable, Unsubscribable } from 'rxjs';
+import { Observable, Subscriber, TeardownLogic, Unsubscribable } from 'rxjs';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { QualityThresholds } from '../model/ConnectionQuality';
 import { ConnectionSignal } from '../model/ConnectionSignal';
 import { EventLog } from '../model/EventLog';
 import { LinkModel, nextLinkModel } from '../model/LinkModel';
 import { linkEvents } from '../model/linkEvents';
+import { withoutClosed } from '../model/withoutClosed';
 import { Broadcast } from './Broadcast';
 import { LatencySample } from './Connection';
 
@@ -18,6 +19,8 @@ interface Transition {
 export interface SelectionTarget<T> {
   next(value: T): void;
   complete(): void;
+  /** An RxJS subscriber's: once true, the target hears nothing more and leaves at the next step. */
+  readonly closed?: boolean;
 }
 
 /** One selection: what it projects, who hears it, the last value shown. Unsubscribing removes it. */
@@ -49,14 +52,17 @@ class Selection implements Unsubscribable {
  * thousand handles the RxJS graph per selection (a ReplaySubject, three operator subscribers and
  * their closures) was the larger part of lifeline's heap per connection. Semantics are the same:
  * a subscriber gets the current value at once, then each distinct value (by `===`), and completes
- * when the store does. Notifications are trampolined: a subscriber that dispatches while being
+ * when the store does. A subscriber that unsubscribes hears nothing more at once and leaves the list
+ * at the next step or subscription, as no teardown is handed to RxJS (each would cost the subscriber
+ * a 150-byte finalizer array). Notifications are trampolined: a subscriber that dispatches while being
  * notified (say, it calls `reconnect()` on Disconnected) has its signal folded at once, but every
  * subscriber sees the models in order.
  */
 export class LinkStore {
   private current: LinkModel;
   private selections: readonly Selection[] = [];
-  private readonly pending: Transition[] = [];
+  /** Transitions folded while notifying, made only then (an array pushed to holds 17 slots). */
+  private pending: Transition[] | undefined;
   private notifying = false;
   private done = false;
   private ended = false;
@@ -109,12 +115,17 @@ export class LinkStore {
    * Completes when the store does.
    */
   select<T>(project: (model: LinkModel) => T): Observable<T> {
-    return new Observable<T>((subscriber) => {
-      if (!this.ended) return this.watch(project, subscriber);
-      subscriber.next(project(this.current));
-      subscriber.complete();
-      return undefined;
-    });
+    return new SelectionStream(this, project);
+  }
+
+  /** A subscriber of `select(project)`: after the end, the final value and the end. */
+  attach<T>(project: (model: LinkModel) => T, subscriber: Subscriber<T>): void {
+    if (!this.ended) {
+      this.watch(project, subscriber);
+      return;
+    }
+    subscriber.next(project(this.current));
+    subscriber.complete();
   }
 
   /**
@@ -124,14 +135,15 @@ export class LinkStore {
    */
   watch<T>(project: (model: LinkModel) => T, target: SelectionTarget<T>): Unsubscribable {
     const selection = new Selection(this, project, target as SelectionTarget<unknown>, project(this.current));
-    this.selections = [...this.selections, selection];
     target.next(selection.last as T);
+    // A subscriber may have taken all it wanted from the current value (`take(1)`).
+    if (target.closed !== true) this.selections = withoutClosed(this.selections, isClosed).concat(selection);
     return selection;
   }
 
   /** Removes a selection (its unsubscription). */
   remove(selection: Selection): void {
-    this.selections = this.selections.filter((each) => each !== selection);
+    this.selections = withoutClosed(this.selections, (each) => each === selection);
   }
 
   /** The last `maxEvents` events, oldest first. */
@@ -158,14 +170,21 @@ export class LinkStore {
 
   /** Shows transitions in the order they were folded: selections first, then the events. */
   private show(transition: Transition): void {
-    this.pending.push(transition);
-    if (this.notifying) return;
+    if (this.notifying) {
+      (this.pending ??= []).push(transition);
+      return;
+    }
     this.notifying = true;
+    let stale = false;
     try {
-      for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) {
+      for (let next: Transition | undefined = transition; next !== undefined; next = this.pending?.shift()) {
         const selections = this.selections;
         for (let i = 0; i < selections.length; i++) {
           const selection = selections[i] as Selection;
+          if (selection.target.closed === true) {
+            stale = true;
+            continue;
+          }
           const value = selection.project(next.model);
           if (value !== selection.last) {
             selection.last = value;
@@ -176,8 +195,27 @@ export class LinkStore {
       }
     } finally {
       this.notifying = false;
-      this.pending.length = 0;
+      this.pending = undefined;
     }
+    if (stale) this.selections = withoutClosed(this.selections, isClosed);
     if (this.done) this.end();
   }
 }
+
+/** The stream `select` returns: a class, not a closure, and no teardown (see LinkStore). */
+class SelectionStream<T> extends Observable<T> {
+  constructor(
+    private readonly store: LinkStore,
+    private readonly project: (model: LinkModel) => T,
+  ) {
+    super();
+  }
+
+  /** What RxJS calls for each subscriber, as its Subject overrides it. */
+  protected _subscribe(subscriber: Subscriber<T>): TeardownLogic {
+    this.store.attach(this.project, subscriber);
+    return undefined;
+  }
+}
+
+const isClosed = (selection: Selection): boolean => selection.target.closed === true;
