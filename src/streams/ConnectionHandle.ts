@@ -1,4 +1,4 @@
-import { Observable, Subscription, takeLast, takeUntil } from 'rxjs';
+import { Observable, Subscription } from 'rxjs';
 import { WireData } from '../model/Codec';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { ConnectionQuality, overallScore, qualityWarnings } from '../model/ConnectionQuality';
@@ -13,6 +13,7 @@ import { RequestError } from '../model/RequestError';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { SendError } from '../model/SendError';
 import { Connection, ConnectionSnapshot, LatencySample, SendOptions } from './Connection';
+import { LagStream } from './LagStream';
 import { LinkEngine } from './LinkEngine';
 import { subscriptionEntry } from './resolveConnectOptions';
 import { MessageOrBuilder, RequestOptions, SubscriptionHandle, SubscriptionOptions } from './SessionOptions';
@@ -66,10 +67,7 @@ export class ConnectionHandle<In, Out> implements Connection<In, Out> {
 
   get lag$(): Observable<number> {
     const { stalls, config, store } = this.engine;
-    // Ends with the handle, as its other streams do.
-    return this.stream('lag$', () =>
-      stalls.lagEvery(config.sampleInterval).pipe(takeUntil(store.select(statusOf).pipe(takeLast(1)))),
-    );
+    return this.stream('lag$', () => new LagStream(store, stalls.lagEvery(config.sampleInterval)));
   }
 
   get feedLag$(): Observable<readonly FeedLagReading[]> {

@@ -1,5 +1,6 @@
-import { Observable, SchedulerAction, SchedulerLike, Subscription, bufferTime, filter, map, share } from 'rxjs';
+import { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 import { Broadcast } from './Broadcast';
+import { PeriodicLag } from './PeriodicLag';
 
 /** One stall of the process: its own timers ran `lagMs` late, from `from` to `to` (scheduler time). */
 export interface Stall {
@@ -52,15 +53,12 @@ export class EventLoopMonitor {
   /** Per-second maxima of the lag, newest last: [second, lagMs]. */
   private readonly seconds: Array<[number, number]> = [];
   private readonly stallsOut = new Broadcast<Stall>();
-  private readonly lagOut = new Broadcast<number>();
 
   /** Each stall, as it is noticed. Hot. */
   readonly stalls$ = this.stallsOut.asObservable();
-  /** The lag of every look, ms. Hot. */
-  readonly lag$ = this.lagOut.asObservable();
 
   /** The per-period maxima, one shared timer per period however many handles listen. */
-  private readonly periodic = new Map<number, Observable<number>>();
+  private readonly periodic = new Map<number, PeriodicLag>();
 
   private constructor(private readonly scheduler: SchedulerLike) {}
 
@@ -69,22 +67,10 @@ export class EventLoopMonitor {
    * Shared: every handle with the same period reads the same timer (a timer per handle costs ~7 KB
    * and a wake-up each period, at thousands of links).
    */
-  lagEvery(every: number): Observable<number> {
+  lagEvery(every: number): PeriodicLag {
     let maxima = this.periodic.get(every);
     if (maxima === undefined) {
-      maxima = new Observable<number>((subscriber) => {
-        const use = this.use();
-        use.add(
-          this.lag$
-            .pipe(
-              bufferTime(every, this.scheduler),
-              filter((lags) => lags.length > 0),
-              map((lags) => Math.max(...lags)),
-            )
-            .subscribe(subscriber),
-        );
-        return use;
-      }).pipe(share());
+      maxima = new PeriodicLag(this, every, this.scheduler);
       this.periodic.set(every, maxima);
     }
     return maxima;
@@ -148,7 +134,7 @@ export class EventLoopMonitor {
       if (this.stalls.length > STALLS_KEPT) this.stalls.shift();
       this.stallsOut.next(stall);
     }
-    this.lagOut.next(lagMs);
+    for (const maxima of this.periodic.values()) maxima.hear(lagMs);
   }
 }
 

@@ -119,7 +119,7 @@ export class LinkStore {
   }
 
   /** A subscriber of `select(project)`: after the end, the final value and the end. */
-  attach<T>(project: (model: LinkModel) => T, subscriber: Subscriber<T>): void {
+  attach<T>(project: (model: LinkModel) => T, subscriber: SelectionTarget<T>): void {
     if (!this.ended) {
       this.watch(project, subscriber);
       return;
