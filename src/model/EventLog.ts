@@ -1,9 +1,11 @@
+import { appendCompact } from './appendCompact';
+
 /**
  * A bounded, ordered log: appending is O(1) and, once full, drops the oldest entry. Used for the
  * last 100 connection events, so memory stays flat however long the bot runs.
  */
 export class EventLog<T> {
-  private readonly slots: (T | undefined)[];
+  private slots: (T | undefined)[];
   private start = 0;
   private count = 0;
 
@@ -24,7 +26,7 @@ export class EventLog<T> {
   /** Appends an entry, dropping the oldest when the log is full. */
   append(entry: T): void {
     if (this.slots.length < this.capacity) {
-      this.slots.push(entry);
+      this.slots = appendCompact(this.slots, entry);
       this.count++;
       return;
     }
@@ -43,7 +45,7 @@ export class EventLog<T> {
 
   /** Empties the log. */
   clear(): void {
-    this.slots.length = 0;
+    this.slots = [];
     this.start = 0;
     this.count = 0;
   }

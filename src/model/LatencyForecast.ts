@@ -1,3 +1,4 @@
+import { appendCompact } from './appendCompact';
 import { ForecastRule, LatencyTrend, TrendSample, isDegradationForecast, latencyTrend } from './latencyTrend';
 
 /** A forecast: where the latency trend leads, raised before it gets there. */
@@ -17,7 +18,7 @@ export interface Forecast extends LatencyTrend {
  * forecast.add({ at: 0, latencyMs: 200 }); // undefined until the trend crosses within the horizon
  */
 export class LatencyForecast {
-  private readonly recent: TrendSample[] = [];
+  private recent: TrendSample[] = [];
   private raised = false;
 
   /**
@@ -31,7 +32,7 @@ export class LatencyForecast {
 
   /** Adds a sample; returns the forecast if it just started to hold. */
   add(sample: TrendSample): Forecast | undefined {
-    this.recent.push(sample);
+    this.recent = appendCompact(this.recent, sample);
     if (this.recent.length > this.window) this.recent.shift();
     const trend = latencyTrend(this.recent, sample.at, this.rule.predictionHorizon);
     const holds = isDegradationForecast(trend, this.rule);

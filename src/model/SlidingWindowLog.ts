@@ -1,3 +1,5 @@
+import { appendCompact } from './appendCompact';
+
 /**
  * The rule behind every lifeline budget, for one process: a take at `t` is allowed iff fewer than
  * `limit` takes happened in `(t − windowMs, t]`. So no window of that length, wherever it starts,
@@ -22,7 +24,7 @@
  */
 export class SlidingWindowLog {
   /** Take times, a ring once full: `times[next]` is then the oldest. */
-  private readonly times: number[] = [];
+  private times: number[] = [];
   private next = 0;
   private newest = -Infinity;
 
@@ -58,7 +60,7 @@ export class SlidingWindowLog {
     if (!Number.isFinite(now)) throw new RangeError(`SlidingWindowLog.take needs a finite time, got ${String(now)}`);
     if (now < this.newest) this.shiftBack(this.newest - now);
     if (this.times.length < this.limit) {
-      this.times.push(now);
+      this.times = appendCompact(this.times, now);
       this.newest = now;
       return 0;
     }

@@ -1,3 +1,5 @@
+import { appendCompact } from '../model/appendCompact';
+
 /**
  * The latency samples of one report period in bounded memory: exact count, min, max and mean, plus a
  * series for the sparkline. Past `capacity` points the series halves itself in place, each pair merged
@@ -23,7 +25,7 @@ export class LatencyWindow {
   maxMs = -Infinity;
   sumMs = 0;
   /** The series' points: the first `count` are in use; halving shortens `count`, never the array. */
-  private readonly points: number[] = [];
+  private points: number[] = [];
   private count = 0;
   private stride = 1;
   private pending = -Infinity;
@@ -52,7 +54,9 @@ export class LatencyWindow {
     if (ms > this.maxMs) this.maxMs = ms;
     if (ms > this.pending) this.pending = ms;
     if (++this.pendingCount < this.stride) return;
-    this.points[this.count++] = this.pending;
+    if (this.count < this.points.length) this.points[this.count] = this.pending;
+    else this.points = appendCompact(this.points, this.pending);
+    this.count++;
     this.pending = -Infinity;
     this.pendingCount = 0;
     if (this.count >= this.capacity) this.halve();

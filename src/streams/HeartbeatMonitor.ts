@@ -96,7 +96,11 @@ const noStalls: StallClock = { stalledBetween: () => 0 };
  */
 export class HeartbeatMonitor {
   private timing: HeartbeatTiming;
-  private readonly inFlight: Array<{ readonly id: number; readonly sentAt: number }> = [];
+  /**
+   * Pings waiting for their pong, oldest first: replaced, not pushed to, as one or two are ever in
+   * flight and an array pushed to holds 17 slots (150 B per link at ten thousand links).
+   */
+  private inFlight: ReadonlyArray<{ readonly id: number; readonly sentAt: number }> = [];
   private lastId = 0;
   private lastPongAt: number;
   /**
@@ -161,20 +165,20 @@ export class HeartbeatMonitor {
 
   /** A pong: `id` is the echoed ping id, or `undefined` for an application pong (the oldest ping). */
   pong(id: number | undefined): void {
-    const inFlight = this.inFlight;
-    const index = id === undefined ? 0 : inFlight.findIndex((ping) => ping.id === id);
-    if (index < 0 || inFlight.length === 0 || !this.running) return;
+    const index = id === undefined ? 0 : pingIndex(this.inFlight, id);
+    if (index < 0 || this.inFlight.length === 0 || !this.running) return;
     // Pongs come back in order: pings older than the one answered never will be.
     for (let older = 0; older < index && this.running; older++) {
-      inFlight.shift();
+      this.inFlight = this.inFlight.slice(1);
       this.lose();
     }
     if (!this.running) return;
-    const answered = inFlight.shift() as { readonly sentAt: number };
+    const answered = this.inFlight[0] as { readonly sentAt: number };
+    this.inFlight = this.inFlight.slice(1);
     const now = this.scheduler.now();
     this.lastPongAt = now;
     // The path is proven: the silence, if any, starts again with the oldest ping still waiting.
-    this.unansweredSince = inFlight[0]?.sentAt;
+    this.unansweredSince = this.inFlight[0]?.sentAt;
     const rttMs = Math.max(0, now - answered.sentAt - this.stalls.stalledBetween(answered.sentAt, now));
     this.adjust({ kind: 'rtt', rttMs });
     this.report.rtt(rttMs);
@@ -213,7 +217,7 @@ export class HeartbeatMonitor {
     while (this.inFlight.length > 0 && this.running) {
       const oldest = this.inFlight[0] as { readonly sentAt: number };
       if (now - oldest.sentAt < this.timing.timeoutMs && this.inFlight.length < MAX_IN_FLIGHT) break;
-      this.inFlight.shift();
+      this.inFlight = this.inFlight.slice(1);
       this.lose();
     }
     if (!this.running) return;
@@ -230,7 +234,7 @@ export class HeartbeatMonitor {
 
   private sendPing(now: number): void {
     const id = ++this.lastId;
-    this.inFlight.push({ id, sentAt: now });
+    this.inFlight = this.inFlight.concat({ id, sentAt: now });
     if (this.unansweredSince === undefined) this.unansweredSince = now;
     this.link.ping(id);
   }
@@ -391,4 +395,10 @@ export class HeartbeatMonitor {
     const now = monitor.scheduler.now();
     monitor.check(now, now - monitor.lookDueAt > monitor.timing.timeoutMs / 4);
   }
+}
+
+/** Where the ping `id` waits, or -1. */
+function pingIndex(inFlight: ReadonlyArray<{ readonly id: number }>, id: number): number {
+  for (let i = 0; i < inFlight.length; i++) if ((inFlight[i] as { readonly id: number }).id === id) return i;
+  return -1;
 }
