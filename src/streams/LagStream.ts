@@ -48,7 +48,7 @@ class EndOfLag implements SelectionTarget<undefined> {
 
   complete(): void {
     this.subscriber.complete();
-    this.maxima.sweep();
+    this.maxima.leave(this.subscriber);
   }
 }
 

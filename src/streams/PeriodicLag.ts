@@ -1,5 +1,4 @@
 import { Observable, SchedulerAction, SchedulerLike, Subscriber, Subscription, TeardownLogic } from 'rxjs';
-import { withoutClosed } from '../model/withoutClosed';
 
 /** Where the looks come from: `use()` keeps the event-loop monitor looking until unsubscribed. */
 export interface LagLooks {
@@ -18,13 +17,16 @@ export interface LagLooks {
  * As `bufferTime(every)` + `max` behind `share()`, which it replaced: that cost every subscriber a
  * Subject observer, its closure and a finalizer array, and a bot's report and metrics both listen.
  * Subscribers get no teardown (as with Broadcast): one that unsubscribes hears nothing more at once
- * and leaves at the next period's end, when the timer stops if none is left; `sweep` stops it at
- * once (a handle closing calls it).
+ * and leaves at the next period's end, when the timer stops if none is left; `leave` takes one out
+ * at once (a handle closing calls it), stopping the timer if it was the last.
  */
 export class PeriodicLag extends Observable<number> {
-  private subscribers: readonly Subscriber<number>[] = [];
+  /** Every handle's subscribers, in one set: adding and leaving are O(1) at ten thousand handles. */
+  private readonly subscribers = new Set<Subscriber<number>>();
   private timer: Subscription | undefined;
   private looking: Subscription | undefined;
+  /** Counts the timer's starts: a period end of an earlier run (stopped within it) does not go on. */
+  private run = 0;
   /** The largest lag heard this period; -1 while none was. */
   private max = -1;
 
@@ -41,11 +43,20 @@ export class PeriodicLag extends Observable<number> {
     if (lagMs > this.max) this.max = lagMs;
   }
 
+  /** Takes `subscriber` out now (it ended), and stops the timer when none is left. */
+  leave(subscriber: Subscriber<number>): void {
+    this.subscribers.delete(subscriber);
+    if (this.subscribers.size === 0) this.stop();
+  }
+
   /** Drops the subscribers that left, and stops the timer when none is left. */
   sweep(): void {
-    this.subscribers = withoutClosed(this.subscribers, isClosed);
-    if (this.subscribers.length > 0 || this.timer === undefined) return;
-    this.timer.unsubscribe();
+    for (const subscriber of this.subscribers) if (subscriber.closed) this.subscribers.delete(subscriber);
+    if (this.subscribers.size === 0) this.stop();
+  }
+
+  private stop(): void {
+    this.timer?.unsubscribe();
     this.timer = undefined;
     this.looking?.unsubscribe();
     this.looking = undefined;
@@ -53,24 +64,34 @@ export class PeriodicLag extends Observable<number> {
 
   /** What RxJS calls for each subscriber, as its Subject overrides it. */
   protected _subscribe(subscriber: Subscriber<number>): TeardownLogic {
-    this.subscribers = withoutClosed(this.subscribers, isClosed).concat(subscriber);
+    this.subscribers.add(subscriber);
     if (this.timer === undefined) {
       this.max = -1;
       this.looking = this.looks.use();
-      this.timer = this.scheduler.schedule(PeriodicLag.periodEnd, this.every, this);
+      this.timer = this.scheduler.schedule(PeriodicLag.periodEnd, this.every, { lag: this, run: ++this.run });
     }
     return undefined;
   }
 
-  private static periodEnd(this: SchedulerAction<PeriodicLag>, lag?: PeriodicLag): void {
-    if (lag === undefined) return;
+  private static periodEnd(this: SchedulerAction<LagRun>, state?: LagRun): void {
+    if (state === undefined) return;
+    const { lag, run } = state;
     const max = lag.max;
     lag.max = -1;
-    lag.sweep();
-    if (lag.timer === undefined) return;
-    if (max >= 0) for (const subscriber of lag.subscribers) subscriber.next(max);
-    this.schedule(lag, lag.every);
+    // One pass: the ones that left go, the others hear the period (a set visits what is added while
+    // iterating: one subscribed by a subscriber hears it too, as it was subscribed when it ended).
+    for (const subscriber of lag.subscribers) {
+      if (subscriber.closed) lag.subscribers.delete(subscriber);
+      else if (max >= 0) subscriber.next(max);
+    }
+    if (lag.subscribers.size === 0) lag.stop();
+    // Stopped, or stopped and started afresh by a subscriber (another timer now): this one ends.
+    if (lag.timer !== undefined && lag.run === run) this.schedule(state, lag.every);
   }
 }
 
-const isClosed = (subscriber: Subscriber<unknown>): boolean => subscriber.closed;
+/** The state of a period timer: whose, and which run of it. */
+interface LagRun {
+  readonly lag: PeriodicLag;
+  readonly run: number;
+}
