@@ -1,4 +1,5 @@
 import { ConnectionEventType, Severity, eventSeverity } from './ConnectionEventType';
+import { withFields } from './withFields';
 
 /**
  * One thing that happened to the connection. A plain readonly value: the helpers below return new
@@ -31,17 +32,17 @@ export function createEvent(
 
 /** The same event with an error message attached. */
 export function withError(event: ConnectionEvent, errorMessage: string): ConnectionEvent {
-  return { ...event, errorMessage };
+  return withFields(event, { errorMessage });
 }
 
 /** The same event with a latency sample attached, in milliseconds. */
 export function withLatency(event: ConnectionEvent, latencyMs: number): ConnectionEvent {
-  return { ...event, latencyMs };
+  return withFields(event, { latencyMs });
 }
 
 /** The same event tagged with the reconnect attempt it belongs to. */
 export function withRetryCount(event: ConnectionEvent, retryCount: number): ConnectionEvent {
-  return { ...event, retryCount };
+  return withFields(event, { retryCount });
 }
 
 /** Whole seconds elapsed since the event, as of `now` (never negative). */

@@ -1,5 +1,6 @@
 import { ConnectionSignal, SessionStep } from './ConnectionSignal';
 import { ConnectionStatus } from './ConnectionStatus';
+import { withFields } from './withFields';
 
 /** The status machine's state: the status plus what the status line and the events need. */
 export interface ConnectionState {
@@ -85,34 +86,39 @@ function step(state: ConnectionState, signal: ConnectionSignal): ConnectionState
       return connecting(state, signal);
     case 'open':
       return to(
-        { ...state, nextRetryAt: undefined, retryAfterMs: undefined, lastError: undefined, outbound: 'confirmed' },
+        withFields(state, {
+          nextRetryAt: undefined,
+          retryAfterMs: undefined,
+          lastError: undefined,
+          outbound: 'confirmed',
+        }),
         state.poor ? ConnectionStatus.Unstable : ConnectionStatus.Connected,
         signal.at,
       );
     case 'disconnected':
       return to(
-        { ...state, lastError: signal.reason, setUp: false, step: undefined, outbound: 'confirmed' },
+        withFields(state, { lastError: signal.reason, setUp: false, step: undefined, outbound: 'confirmed' }),
         ConnectionStatus.Disconnected,
         signal.at,
       );
     case 'step':
-      return { ...state, step: signal.step };
+      return withFields(state, { step: signal.step });
     case 'setUp':
-      return { ...state, setUp: signal.setUp, ...(signal.setUp ? { step: undefined } : {}) };
+      return withFields(state, signal.setUp ? { setUp: true, step: undefined } : { setUp: false });
     case 'outbound': {
       const next: ConnectionState = { ...state, outbound: signal.confirmed ? 'confirmed' : 'unconfirmed' };
       return unstableOrNot(next, signal.at);
     }
     case 'connectFailed':
-      return { ...state, lastError: signal.error };
+      return withFields(state, { lastError: signal.error });
     case 'retryScheduled':
       return retryScheduled(state, signal);
     case 'failed':
       return failed(state, signal);
     case 'budgetWait':
-      return { ...state, budgetWaitUntil: signal.at + signal.waitMs };
+      return withFields(state, { budgetWaitUntil: signal.at + signal.waitMs });
     case 'failover':
-      return { ...state, endpoint: signal.to };
+      return withFields(state, { endpoint: signal.to });
     case 'closed':
       return closed(state, signal.at);
     default:
@@ -126,13 +132,12 @@ function connecting(
   signal: Extract<ConnectionSignal, { type: 'connecting' }>,
 ): ConnectionState {
   return to(
-    {
-      ...state,
+    withFields(state, {
       attempt: signal.attempt,
       maxAttempts: signal.maxAttempts,
       nextRetryAt: undefined,
       budgetWaitUntil: undefined,
-    },
+    }),
     signal.reconnect ? ConnectionStatus.Reconnecting : ConnectionStatus.Connecting,
     signal.at,
   );
@@ -144,14 +149,13 @@ function retryScheduled(
   signal: Extract<ConnectionSignal, { type: 'retryScheduled' }>,
 ): ConnectionState {
   return to(
-    {
-      ...state,
+    withFields(state, {
       attempt: signal.attempt,
       maxAttempts: signal.maxAttempts,
       nextRetryAt: signal.at + signal.delayMs,
       retryAfterMs: signal.retryAfterMs,
       setUp: false,
-    },
+    }),
     ConnectionStatus.Reconnecting,
     signal.at,
   );
@@ -160,15 +164,14 @@ function retryScheduled(
 /** The retry budget is spent: Failed, nothing scheduled, the error kept for the status line. */
 function failed(state: ConnectionState, signal: Extract<ConnectionSignal, { type: 'failed' }>): ConnectionState {
   return to(
-    {
-      ...state,
+    withFields(state, {
       nextRetryAt: undefined,
       retryAfterMs: undefined,
       budgetWaitUntil: undefined,
       lastError: signal.error,
       setUp: false,
       step: undefined,
-    },
+    }),
     ConnectionStatus.Failed,
     signal.at,
   );
@@ -177,14 +180,13 @@ function failed(state: ConnectionState, signal: Extract<ConnectionSignal, { type
 /** The application closed the handle: Disconnected for good (`closedByApp` stops every later signal). */
 function closed(state: ConnectionState, at: number): ConnectionState {
   return to(
-    {
-      ...state,
+    withFields(state, {
       nextRetryAt: undefined,
       budgetWaitUntil: undefined,
       closedByApp: true,
       setUp: false,
       step: undefined,
-    },
+    }),
     ConnectionStatus.Disconnected,
     at,
   );

@@ -1,4 +1,5 @@
 import { ConnectionSignal } from './ConnectionSignal';
+import { withFields } from './withFields';
 
 /**
  * Connection statistics (seed: `total_connections`, …). Only facts are stored; the reconnect
@@ -52,12 +53,11 @@ export function updateStats(stats: ConnectionStats, signal: ConnectionSignal): C
       };
     case 'disconnected':
       if (stats.downSince !== undefined) return stats;
-      return {
-        ...stats,
+      return withFields(stats, {
         totalDisconnections: stats.totalDisconnections + 1,
         lastDisconnectTime: signal.at,
         downSince: signal.at,
-      };
+      });
     case 'closed':
       return stats.downSince === undefined ? { ...stats, downSince: signal.at } : stats;
     default:

@@ -67,12 +67,20 @@ export type DeadmanInput =
 const ARMS_WHILE: ReadonlySet<GateReason> = new Set<GateReason>(['settling', 'deadman', 'hook']);
 
 /** Not armed, not arming: the switch before it has heard anything. */
+// Every key from the start, unset ones undefined: the reducer's spreads then only replace keys, and
+// V8 shares the state's hidden class (see withFields).
 export const initialDeadmanState: DeadmanState = {
   armed: false,
   arming: false,
   ready: false,
+  gate: undefined,
   inFlight: false,
+  lastStartAt: undefined,
+  lastArmedAt: undefined,
+  armedUntil: undefined,
+  nextArmAt: undefined,
   failures: 0,
+  lastError: undefined,
   ended: false,
 };
 

@@ -97,7 +97,19 @@ export type GateInput =
 
 /** Closed, reason Connecting, since `at`: the gate before it has heard anything. */
 export function initialGateModel(at: number): GateModel {
-  return { gate: { open: false, reason: ConnectionStatus.Connecting, since: at }, closedSince: at, ended: false };
+  // Every key from the start, unset ones undefined: the reducer's spreads then only replace keys,
+  // and V8 shares the model's hidden class (see withFields).
+  return {
+    gate: { open: false, reason: ConnectionStatus.Connecting, since: at },
+    status: undefined,
+    good: undefined,
+    ready: undefined,
+    armed: undefined,
+    closedSince: at,
+    pausedAt: undefined,
+    wakeAt: undefined,
+    ended: false,
+  };
 }
 
 /**

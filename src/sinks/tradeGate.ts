@@ -7,6 +7,7 @@ import { Connection } from '../streams/Connection';
 import { NetworkRiskEvent } from './NetworkRiskEvent';
 import { SharedGate } from './SharedGate';
 import { TradeGateConfig, resolveTradeGateConfig } from './resolveTradeGateConfig';
+import { withFields } from '../model/withFields';
 
 export type { TradeGateConfig } from './resolveTradeGateConfig';
 
@@ -90,7 +91,10 @@ export function tradeGate(
     deadman,
     ...hooks
   } = resolveTradeGateConfig(config);
-  const rules: GateRules = { ...resolved, readiness: source.ready$ !== undefined, deadman: deadman !== undefined };
+  const rules: GateRules = withFields(resolved as GateRules, {
+    readiness: source.ready$ !== undefined,
+    deadman: deadman !== undefined,
+  });
   const gate = new SharedGate(source, thresholds, rules, hooks, scheduler, deadman);
   const gate$ = new Observable<GateState>((subscriber) => gate.watchGate(subscriber));
   const riskEvents$ = new Observable<NetworkRiskEvent>((subscriber) => gate.watchRisks(subscriber));

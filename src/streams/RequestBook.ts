@@ -97,7 +97,7 @@ export class RequestBook<In> {
   ): void {
     // No timer for no timeout: a scheduler handed Infinity (setTimeout) fires after 1 ms.
     if (!Number.isFinite(timeoutMs)) {
-      this.pending.set(id, { ...settle, connection, writtenAt: this.scheduler.now(), timer: Subscription.EMPTY });
+      this.pending.set(id, pendingOf(settle, connection, this.scheduler.now(), Subscription.EMPTY));
       return;
     }
     const timer = this.scheduler.schedule(() => {
@@ -110,7 +110,7 @@ export class RequestBook<In> {
         ),
       );
     }, timeoutMs);
-    this.pending.set(id, { ...settle, connection, writtenAt: this.scheduler.now(), timer });
+    this.pending.set(id, pendingOf(settle, connection, this.scheduler.now(), timer));
   }
 
   /**
@@ -191,4 +191,14 @@ export class RequestBook<In> {
       this.settled.delete(id);
     }
   }
+}
+
+/** A pending request as one literal: a spread of `settle` plus keys it lacks would give each its own hidden class (see withFields). */
+function pendingOf(
+  settle: Pick<Pending, 'resolve' | 'reject'>,
+  connection: TransportConnection,
+  writtenAt: number,
+  timer: Subscription,
+): Pending {
+  return { resolve: settle.resolve, reject: settle.reject, connection, writtenAt, timer };
 }

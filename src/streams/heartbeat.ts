@@ -1,6 +1,7 @@
 import { Observable, SchedulerLike, Subscription, asyncScheduler } from 'rxjs';
 import { HeartbeatTimingConfig } from '../model/heartbeatTiming';
-import { HeartbeatMonitor, StallClock } from './HeartbeatMonitor';
+import { HeartbeatMonitor, HeartbeatMonitorConfig, StallClock } from './HeartbeatMonitor';
+import { withFields } from '../model/withFields';
 
 /** What the heartbeat needs from an open link. */
 export interface HeartbeatTarget {
@@ -121,7 +122,7 @@ export function heartbeat(
     };
     const monitor = new HeartbeatMonitor(
       link,
-      { ...options, pingOnStart, pongTimeout },
+      withFields(options as HeartbeatMonitorConfig, { pingOnStart, pongTimeout }),
       scheduler,
       {
         rtt: (rttMs) => subscriber.next({ kind: 'rtt', rttMs }),

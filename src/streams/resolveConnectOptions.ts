@@ -90,34 +90,38 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
     url: entry,
     transportFor: (target) => transportFor(target, transport, config, tls, agent),
   }));
-  return {
-    ...session,
-    config:
-      typeof urls[0] === 'string'
-        ? config
-        : { ...config, url: endpoints[0]?.label as string, urls: endpoints.map((e) => e.label) },
-    codec,
-    probe,
-    shouldRetry,
-    scheduler,
-    random,
-    endpoints,
-    budget: budget ?? new WindowBudget({ limit: config.connectLimit, window: config.connectLimitWindow }),
-    subscriptions: subscriptions.map((message, i) =>
-      subscriptionEntry(
-        message as MessageOrBuilder<Out>,
-        `subscriptions[${i}]`,
-        {},
-        session.acks,
-        codec,
-        config,
-        encode,
+  // The session's fields last, by Object.assign: a spread followed by keys it lacks would give every
+  // handle's options a hidden class of its own (see withFields).
+  return Object.assign(
+    {
+      config:
+        typeof urls[0] === 'string'
+          ? config
+          : { ...config, url: endpoints[0]?.label as string, urls: endpoints.map((e) => e.label) },
+      codec,
+      probe,
+      shouldRetry,
+      scheduler,
+      random,
+      endpoints,
+      budget: budget ?? new WindowBudget({ limit: config.connectLimit, window: config.connectLimitWindow }),
+      subscriptions: subscriptions.map((message, i) =>
+        subscriptionEntry(
+          message as MessageOrBuilder<Out>,
+          `subscriptions[${i}]`,
+          {},
+          session.acks,
+          codec,
+          config,
+          encode,
+        ),
       ),
-    ),
-    watchdogs: watchdogs.map((watchdog, i) => resolveWatchdog(watchdog, i, encode)),
-    appPing: appPingOf(config, encode),
-    restore,
-  };
+      watchdogs: watchdogs.map((watchdog, i) => resolveWatchdog(watchdog, i, encode)),
+      appPing: appPingOf(config, encode),
+      restore,
+    },
+    session,
+  );
 }
 
 /**

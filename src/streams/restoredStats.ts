@@ -1,5 +1,6 @@
 import { ConnectionStats, initialStats } from '../model/ConnectionStats';
 import { PersistedState } from '../model/PersistedState';
+import { withFields } from '../model/withFields';
 
 /**
  * The statistics a handle starts from: those of a saved state (the time the process was away counts
@@ -8,5 +9,5 @@ import { PersistedState } from '../model/PersistedState';
 export function restoredStats(state: PersistedState | undefined, now: number): ConnectionStats {
   if (state === undefined) return initialStats(now);
   const { stats } = state;
-  return { ...stats, downSince: stats.downSince ?? Math.min(state.savedAt, now) };
+  return withFields(stats, { downSince: stats.downSince ?? Math.min(state.savedAt, now) });
 }
