@@ -3,7 +3,7 @@ import { DataMeter } from '../../src/model/DataMeter';
 /** A meter on a clock the spec moves by hand. */
 function meterAt(silenceMs: number, start = 0): { meter: DataMeter; at: (time: number) => DataMeter } {
   let time = start;
-  const meter = new DataMeter(silenceMs, () => time);
+  const meter = new DataMeter(silenceMs, { now: () => time });
   return {
     meter,
     at: (next: number) => {
@@ -26,9 +26,11 @@ describe('DataMeter', () => {
 
   it('should count messages and bytes without reading the clock', () => {
     let reads = 0;
-    const meter = new DataMeter(20, () => {
-      reads++;
-      return 0;
+    const meter = new DataMeter(20, {
+      now: () => {
+        reads++;
+        return 0;
+      },
     });
     const before = reads;
     for (let i = 0; i < 1000; i++) meter.record(10);

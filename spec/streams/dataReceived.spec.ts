@@ -29,7 +29,7 @@ describe('dataReceived', () => {
 
   it('should match the marble diagram in its doc comment', () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      const meter = new DataMeter(1000, () => testScheduler.now());
+      const meter = new DataMeter(1000, testScheduler);
       const messages = cold('-mm-m------mmm-');
       const unsub = '        ^---------------!';
       const expected = '     -----a----b----c';
@@ -46,7 +46,7 @@ describe('dataReceived', () => {
 
   it('should emit once per tick however many messages arrive', () => {
     testScheduler.run(({ expectObservable }) => {
-      const meter = new DataMeter(1000, () => testScheduler.now());
+      const meter = new DataMeter(1000, testScheduler);
       testScheduler.schedule(() => {
         for (let i = 0; i < 100_000; i++) meter.record(1);
       }, 3);
@@ -65,7 +65,7 @@ describe('dataReceived', () => {
 
   it('should count each tick afresh and give per-second rates', () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      const meter = new DataMeter(1000, () => testScheduler.now());
+      const meter = new DataMeter(1000, testScheduler);
       // 250 ms ticks; 2 messages of 100 bytes in the first, 1 of 40 in the second.
       feed(meter, cold('100ms m 99ms m'), 100);
       feed(meter, cold('300ms m'), 40);
@@ -82,7 +82,7 @@ describe('dataReceived', () => {
 
   it('should sample every second by default', () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      const meter = new DataMeter(1000, () => testScheduler.now());
+      const meter = new DataMeter(1000, testScheduler);
       feed(meter, cold('10ms mmm'), 5);
       expectObservable(dataReceived(meter, {}, testScheduler), '^ 2500ms !').toBe('1s a 999ms b', {
         a: sample({ messages: 3, bytes: 15, messagesPerSecond: 3, bytesPerSecond: 15, lastDataAt: 1000 }),
@@ -94,7 +94,7 @@ describe('dataReceived', () => {
   describe('resumption', () => {
     it('should mark the first data after an open, in that tick only', () => {
       testScheduler.run(({ cold, expectObservable }) => {
-        const meter = new DataMeter(silence, () => testScheduler.now());
+        const meter = new DataMeter(silence, testScheduler);
         testScheduler.schedule(() => meter.markOpen(), 2);
         feed(meter, cold('7ms m 5ms m'));
         expectObservable(dataReceived(meter, { sampleInterval: 10 }, testScheduler), '^ 25ms !').toBe('10ms a 9ms b', {
@@ -113,7 +113,7 @@ describe('dataReceived', () => {
 
     it('should mark data after a silence of at least silenceMs, and not after a shorter one', () => {
       testScheduler.run(({ cold, expectObservable }) => {
-        const meter = new DataMeter(silence, () => testScheduler.now());
+        const meter = new DataMeter(silence, testScheduler);
         // Messages at 1, 21, 39, 75, noticed by the ticks at 10, 30, 40, 80: silence is measured between
         // the ticks that noticed data, to within the sampling interval: 20 (resumed), 10 (not), 40 (resumed).
         feed(meter, cold('1ms m 19ms m 17ms m 35ms m'));
@@ -137,7 +137,7 @@ describe('dataReceived', () => {
 
   it('should report lastDataAt as undefined before any data, then when a tick noticed it', () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      const meter = new DataMeter(silence, () => testScheduler.now());
+      const meter = new DataMeter(silence, testScheduler);
       feed(meter, cold('12ms mm'));
       expectObservable(dataReceived(meter, { sampleInterval: 10 }, testScheduler), '^ 25ms !').toBe('10ms a 9ms b', {
         a: sample({}),
@@ -152,7 +152,7 @@ describe('dataReceived', () => {
 
     it('should stop ticking when the consumer unsubscribes, leaving the counts for the next reader', () => {
       let pending = -1;
-      const meter = new DataMeter(silence, () => testScheduler.now());
+      const meter = new DataMeter(silence, testScheduler);
       testScheduler.run(({ cold, expectObservable }) => {
         feed(meter, cold('12ms m 5ms m'));
         expectObservable(dataReceived(meter, { sampleInterval: 10 }, testScheduler), '^ 14ms !').toBe('10ms a', {
@@ -172,7 +172,7 @@ describe('dataReceived', () => {
       }
       testScheduler.run(({ expectObservable }) => {
         expectObservable(
-          dataReceived(new BrokenMeter(silence, () => testScheduler.now()), { sampleInterval: 5 }, testScheduler),
+          dataReceived(new BrokenMeter(silence, testScheduler), { sampleInterval: 5 }, testScheduler),
           '^ 20ms !',
         ).toBe('5ms #', undefined, new Error('meter broke'));
       });
@@ -182,8 +182,8 @@ describe('dataReceived', () => {
       // Was one timer per subscription (ticks at 10 and 15): at ten thousand links that is ten thousand
       // timers a second; now the samplers of one period share one (SharedTicker).
       testScheduler.run(({ expectObservable }) => {
-        const first = new DataMeter(silence, () => testScheduler.now());
-        const second = new DataMeter(silence, () => testScheduler.now());
+        const first = new DataMeter(silence, testScheduler);
+        const second = new DataMeter(silence, testScheduler);
         testScheduler.schedule(() => second.record(50), 6);
         expectObservable(dataReceived(first, { sampleInterval: 10 }, testScheduler), '^ 25ms !').toBe('10ms a 9ms b', {
           a: sample({}),

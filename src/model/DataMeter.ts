@@ -30,18 +30,19 @@ export class DataMeter {
 
   /**
    * @param silenceMs A gap in data at least this long makes the next data a resumption.
-   * @param clock The time (ms): `scheduler.now`.
+   * @param clock What tells the time (ms): the handle's scheduler, whose `now` it reads (an object,
+   *   not a closure around it: one closure less per handle).
    */
   constructor(
     readonly silenceMs: number,
-    private readonly clock: () => number,
+    private readonly clock: { now(): number },
   ) {
-    this.activityAt = clock();
+    this.activityAt = clock.now();
   }
 
   /** A socket opened now: the next message is the first after open, and opening is a sign of life. */
   markOpen(): void {
-    const now = this.clock();
+    const now = this.clock.now();
     this.noticed = this.total;
     this.activityAt = now;
     this.openedAt = now;
@@ -58,7 +59,7 @@ export class DataMeter {
 
   /** A pong (protocol or application) now: proof of life, but not data. */
   recordPong(): void {
-    const now = this.clock();
+    const now = this.clock.now();
     if (now > this.activityAt) this.activityAt = now;
   }
 
@@ -85,7 +86,7 @@ export class DataMeter {
   }
 
   private stampFirst(): void {
-    const now = this.clock();
+    const now = this.clock.now();
     this.awaitingFirst = false;
     this.resumption = { silentMs: now - this.openedAt, afterOpen: true };
     this.dataAt = now;
@@ -97,7 +98,7 @@ export class DataMeter {
   /** Stamps data that arrived since the last look with the time of this look. */
   private notice(): void {
     if (this.total === this.noticed) return;
-    const now = this.clock();
+    const now = this.clock.now();
     this.noticed = this.total;
     if (this.dataAt >= 0 && this.resumption === undefined && now - this.dataAt >= this.silenceMs) {
       this.resumption = { silentMs: now - this.dataAt, afterOpen: false };

@@ -25,7 +25,14 @@ import { MessageOrBuilder, RequestOptions, SubscriptionHandle, SubscriptionOptio
  */
 export class ConnectionHandle<In, Out> implements Connection<In, Out> {
   private closing: Promise<void> | undefined;
-  private streams: Partial<Record<StreamName, Observable<unknown>>> = {};
+  // Each stream made on first use and kept; fields rather than a record, which costs a dictionary per handle.
+  private status: Observable<ConnectionStatus> | undefined;
+  private state: Observable<ConnectionState> | undefined;
+  private quality: Observable<ConnectionQuality> | undefined;
+  private stats: Observable<ConnectionStats> | undefined;
+  private ready: Observable<boolean> | undefined;
+  private lag: Observable<number> | undefined;
+  private feedLag: Observable<readonly FeedLagReading[]> | undefined;
 
   constructor(private readonly engine: LinkEngine<In, Out>) {}
 
@@ -34,15 +41,15 @@ export class ConnectionHandle<In, Out> implements Connection<In, Out> {
   }
 
   get messages$(): Observable<In> {
-    return this.stream('messages$', () => this.engine.messages.asObservable());
+    return this.engine.messages.asObservable();
   }
 
   get status$(): Observable<ConnectionStatus> {
-    return this.stream('status$', () => this.engine.store.select(statusOf));
+    return (this.status ??= this.engine.store.select(statusOf));
   }
 
   get state$(): Observable<ConnectionState> {
-    return this.stream('state$', () => this.engine.store.select(stateOf));
+    return (this.state ??= this.engine.store.select(stateOf));
   }
 
   get events$(): Observable<ConnectionEvent> {
@@ -50,11 +57,11 @@ export class ConnectionHandle<In, Out> implements Connection<In, Out> {
   }
 
   get quality$(): Observable<ConnectionQuality> {
-    return this.stream('quality$', () => this.engine.store.select(qualityOf));
+    return (this.quality ??= this.engine.store.select(qualityOf));
   }
 
   get stats$(): Observable<ConnectionStats> {
-    return this.stream('stats$', () => this.engine.store.select(statsOf));
+    return (this.stats ??= this.engine.store.select(statsOf));
   }
 
   get latency$(): Observable<LatencySample> {
@@ -62,16 +69,16 @@ export class ConnectionHandle<In, Out> implements Connection<In, Out> {
   }
 
   get ready$(): Observable<boolean> {
-    return this.stream('ready$', () => this.engine.store.select(readyOf));
+    return (this.ready ??= this.engine.store.select(readyOf));
   }
 
   get lag$(): Observable<number> {
     const { stalls, config, store } = this.engine;
-    return this.stream('lag$', () => new LagStream(store, stalls.lagEvery(config.sampleInterval)));
+    return (this.lag ??= new LagStream(store, stalls.lagEvery(config.sampleInterval)));
   }
 
   get feedLag$(): Observable<readonly FeedLagReading[]> {
-    return this.stream('feedLag$', () => this.engine.store.select(feedLagOf));
+    return (this.feedLag ??= this.engine.store.select(feedLagOf));
   }
 
   send(message: Out, options: SendOptions = {}): Promise<void> {
@@ -138,10 +145,6 @@ export class ConnectionHandle<In, Out> implements Connection<In, Out> {
     return this.closing;
   }
 
-  private stream<T>(name: StreamName, make: () => Observable<T>): Observable<T> {
-    return (this.streams[name] ??= make()) as Observable<T>;
-  }
-
   private encode(message: Out): WireData {
     try {
       return this.engine.encode(message);
@@ -161,8 +164,6 @@ export class ConnectionHandle<In, Out> implements Connection<In, Out> {
     return this.engine.outbox.sessionSendCurrent(data).catch(() => undefined);
   }
 }
-
-type StreamName = 'messages$' | 'status$' | 'state$' | 'quality$' | 'stats$' | 'ready$' | 'lag$' | 'feedLag$';
 
 const statusOf = (model: LinkModel): ConnectionStatus => model.state.status;
 const stateOf = (model: LinkModel): ConnectionState => model.state;

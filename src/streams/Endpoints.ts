@@ -22,17 +22,19 @@ export interface EndpointSpec {
  */
 export class Endpoints {
   private index = 0;
-  private readonly fixed: ReadonlyMap<EndpointSpec, Transport>;
+  /**
+   * The transport of each endpoint with a fixed URL, by the endpoint's place in the list (a list, not
+   * a Map: a handle has one or a few endpoints, and a Map costs 300 B however few it holds).
+   */
+  private readonly fixed: readonly (Transport | undefined)[];
   /** Transports made for function URLs, kept until their socket closes so `close()` can wait for them. */
-  private readonly made = new Set<Transport>();
+  private made: Set<Transport> | undefined;
   /** The URL the last socket opened went to (a function URL's answer). */
   private lastUrl = '';
 
   /** @param specs Every endpoint, preferred first. */
   constructor(private readonly specs: readonly EndpointSpec[]) {
-    this.fixed = new Map(
-      specs.flatMap((spec) => (typeof spec.url === 'string' ? [[spec, spec.transportFor(spec.url)] as const] : [])),
-    );
+    this.fixed = specs.map((spec) => (typeof spec.url === 'string' ? spec.transportFor(spec.url) : undefined));
   }
 
   /** The endpoint in use or being tried, by its label. */
@@ -83,7 +85,7 @@ export class Endpoints {
 
   /** Resolves once every socket of every endpoint has closed. */
   drain(): Promise<void> {
-    return Promise.all([...this.fixed.values(), ...this.made].map((transport) => transport.drain?.())).then(
+    return Promise.all([...this.fixed, ...(this.made ?? [])].map((transport) => transport?.drain?.())).then(
       () => undefined,
     );
   }
@@ -93,7 +95,7 @@ export class Endpoints {
   }
 
   private connect(spec: EndpointSpec, info: AttemptInfo): Observable<TransportConnection> {
-    const fixed = this.fixed.get(spec);
+    const fixed = this.fixed[this.specs.indexOf(spec)];
     if (fixed !== undefined) {
       return defer(() => {
         this.lastUrl = spec.url as string;
@@ -111,11 +113,11 @@ export class Endpoints {
           throw new TransportError(`the url function returned ${JSON.stringify(url)}, not a ws:// or wss:// URL`);
         }
         const transport = spec.transportFor(url);
-        this.made.add(transport);
+        (this.made ??= new Set()).add(transport);
         this.lastUrl = url;
         return transport
           .connect()
-          .pipe(finalize(() => void transport.drain?.().then(() => this.made.delete(transport))));
+          .pipe(finalize(() => void transport.drain?.().then(() => this.made?.delete(transport))));
       }),
     );
   }

@@ -93,7 +93,7 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
     this.clock = new ExchangeClock(scheduler, config.maxClockOffset, this);
     this.requests = new RequestBook<In>(resolved.replies, scheduler, this);
     this.subscriptions = new SubscriptionBook<In>(scheduler);
-    this.meter = new DataMeter(config.dataSilence, () => scheduler.now());
+    this.meter = new DataMeter(config.dataSilence, scheduler);
     // The feeds' lag is judged on the exchange's clock: the offset as the replies measured it.
     this.feedWatch =
       resolved.watchdogs.length > 0 ? new FeedWatch(resolved.watchdogs, start, () => this.clock.estimate) : undefined;

@@ -47,9 +47,10 @@ export interface RequestReport {
  */
 export class RequestBook<In> {
   private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  /** Shared empty maps until the first request (see NOTHING): most handles never send one. */
+  private pending = NOTHING as Map<number, Pending>;
   /** Ids settled without a reply (oldest first), remembered a while so a late reply is told apart from noise. */
-  private readonly settled = new Map<number, { readonly reason: string; readonly at: number }>();
+  private settled = NOTHING as Map<number, { readonly reason: string; readonly at: number }>;
 
   /**
    * @param reader How replies are read.
@@ -97,7 +98,7 @@ export class RequestBook<In> {
   ): void {
     // No timer for no timeout: a scheduler handed Infinity (setTimeout) fires after 1 ms.
     if (!Number.isFinite(timeoutMs)) {
-      this.pending.set(id, pendingOf(settle, connection, this.scheduler.now(), Subscription.EMPTY));
+      this.writablePending().set(id, pendingOf(settle, connection, this.scheduler.now(), Subscription.EMPTY));
       return;
     }
     const timer = this.scheduler.schedule(() => {
@@ -110,7 +111,7 @@ export class RequestBook<In> {
         ),
       );
     }, timeoutMs);
-    this.pending.set(id, pendingOf(settle, connection, this.scheduler.now(), timer));
+    this.writablePending().set(id, pendingOf(settle, connection, this.scheduler.now(), timer));
   }
 
   /**
@@ -178,6 +179,7 @@ export class RequestBook<In> {
     const request = this.pending.get(id);
     request?.timer.unsubscribe();
     this.pending.delete(id);
+    if (this.settled === NOTHING) this.settled = new Map();
     this.settled.set(id, { reason, at: this.scheduler.now() });
     // Bounded: only the latest settled ids are told apart.
     if (this.settled.size > 1000) this.settled.delete(this.settled.keys().next().value as number);
@@ -191,6 +193,11 @@ export class RequestBook<In> {
       this.settled.delete(id);
     }
   }
+
+  private writablePending(): Map<number, Pending> {
+    if (this.pending === NOTHING) this.pending = new Map();
+    return this.pending;
+  }
 }
 
 /** A pending request as one literal: a spread of `settle` plus keys it lacks would give each its own hidden class (see withFields). */
@@ -202,3 +209,9 @@ function pendingOf(
 ): Pending {
   return { resolve: settle.resolve, reject: settle.reject, connection, writtenAt, timer };
 }
+
+/**
+ * The maps of a book that has seen no request: one shared empty map, never written (the writes above
+ * replace it first), as a Map costs ~180 B however little it holds.
+ */
+const NOTHING: ReadonlyMap<number, unknown> = new Map();

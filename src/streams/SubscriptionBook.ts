@@ -75,11 +75,11 @@ class Tracked<In> {
  */
 export class SubscriptionRound<In> {
   /** The subscriptions whose verdict is awaited on this socket, with their timeout timers. */
-  readonly pending = new Map<Tracked<In>, Subscription>();
+  pending = NOTHING_PENDING as Map<Tracked<In>, Subscription>;
   /** A standby round's verdicts, applied when it is adopted; undefined on a live round (an adopted one too). */
   verdicts: Map<Tracked<In>, 'active'> | undefined;
   /** What this socket carries: the subscriptions written on it (a standby's, to compare at adoption). */
-  readonly members: Set<Tracked<In>>;
+  members: Set<Tracked<In>>;
   /** Subscriptions removed while this standby round ran: their farewell goes to its socket too. */
   readonly farewells: SubscriptionEntry<In>[] = [];
 
@@ -90,7 +90,15 @@ export class SubscriptionRound<In> {
     members: readonly Tracked<In>[],
   ) {
     this.verdicts = standby ? new Map() : undefined;
-    this.members = new Set(members);
+    // Most handles subscribe nothing (or not yet): they share one empty set and map, never written,
+    // as a Set or Map costs 150–200 B however little it holds.
+    this.members = members.length === 0 ? (NO_MEMBERS as Set<Tracked<In>>) : new Set(members);
+  }
+
+  /** Adds a subscription this socket carries. */
+  addMember(tracked: Tracked<In>): void {
+    if (this.members === NO_MEMBERS) this.members = new Set();
+    this.members.add(tracked);
   }
 
   /** Whether a verdict is still awaited (the inbound path then looks at each message). */
@@ -160,6 +168,7 @@ export class SubscriptionRound<In> {
     const leftMs = this.report.readyBy() - scheduler.now();
     const timedOut = leftMs < ackTimeoutMs ? 'ready' : 'ack';
     const within = timedOut === 'ready' ? 'before readyTimeout' : `within ${ackTimeoutMs} ms`;
+    if (this.pending === NOTHING_PENDING) this.pending = new Map();
     this.pending.set(
       tracked,
       scheduler.schedule(
@@ -231,7 +240,7 @@ export class SubscriptionBook<In> {
     // of Connected) is written by the round itself, after the earlier ones, and only once.
     const round = this.round;
     if (writeNow && round !== undefined) {
-      round.members.add(tracked);
+      round.addMember(tracked);
       if (entry.ack !== undefined) round.await(tracked, this.scheduler);
       round.put(tracked);
     }
@@ -278,7 +287,7 @@ export class SubscriptionBook<In> {
     for (const tracked of this.tracked) {
       if (round.verdicts?.has(tracked) === true) tracked.set('active');
       if (round.members.has(tracked)) continue;
-      round.members.add(tracked);
+      round.addMember(tracked);
       missing.push(tracked);
     }
     // Live from now on: its verdicts set the states, as the current socket's must.
@@ -335,3 +344,8 @@ function describeVerdict(message: unknown): string {
   }
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
+
+/** The pending map of every round with nothing pending: shared, so never written (see `SubscriptionRound`). */
+const NOTHING_PENDING: ReadonlyMap<unknown, Subscription> = new Map();
+/** The member set of every round that carries nothing: shared, so never written. */
+const NO_MEMBERS: ReadonlySet<unknown> = new Set();
