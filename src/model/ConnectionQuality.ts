@@ -110,6 +110,35 @@ export function recordHeartbeatOutcome(quality: ConnectionQuality, lost: boolean
   return { ...quality, packetLossRate: clamp(ewma(quality.packetLossRate, lost ? 1 : 0, RATE_ALPHA), 0, 1) };
 }
 
+/**
+ * A heartbeat answered in `rttMs`: the latency sample, the outcome (not lost) and the success, folded
+ * in one step into one object, with the uptime given (`updateLatency`, `recordHeartbeatOutcome` and
+ * `recordSuccess` in turn, then the uptime, gave four objects per pong).
+ *
+ * @example
+ * recordHeartbeat(initialQuality, 40).averageLatencyMs // 40
+ */
+export function recordHeartbeat(
+  quality: ConnectionQuality,
+  rttMs: number,
+  uptimePercentage: number = quality.uptimePercentage,
+): ConnectionQuality {
+  const measured = isSample(rttMs);
+  return {
+    averageLatencyMs: !measured
+      ? quality.averageLatencyMs
+      : quality.latencySamples === 0
+        ? rttMs
+        : ewma(quality.averageLatencyMs, rttMs, LATENCY_ALPHA),
+    latencySamples: measured ? quality.latencySamples + 1 : quality.latencySamples,
+    packetLossRate: clamp(ewma(quality.packetLossRate, 0, RATE_ALPHA), 0, 1),
+    connectionStability: clamp(ewma(quality.connectionStability, 100, 0.05), 0, 100),
+    dataThroughput: quality.dataThroughput,
+    errorRate: clamp(ewma(quality.errorRate, 0, RATE_ALPHA), 0, 1),
+    uptimePercentage,
+  };
+}
+
 /** Records the loss of an established link: stability drops by 30 %. */
 export function recordDisconnect(quality: ConnectionQuality): ConnectionQuality {
   return { ...quality, connectionStability: clamp(quality.connectionStability * 0.7, 0, 100) };

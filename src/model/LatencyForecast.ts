@@ -1,5 +1,4 @@
-import { appendCompact } from './appendCompact';
-import { ForecastRule, LatencyTrend, TrendSample, isDegradationForecast, latencyTrend } from './latencyTrend';
+import { ForecastRule, LatencyTrend, isDegradationForecast, ringTrend } from './latencyTrend';
 
 /** A forecast: where the latency trend leads, raised before it gets there. */
 export interface Forecast extends LatencyTrend {
@@ -15,10 +14,18 @@ export interface Forecast extends LatencyTrend {
  *
  * @example
  * const forecast = new LatencyForecast({ latencyWarning: 1000, predictionHorizon: 60000 }, 10);
- * forecast.add({ at: 0, latencyMs: 200 }); // undefined until the trend crosses within the horizon
+ * forecast.add(0, 200); // undefined until the trend crosses within the horizon
  */
 export class LatencyForecast {
-  private recent: TrendSample[] = [];
+  /**
+   * The window as two rings of numbers, times and latencies, made at the first sample: no object per
+   * sample (a window of ten `{ at, latencyMs }` samples cost ~700 B per link; these, ~200).
+   */
+  private times: number[] = [];
+  private latencies: number[] = [];
+  private count = 0;
+  /** Where the next sample goes; once the window is full, the oldest. */
+  private next = 0;
   private raised = false;
 
   /**
@@ -30,14 +37,26 @@ export class LatencyForecast {
     private readonly window: number,
   ) {}
 
-  /** Adds a sample; returns the forecast if it just started to hold. */
-  add(sample: TrendSample): Forecast | undefined {
-    this.recent = appendCompact(this.recent, sample);
-    if (this.recent.length > this.window) this.recent.shift();
-    const trend = latencyTrend(this.recent, sample.at, this.rule.predictionHorizon);
+  /** Adds a sample taken `at` (scheduler time); returns the forecast if it just started to hold. */
+  add(at: number, latencyMs: number): Forecast | undefined {
+    if (this.times.length < this.window) {
+      // Exactly the window's size when it is a usual one; grown as samples come when it is huge.
+      const size = this.window <= PREALLOCATE_UP_TO ? this.window : this.times.length + 1;
+      this.times = this.times.concat(new Array<number>(size - this.times.length).fill(0));
+      this.latencies = this.latencies.concat(new Array<number>(size - this.latencies.length).fill(0));
+    }
+    this.times[this.next] = at;
+    this.latencies[this.next] = latencyMs;
+    this.next = this.next + 1 === this.window ? 0 : this.next + 1;
+    if (this.count < this.window) this.count++;
+    const first = this.count < this.window ? 0 : this.next;
+    const trend = ringTrend(this.times, this.latencies, first, this.count, at, this.rule.predictionHorizon);
     const holds = isDegradationForecast(trend, this.rule);
     const rising = holds && !this.raised && trend !== undefined;
     this.raised = holds;
-    return rising ? { ...(trend as LatencyTrend), at: sample.at, horizonMs: this.rule.predictionHorizon } : undefined;
+    return rising ? { ...(trend as LatencyTrend), at, horizonMs: this.rule.predictionHorizon } : undefined;
   }
 }
+
+/** Windows up to this many samples are made whole at the first sample. */
+const PREALLOCATE_UP_TO = 1024;

@@ -1,4 +1,4 @@
-import { ConnectionQuality, QualityThresholds, initialQuality, isPoor } from './ConnectionQuality';
+import { ConnectionQuality, QualityThresholds, initialQuality, isPoor, recordHeartbeat } from './ConnectionQuality';
 import { ConnectionSignal } from './ConnectionSignal';
 import { ConnectionState, initialConnectionState, judgeQuality, nextConnectionState } from './ConnectionState';
 import { ConnectionStatus } from './ConnectionStatus';
@@ -56,13 +56,16 @@ export function nextLinkModel(model: LinkModel, signal: ConnectionSignal, thresh
   const stats = updateStats(model.stats, signal);
   const sample = qualitySampleOf(signal, model.state);
   if (sample === undefined && state === model.state && stats === model.stats) return model;
-  const measured = sample === undefined ? model.quality : updateQuality(model.quality, sample);
   // Uptime follows the statistics at every step that moves the quality or the link: never two values.
   const uptime = uptimePercentage(stats, signal.at);
-  const quality =
-    measured === model.quality && uptime === measured.uptimePercentage
-      ? measured
-      : { ...measured, uptimePercentage: uptime };
+  // A pong, the most frequent step, in one object with the uptime.
+  const measured =
+    sample === undefined
+      ? model.quality
+      : sample.kind === 'heartbeat'
+        ? recordHeartbeat(model.quality, sample.rttMs, uptime)
+        : updateQuality(model.quality, sample);
+  const quality = uptime === measured.uptimePercentage ? measured : { ...measured, uptimePercentage: uptime };
   const judged = judgeQuality(state, isPoor(quality, thresholds), signal.at);
   if (judged === model.state && quality === model.quality && stats === model.stats) return model;
   return { state: judged, quality, stats, feedLag: model.feedLag };

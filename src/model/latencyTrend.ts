@@ -30,35 +30,59 @@ export function latencyTrend(
   now: number,
   horizonMs: number,
 ): LatencyTrend | undefined {
-  const n = samples.length;
-  if (n < 3) return undefined;
+  const times = new Array<number>(samples.length);
+  const latencies = new Array<number>(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const sample = samples[i] as TrendSample;
+    times[i] = sample.at;
+    latencies[i] = sample.latencyMs;
+  }
+  return ringTrend(times, latencies, 0, samples.length, now, horizonMs);
+}
+
+/**
+ * `latencyTrend` over samples kept in two rings of numbers (times and latencies, the same capacity):
+ * the `count` samples from index `first` on, wrapping. A link's forecaster keeps its window so, with
+ * no object per sample, and fits it without allocating anything but the result.
+ *
+ * @example
+ * ringTrend([2000, 0, 1000], [300, 100, 200], 1, 3, 2000, 10000)?.slopeMsPerSecond // 100
+ */
+export function ringTrend(
+  times: readonly number[],
+  latencies: readonly number[],
+  first: number,
+  count: number,
+  now: number,
+  horizonMs: number,
+): LatencyTrend | undefined {
+  if (count < 3) return undefined;
+  const capacity = times.length;
   let sumT = 0;
   let sumL = 0;
-  for (const { at, latencyMs } of samples) {
-    sumT += at;
-    sumL += latencyMs;
+  for (let k = 0, i = first; k < count; k++, i = i + 1 === capacity ? 0 : i + 1) {
+    sumT += times[i] as number;
+    sumL += latencies[i] as number;
   }
-  const meanT = sumT / n;
-  const meanL = sumL / n;
+  const meanT = sumT / count;
+  const meanL = sumL / count;
   let sTT = 0;
   let sTL = 0;
   let sLL = 0;
-  for (const { at, latencyMs } of samples) {
-    const dt = at - meanT;
-    const dl = latencyMs - meanL;
+  for (let k = 0, i = first; k < count; k++, i = i + 1 === capacity ? 0 : i + 1) {
+    const dt = (times[i] as number) - meanT;
+    const dl = (latencies[i] as number) - meanL;
     sTT += dt * dt;
     sTL += dt * dl;
     sLL += dl * dl;
   }
   if (sTT === 0) return undefined;
   const slope = sTL / sTT;
-  const rSquared = sLL === 0 ? 0 : (sTL * sTL) / (sTT * sLL);
-  const at = (t: number): number => meanL + slope * (t - meanT);
   return {
     slopeMsPerSecond: slope * 1000,
-    rSquared,
-    currentMs: at(now),
-    projectedMs: at(now + horizonMs),
+    rSquared: sLL === 0 ? 0 : (sTL * sTL) / (sTT * sLL),
+    currentMs: meanL + slope * (now - meanT),
+    projectedMs: meanL + slope * (now + horizonMs - meanT),
   };
 }
 

@@ -2,6 +2,7 @@ import {
   ConnectionQuality,
   recordDisconnect,
   recordError,
+  recordHeartbeat,
   recordHeartbeatOutcome,
   recordSuccess,
   startSession,
@@ -15,7 +16,7 @@ import { QualitySample } from './QualitySample';
 export function updateQuality(quality: ConnectionQuality, sample: QualitySample): ConnectionQuality {
   switch (sample.kind) {
     case 'heartbeat':
-      return recordSuccess(recordHeartbeatOutcome(updateLatency(quality, sample.rttMs), false));
+      return recordHeartbeat(quality, sample.rttMs);
     case 'lost':
       return recordHeartbeatOutcome(quality, true);
     case 'probe':

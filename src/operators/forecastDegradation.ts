@@ -37,7 +37,7 @@ export function forecastDegradation(config: ForecastConfig): OperatorFunction<Tr
       const forecast = new LatencyForecast(rule, predictionWindow);
       return samples$.subscribe({
         next: (sample) => {
-          const raised = forecast.add(sample);
+          const raised = forecast.add(sample.at, sample.latencyMs);
           if (raised) subscriber.next(raised);
         },
         error: (error) => subscriber.error(error),

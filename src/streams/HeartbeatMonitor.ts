@@ -100,7 +100,7 @@ export class HeartbeatMonitor {
    * Pings waiting for their pong, oldest first: replaced, not pushed to, as one or two are ever in
    * flight and an array pushed to holds 17 slots (150 B per link at ten thousand links).
    */
-  private inFlight: ReadonlyArray<{ readonly id: number; readonly sentAt: number }> = [];
+  private inFlight: ReadonlyArray<{ readonly id: number; readonly sentAt: number }> = NO_PINGS;
   private lastId = 0;
   private lastPongAt: number;
   /**
@@ -169,12 +169,12 @@ export class HeartbeatMonitor {
     if (index < 0 || this.inFlight.length === 0 || !this.running) return;
     // Pongs come back in order: pings older than the one answered never will be.
     for (let older = 0; older < index && this.running; older++) {
-      this.inFlight = this.inFlight.slice(1);
+      this.inFlight = withoutOldest(this.inFlight);
       this.lose();
     }
     if (!this.running) return;
     const answered = this.inFlight[0] as { readonly sentAt: number };
-    this.inFlight = this.inFlight.slice(1);
+    this.inFlight = withoutOldest(this.inFlight);
     const now = this.scheduler.now();
     this.lastPongAt = now;
     // The path is proven: the silence, if any, starts again with the oldest ping still waiting.
@@ -217,7 +217,7 @@ export class HeartbeatMonitor {
     while (this.inFlight.length > 0 && this.running) {
       const oldest = this.inFlight[0] as { readonly sentAt: number };
       if (now - oldest.sentAt < this.timing.timeoutMs && this.inFlight.length < MAX_IN_FLIGHT) break;
-      this.inFlight = this.inFlight.slice(1);
+      this.inFlight = withoutOldest(this.inFlight);
       this.lose();
     }
     if (!this.running) return;
@@ -386,7 +386,13 @@ export class HeartbeatMonitor {
   private static tickAction(this: SchedulerAction<HeartbeatMonitor>, monitor?: HeartbeatMonitor): void {
     if (monitor === undefined) return;
     monitor.tick();
-    if (monitor.running) this.schedule(monitor, monitor.tickDueAt - monitor.scheduler.now());
+    if (!monitor.running) return;
+    // The interval itself whenever it is within a millisecond of it: RxJS keeps an action's interval
+    // timer only for the same delay, and a delay short by the millisecond the tick took would replace
+    // the timer at every ping (a clearInterval, a setInterval and a bound function, per link per ping).
+    const { intervalMs } = monitor.timing;
+    const delay = monitor.tickDueAt - monitor.scheduler.now();
+    this.schedule(monitor, Math.abs(delay - intervalMs) <= 1 ? intervalMs : delay);
   }
 
   private static lookAction(this: SchedulerAction<HeartbeatMonitor>, monitor?: HeartbeatMonitor): void {
@@ -401,4 +407,12 @@ export class HeartbeatMonitor {
 function pingIndex(inFlight: ReadonlyArray<{ readonly id: number }>, id: number): number {
   for (let i = 0; i < inFlight.length; i++) if ((inFlight[i] as { readonly id: number }).id === id) return i;
   return -1;
+}
+
+/** No ping in flight: one shared empty list. */
+const NO_PINGS: ReadonlyArray<{ readonly id: number; readonly sentAt: number }> = Object.freeze([]);
+
+/** The pings in flight but the oldest: the shared empty list when it was the only one. */
+function withoutOldest<T>(inFlight: readonly T[]): readonly T[] {
+  return inFlight.length <= 1 ? (NO_PINGS as readonly T[]) : inFlight.slice(1);
 }

@@ -107,7 +107,7 @@ export class LinkStore {
     }
     const events = linkEvents(previous, signal, next, this.thresholds);
     for (const event of events) this.eventLog.append(event);
-    if (next !== previous || events.length > 0) this.show({ model: next, events });
+    if (next !== previous || events.length > 0) this.show(next, events);
   }
 
   /**
@@ -169,29 +169,18 @@ export class LinkStore {
   }
 
   /** Shows transitions in the order they were folded: selections first, then the events. */
-  private show(transition: Transition): void {
+  private show(model: LinkModel, events: readonly ConnectionEvent[]): void {
     if (this.notifying) {
-      (this.pending ??= []).push(transition);
+      (this.pending ??= []).push({ model, events });
       return;
     }
     this.notifying = true;
     let stale = false;
     try {
-      for (let next: Transition | undefined = transition; next !== undefined; next = this.pending?.shift()) {
-        const selections = this.selections;
-        for (let i = 0; i < selections.length; i++) {
-          const selection = selections[i] as Selection;
-          if (selection.target.closed === true) {
-            stale = true;
-            continue;
-          }
-          const value = selection.project(next.model);
-          if (value !== selection.last) {
-            selection.last = value;
-            selection.target.next(value);
-          }
-        }
-        for (const event of next.events) this.events.next(event);
+      // The transition at hand, then those folded while it was shown, in order.
+      stale = this.notify(model, events);
+      for (let next = this.pending?.shift(); next !== undefined; next = this.pending?.shift()) {
+        stale = this.notify(next.model, next.events) || stale;
       }
     } finally {
       this.notifying = false;
@@ -199,6 +188,26 @@ export class LinkStore {
     }
     if (stale) this.selections = withoutClosed(this.selections, isClosed);
     if (this.done) this.end();
+  }
+
+  /** Shows one transition: each selection that changed, then the events. True if a target had left. */
+  private notify(model: LinkModel, events: readonly ConnectionEvent[]): boolean {
+    let stale = false;
+    const selections = this.selections;
+    for (let i = 0; i < selections.length; i++) {
+      const selection = selections[i] as Selection;
+      if (selection.target.closed === true) {
+        stale = true;
+        continue;
+      }
+      const value = selection.project(model);
+      if (value !== selection.last) {
+        selection.last = value;
+        selection.target.next(value);
+      }
+    }
+    for (let i = 0; i < events.length; i++) this.events.next(events[i] as ConnectionEvent);
+    return stale;
   }
 }
 

@@ -428,7 +428,7 @@ export class SocketSession<In, Out>
     }
     const at = this.now();
     this.dispatch({ type: 'roundTrip', at, source: 'heartbeat', latencyMs });
-    const forecast = this.forecast?.add({ at, latencyMs });
+    const forecast = this.forecast?.add(at, latencyMs);
     if (forecast !== undefined) {
       const { currentMs, projectedMs, slopeMsPerSecond, horizonMs } = forecast;
       this.dispatch({ type: 'forecast', at, currentMs, projectedMs, slopeMsPerSecond, horizonMs });
