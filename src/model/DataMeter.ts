@@ -75,6 +75,11 @@ export class DataMeter {
     return this.dataAt < 0 ? undefined : this.dataAt;
   }
 
+  /** Whether nothing came since the last `take`: no message, so no resumption either. */
+  idle(): boolean {
+    return this.messages === 0 && this.resumption === undefined;
+  }
+
   /** Reads and resets the counts and any resumption since the last call. */
   take(): { messages: number; bytes: number; resumption: DataResumption | undefined } {
     this.notice();

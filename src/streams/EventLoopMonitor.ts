@@ -1,5 +1,4 @@
-import { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
-import { Broadcast } from './Broadcast';
+import { SchedulerAction, SchedulerLike, Subscription, Unsubscribable } from 'rxjs';
 import { PeriodicLag } from './PeriodicLag';
 
 /** One stall of the process: its own timers ran `lagMs` late, from `from` to `to` (scheduler time). */
@@ -25,7 +24,7 @@ const STALLS_KEPT = 64;
  *
  * ```
  * looks:     -l-l-l--------l-l-    (a handler blocked the loop for 800 ms)
- * stalls$:   --------------s---    (s: { from, to, lagMs: 800 })
+ * stalled:   --------------s---    (s: { from, to, lagMs: 800 }, to each joined handle)
  * ```
  *
  * A round trip measured across a stall includes time the pong sat unread in the kernel: the heartbeat
@@ -52,10 +51,8 @@ export class EventLoopMonitor {
   private readonly stalls: Stall[] = [];
   /** Per-second maxima of the lag, newest last: [second, lagMs]. */
   private readonly seconds: Array<[number, number]> = [];
-  private readonly stallsOut = new Broadcast<Stall>();
-
-  /** Each stall, as it is noticed. Hot. */
-  readonly stalls$ = this.stallsOut.asObservable();
+  /** The handles that hear each stall (`join`). */
+  private readonly listeners = new Set<StallListener>();
 
   /** The per-period maxima, one shared timer per period however many handles listen. */
   private readonly periodic = new Map<number, PeriodicLag>();
@@ -78,13 +75,34 @@ export class EventLoopMonitor {
 
   /** Starts looking (if this is the first user); the returned subscription stops when the last one ends. */
   use(): Subscription {
+    this.enter();
+    return new Subscription(() => this.leave());
+  }
+
+  /**
+   * `use()` for a handle that also hears each stall (`listener.stalled`): one small membership per
+   * handle, in a Set (joining and leaving O(1) at ten thousand handles; a Broadcast's copied list and
+   * a subscriber each made it quadratic and ~300 B per handle).
+   */
+  join(listener: StallListener): Unsubscribable {
+    this.enter();
+    this.listeners.add(listener);
+    return new StallMembership(this, listener);
+  }
+
+  /** Ends a `join`. */
+  part(listener: StallListener): void {
+    if (this.listeners.delete(listener)) this.leave();
+  }
+
+  private enter(): void {
     if (this.users++ === 0) this.start();
-    return new Subscription(() => {
-      if (--this.users === 0) {
-        this.looks?.unsubscribe();
-        this.looks = undefined;
-      }
-    });
+  }
+
+  private leave(): void {
+    if (--this.users > 0) return;
+    this.looks?.unsubscribe();
+    this.looks = undefined;
   }
 
   /** Milliseconds the process was stalled within [from, to], a stall still under way included. */
@@ -132,7 +150,7 @@ export class EventLoopMonitor {
       const stall = { from: now - lagMs, to: now, lagMs };
       this.stalls.push(stall);
       if (this.stalls.length > STALLS_KEPT) this.stalls.shift();
-      this.stallsOut.next(stall);
+      for (const listener of Array.from(this.listeners)) listener.stalled(stall);
     }
     for (const maxima of this.periodic.values()) maxima.hear(lagMs);
   }
@@ -140,4 +158,21 @@ export class EventLoopMonitor {
 
 function overlap(aFrom: number, aTo: number, bFrom: number, bTo: number): number {
   return Math.max(0, Math.min(aTo, bTo) - Math.max(aFrom, bFrom));
+}
+
+/** What hears the stalls of the process. */
+export interface StallListener {
+  stalled(stall: Stall): void;
+}
+
+/** One handle's `join`: unsubscribing parts it. */
+class StallMembership implements Unsubscribable {
+  constructor(
+    private readonly monitor: EventLoopMonitor,
+    private readonly listener: StallListener,
+  ) {}
+
+  unsubscribe(): void {
+    this.monitor.part(this.listener);
+  }
 }

@@ -189,8 +189,7 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
       const at = scheduler.now();
       running.add(scheduler.schedule(() => this.report(`state not restored, starting fresh: ${restoreWarning}`, at)));
     }
-    running.add(this.stalls.use());
-    running.add(this.stalls.stalls$.subscribe((stall) => this.stalled(stall)));
+    running.add(this.stalls.join(this));
     running.add(lifetimeMonitors(this.meter, resolved.probe, config, scheduler, this));
     if (this.feedWatch !== undefined) {
       running.add(
@@ -211,7 +210,8 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
   }
 
   /** A stall of the process (see `EventLoopMonitor`): past `lagWarning`, a signal. */
-  private stalled(stall: Stall): void {
+  /** The process stalled (an `EventLoopMonitor` listener). */
+  stalled(stall: Stall): void {
     if (stall.lagMs >= this.config.lagWarning) this.dispatch({ type: 'stall', at: stall.to, lagMs: stall.lagMs });
   }
 

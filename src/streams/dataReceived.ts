@@ -1,6 +1,7 @@
-import { Observable, SchedulerLike, asyncScheduler } from 'rxjs';
-import { DataMeter, DataResumption } from '../model/DataMeter';
-import { SharedTicker } from './SharedTicker';
+import { Observable, SchedulerLike, Subscriber, asyncScheduler } from 'rxjs';
+import { DataMeter } from '../model/DataMeter';
+import { DataSample, DataSampler } from './DataSampler';
+import { SharedTicker, Ticking } from './SharedTicker';
 
 /** How often `dataReceived` samples the inbound counters. */
 export interface DataReceivedOptions {
@@ -8,19 +9,7 @@ export interface DataReceivedOptions {
   readonly sampleInterval?: number;
 }
 
-/** Inbound traffic over one sampling tick. */
-export interface DataSample {
-  /** Messages during the tick. */
-  readonly messages: number;
-  /** Bytes during the tick. */
-  readonly bytes: number;
-  readonly messagesPerSecond: number;
-  readonly bytesPerSecond: number;
-  /** When data was last noticed (to within the sampling interval), if any has arrived. */
-  readonly lastDataAt: number | undefined;
-  /** Set when data started after an open, or resumed after a silence, during the tick. */
-  readonly resumption: DataResumption | undefined;
-}
+export type { DataSample } from './DataSampler';
 
 /**
  * Samples the inbound counters every `sampleInterval`: one value per tick, never one per message.
@@ -52,32 +41,31 @@ export function dataReceived(
 ): Observable<DataSample> {
   const { sampleInterval = 1000 } = options;
   return new Observable<DataSample>((subscriber) => {
-    let previous = scheduler.now();
-    const tick = SharedTicker.of(scheduler, sampleInterval).add(() => {
-      const now = scheduler.now();
-      const perSecond = 1000 / Math.max(1, now - previous);
-      previous = now;
-      let taken: ReturnType<DataMeter['take']>;
-      let lastDataAt: number | undefined;
-      try {
-        taken = meter.take();
-        lastDataAt = meter.lastDataAt();
-      } catch (error) {
-        // Thrown into the shared tick it would stop every sampler: it ends this one only.
-        tick.unsubscribe();
-        subscriber.error(error);
-        return;
-      }
-      const { messages, bytes, resumption } = taken;
-      subscriber.next({
-        messages,
-        bytes,
-        messagesPerSecond: messages * perSecond,
-        bytesPerSecond: bytes * perSecond,
-        lastDataAt,
-        resumption,
-      });
-    });
-    return tick;
+    const ticker = SharedTicker.of(scheduler, sampleInterval);
+    const ticks = new SampleTicks(new DataSampler(meter, scheduler), subscriber, ticker);
+    ticker.add(ticks);
+    return () => ticker.remove(ticks);
   });
+}
+
+/** One subscriber's samples, one per tick of the shared ticker. */
+class SampleTicks implements Ticking {
+  constructor(
+    private readonly sampler: DataSampler,
+    private readonly subscriber: Subscriber<DataSample>,
+    private readonly ticker: SharedTicker,
+  ) {}
+
+  tick(): void {
+    let sample: DataSample;
+    try {
+      sample = this.sampler.sample();
+    } catch (error) {
+      // Thrown into the shared tick it would stop every sampler: it ends this one only.
+      this.ticker.remove(this);
+      this.subscriber.error(error);
+      return;
+    }
+    this.subscriber.next(sample);
+  }
 }
