@@ -1,4 +1,4 @@
-import { Observable, Observer, SchedulerAction, SchedulerLike, Subscription, from } from 'rxjs';
+import { Observable, Observer, SchedulerAction, SchedulerLike, Subscription, Unsubscribable, from } from 'rxjs';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { ConnectionQuality } from '../model/ConnectionQuality';
 import { ConnectionStats } from '../model/ConnectionStats';
@@ -9,6 +9,7 @@ import { Connection, ConnectionSnapshot, LatencySample } from '../streams/Connec
 import { ConnectionReport, buildReport } from './ConnectionReport';
 import { LatencyWindow } from './LatencyWindow';
 import { ResolvedReportsConfig } from './resolveReportsConfig';
+import { listenTo } from '../streams/DirectStream';
 
 /**
  * What a report is taken from: a `Connection` as it is, or its streams as cold observables in a
@@ -75,7 +76,7 @@ export class ReportRun extends Subscription {
   private notableCount = 0;
   private stopped = false;
   /** Copied on write with `concat`, exactly as long as the inputs (a spread or pushed-to array reserves 17 slots). */
-  private inputs: readonly Subscription[] = [];
+  private inputs: readonly Unsubscribable[] = [];
   private timer: Subscription | undefined;
 
   /**
@@ -210,7 +211,7 @@ export class ReportRun extends Subscription {
 
   private listen(input$: Observable<unknown>, feed: Feed): void {
     if (this.stopped) return;
-    const subscription = input$.subscribe(new FeedObserver(this, feed));
+    const subscription = listenTo(input$, new FeedObserver(this, feed));
     if (this.stopped) subscription.unsubscribe();
     else this.inputs = this.inputs.concat(subscription);
   }

@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, Observer, SchedulerLike, Subscriber, Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, Observer, SchedulerLike, Subscriber, Subscription, Unsubscribable } from 'rxjs';
 import { ConnectionQuality, QualityThresholds, isGood } from '../model/ConnectionQuality';
 import { ConnectionState } from '../model/ConnectionState';
 import { ConnectionStatus } from '../model/ConnectionStatus';
@@ -15,6 +15,7 @@ import { NetworkRiskEvent } from './NetworkRiskEvent';
 import { compactDuration } from './compactDuration';
 import { gateRisk } from './gateRisk';
 import { TradeGateConfig } from './resolveTradeGateConfig';
+import { listenTo } from '../streams/DirectStream';
 
 /** What the gate hears: the link's status (its end closes the gate), quality and readiness. */
 export interface GateInputs {
@@ -77,7 +78,7 @@ export class SharedGate {
    * The lists here are copied on write with `concat`, which allocates them exactly: V8 grows an array
    * made by spreading, `filter` or `push` to 17 slots at once (150 B for one subscriber).
    */
-  private inputs: readonly Subscription[] = [];
+  private inputs: readonly Unsubscribable[] = [];
   private wake: Subscription | undefined;
   /** The states a dead-man's switch follows, and its following, while the gate runs. */
   private followed: BehaviorSubject<GateState> | undefined;
@@ -211,7 +212,7 @@ export class SharedGate {
 
   private listen(run: number, input$: Observable<unknown>, feed: Feed): void {
     if (this.run !== run || this.model === undefined) return;
-    const subscription = input$.subscribe(new GateFeed(this, feed));
+    const subscription = listenTo(input$, new GateFeed(this, feed));
     if (this.run !== run || this.model === undefined) subscription.unsubscribe();
     else this.inputs = this.inputs.concat(subscription);
   }

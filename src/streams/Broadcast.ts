@@ -1,5 +1,6 @@
-import { Observable, Subscriber, TeardownLogic } from 'rxjs';
+import { Observable, Subscriber, TeardownLogic, Unsubscribable } from 'rxjs';
 import { withoutClosed } from '../model/withoutClosed';
+import { DirectStream, Listener, ListenerTarget } from './DirectStream';
 
 /**
  * A hot, plain multicast for the inbound hot path: `next` loops over the current subscribers, with
@@ -20,7 +21,7 @@ import { withoutClosed } from '../model/withoutClosed';
  * ```
  */
 export class Broadcast<T> {
-  private subscribers: readonly Subscriber<T>[] = [];
+  private subscribers: readonly BroadcastTarget<T>[] = [];
   private done = false;
   private readonly stream: Observable<T> = new BroadcastStream(this);
 
@@ -29,7 +30,7 @@ export class Broadcast<T> {
     const subscribers = this.subscribers;
     let stale = false;
     for (let i = 0; i < subscribers.length; i++) {
-      const subscriber = subscribers[i] as Subscriber<T>;
+      const subscriber = subscribers[i] as BroadcastTarget<T>;
       if (subscriber.closed) stale = true;
       else subscriber.next(value);
     }
@@ -49,15 +50,22 @@ export class Broadcast<T> {
     return this.stream;
   }
 
-  /** Adds a subscriber (the stream's subscription). */
-  attach(subscriber: Subscriber<T>): void {
+  /** Adds a subscriber (the stream's subscription), or a sink's listener (`listen`). */
+  attach(subscriber: BroadcastTarget<T>): void {
     if (this.done) subscriber.complete();
     else this.subscribers = withoutClosed(this.subscribers, isClosed).concat(subscriber);
   }
 }
 
+/** Who hears a broadcast: an RxJS subscriber, or a sink's listener. */
+interface BroadcastTarget<T> {
+  next(value: T): void;
+  complete(): void;
+  readonly closed: boolean;
+}
+
 /** The observable side: a class, not a closure, and no teardown (see Broadcast). */
-class BroadcastStream<T> extends Observable<T> {
+class BroadcastStream<T> extends DirectStream<T> {
   constructor(private readonly broadcast: Broadcast<T>) {
     super();
   }
@@ -67,6 +75,12 @@ class BroadcastStream<T> extends Observable<T> {
     this.broadcast.attach(subscriber);
     return undefined;
   }
+
+  listen(listener: Listener<T>): Unsubscribable {
+    const target = new ListenerTarget(listener);
+    this.broadcast.attach(target);
+    return target;
+  }
 }
 
-const isClosed = (subscriber: Subscriber<unknown>): boolean => subscriber.closed;
+const isClosed = (subscriber: BroadcastTarget<unknown>): boolean => subscriber.closed;

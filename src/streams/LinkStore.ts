@@ -7,6 +7,7 @@ import { LinkModel, nextLinkModel } from '../model/LinkModel';
 import { linkEvents } from '../model/linkEvents';
 import { withoutClosed } from '../model/withoutClosed';
 import { Broadcast } from './Broadcast';
+import { DirectStream, Listener, ListenerTarget } from './DirectStream';
 import { LatencySample } from './Connection';
 
 /** One step of the fold, waiting to be shown. */
@@ -212,7 +213,7 @@ export class LinkStore {
 }
 
 /** The stream `select` returns: a class, not a closure, and no teardown (see LinkStore). */
-class SelectionStream<T> extends Observable<T> {
+class SelectionStream<T> extends DirectStream<T> {
   constructor(
     private readonly store: LinkStore,
     private readonly project: (model: LinkModel) => T,
@@ -224,6 +225,12 @@ class SelectionStream<T> extends Observable<T> {
   protected _subscribe(subscriber: Subscriber<T>): TeardownLogic {
     this.store.attach(this.project, subscriber);
     return undefined;
+  }
+
+  listen(listener: Listener<T>): Unsubscribable {
+    const target = new ListenerTarget(listener);
+    this.store.attach(this.project, target);
+    return target;
   }
 }
 

@@ -1,9 +1,10 @@
-import { ObservableInput, SchedulerLike, Subscription, config as rxjsConfig } from 'rxjs';
+import { ObservableInput, SchedulerLike, Subscription } from 'rxjs';
 import { ConnectionSignal } from '../model/ConnectionSignal';
 import { DataMeter } from '../model/DataMeter';
 import { LifelineConfig } from '../model/LifelineConfig';
 import { DataSampler } from './DataSampler';
 import { SharedTicker, Ticking } from './SharedTicker';
+import { reportUnhandled } from './reportUnhandled';
 import { latencyProbe } from './latencyProbe';
 
 /** The handle the monitors report to. */
@@ -91,7 +92,7 @@ class DataWatch extends Subscription implements Ticking {
       if (sample.resumption) link.dispatch({ type: 'dataResumed', at, ...sample.resumption });
     } catch (error) {
       // As RxJS reports a throw from a subscriber: asynchronously, so the other links' ticks go on.
-      reportLater(error);
+      reportUnhandled(error);
     }
   }
 
@@ -99,12 +100,4 @@ class DataWatch extends Subscription implements Ticking {
     this.ticker.remove(this);
     super.unsubscribe();
   }
-}
-
-/** As RxJS reports an error nothing can receive: `config.onUnhandledError`, or thrown out of the tick. */
-function reportLater(error: unknown): void {
-  queueMicrotask(() => {
-    if (rxjsConfig.onUnhandledError) rxjsConfig.onUnhandledError(error);
-    else throw error;
-  });
 }
