@@ -27,6 +27,8 @@ export class LatencyForecast {
   /** Where the next sample goes; once the window is full, the oldest. */
   private next = 0;
   private raised = false;
+  /** The latest fit, rewritten at each sample; a forecast raised is a copy of it. */
+  private readonly fit = { slopeMsPerSecond: 0, rSquared: 0, currentMs: 0, projectedMs: 0 };
 
   /**
    * @param rule The latency warning and the horizon.
@@ -50,11 +52,13 @@ export class LatencyForecast {
     this.next = this.next + 1 === this.window ? 0 : this.next + 1;
     if (this.count < this.window) this.count++;
     const first = this.count < this.window ? 0 : this.next;
-    const trend = ringTrend(this.times, this.latencies, first, this.count, at, this.rule.predictionHorizon);
+    const trend = ringTrend(this.times, this.latencies, first, this.count, at, this.rule.predictionHorizon, this.fit);
     const holds = isDegradationForecast(trend, this.rule);
     const rising = holds && !this.raised && trend !== undefined;
     this.raised = holds;
-    return rising ? { ...(trend as LatencyTrend), at, horizonMs: this.rule.predictionHorizon } : undefined;
+    if (!rising) return undefined;
+    const { slopeMsPerSecond, rSquared, currentMs, projectedMs } = trend as LatencyTrend;
+    return { slopeMsPerSecond, rSquared, currentMs, projectedMs, at, horizonMs: this.rule.predictionHorizon };
   }
 }
 

@@ -54,17 +54,17 @@ export function nextLinkModel(model: LinkModel, signal: ConnectionSignal, thresh
   if (signal.type === 'feedLag') return signal.feeds === model.feedLag ? model : { ...model, feedLag: signal.feeds };
   const state = nextConnectionState(model.state, signal);
   const stats = updateStats(model.stats, signal);
-  const sample = qualitySampleOf(signal, model.state);
-  if (sample === undefined && state === model.state && stats === model.stats) return model;
+  // A pong, the most frequent step, is folded without a sample object, in one quality object.
+  const pong = signal.type === 'roundTrip' && signal.source === 'heartbeat';
+  const sample = pong ? undefined : qualitySampleOf(signal, model.state);
+  if (!pong && sample === undefined && state === model.state && stats === model.stats) return model;
   // Uptime follows the statistics at every step that moves the quality or the link: never two values.
   const uptime = uptimePercentage(stats, signal.at);
-  // A pong, the most frequent step, in one object with the uptime.
-  const measured =
-    sample === undefined
+  const measured = pong
+    ? recordHeartbeat(model.quality, signal.latencyMs, uptime)
+    : sample === undefined
       ? model.quality
-      : sample.kind === 'heartbeat'
-        ? recordHeartbeat(model.quality, sample.rttMs, uptime)
-        : updateQuality(model.quality, sample);
+      : updateQuality(model.quality, sample);
   const quality = uptime === measured.uptimePercentage ? measured : { ...measured, uptimePercentage: uptime };
   const judged = judgeQuality(state, isPoor(quality, thresholds), signal.at);
   if (judged === model.state && quality === model.quality && stats === model.stats) return model;

@@ -43,7 +43,8 @@ export function latencyTrend(
 /**
  * `latencyTrend` over samples kept in two rings of numbers (times and latencies, the same capacity):
  * the `count` samples from index `first` on, wrapping. A link's forecaster keeps its window so, with
- * no object per sample, and fits it without allocating anything but the result.
+ * no object per sample, and fits it into an object of its own (`into`, rewritten): nothing is
+ * allocated per pong.
  *
  * @example
  * ringTrend([2000, 0, 1000], [300, 100, 200], 1, 3, 2000, 10000)?.slopeMsPerSecond // 100
@@ -55,6 +56,7 @@ export function ringTrend(
   count: number,
   now: number,
   horizonMs: number,
+  into?: { -readonly [K in keyof LatencyTrend]: LatencyTrend[K] },
 ): LatencyTrend | undefined {
   if (count < 3) return undefined;
   const capacity = times.length;
@@ -78,12 +80,12 @@ export function ringTrend(
   }
   if (sTT === 0) return undefined;
   const slope = sTL / sTT;
-  return {
-    slopeMsPerSecond: slope * 1000,
-    rSquared: sLL === 0 ? 0 : (sTL * sTL) / (sTT * sLL),
-    currentMs: meanL + slope * (now - meanT),
-    projectedMs: meanL + slope * (now + horizonMs - meanT),
-  };
+  const trend = into ?? { slopeMsPerSecond: 0, rSquared: 0, currentMs: 0, projectedMs: 0 };
+  trend.slopeMsPerSecond = slope * 1000;
+  trend.rSquared = sLL === 0 ? 0 : (sTL * sTL) / (sTT * sLL);
+  trend.currentMs = meanL + slope * (now - meanT);
+  trend.projectedMs = meanL + slope * (now + horizonMs - meanT);
+  return trend;
 }
 
 /** When a latency trend forecasts degradation: the threshold it must cross, how far ahead, and how good a fit. */
