@@ -1,7 +1,7 @@
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import { Socket, connect as netConnect, isIP } from 'node:net';
 import { ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls';
-import { Observable, SchedulerLike, Subscriber, asyncScheduler } from 'rxjs';
+import { Observable, SchedulerLike, Subscriber, TeardownLogic, asyncScheduler } from 'rxjs';
 import WebSocket, { ClientOptions } from 'ws';
 import { WireData } from '../model/Codec';
 import { TransportError } from '../model/TransportError';
@@ -82,38 +82,66 @@ export interface WebSocketTransportOptions {
  * @returns A `Transport` whose every `connect()` subscription opens one socket.
  */
 export function webSocketTransport(options: WebSocketTransportOptions): Transport {
-  const { url, protocols = [], agent, scheduler = asyncScheduler } = options;
-  const clientOptions = clientOptionsOf(options);
-  const secure = url.startsWith('wss:');
-  const open = new Set<WebSocket>();
-  const idle: Array<() => void> = [];
-  const forget = (ws: WebSocket): void => {
-    open.delete(ws);
-    if (open.size === 0) idle.splice(0).forEach((resolve) => resolve());
-  };
-  const connect = (): Observable<TransportConnection> =>
-    new Observable<TransportConnection>((subscriber) => {
-      let raw: Socket | undefined;
-      const createConnection =
-        agent === undefined
-          ? (settings: TlsConnectionOptions): Socket => {
-              const own = ownSocket(settings, secure);
-              raw = own.tcp;
-              return own.socket;
-            }
-          : undefined;
-      const ws = new WebSocket(url, [...protocols], {
-        ...clientOptions,
-        ...(createConnection ? { createConnection } : { agent }),
-      } as ClientOptions);
-      open.add(ws);
-      const connection = new WsConnection(ws, () => raw, agent !== undefined, scheduler, subscriber, forget);
-      return () => connection.end();
-    });
-  return {
-    connect,
-    drain: () => (open.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
-  };
+  return new WsTransport(options);
+}
+
+/**
+ * The transport: its settings, and how many of its sockets are still open (for `drain`). A class with
+ * methods, no closures: a handle makes one per endpoint, ten thousand handles as many.
+ */
+class WsTransport implements Transport {
+  readonly url: string;
+  readonly protocols: readonly string[];
+  readonly agent: Agent | undefined;
+  readonly scheduler: SchedulerLike;
+  readonly clientOptions: ClientOptions;
+  readonly secure: boolean;
+  /** Sockets opened and not yet closed. */
+  private open = 0;
+  /** `drain` calls waiting for the last socket to close; made only when one waits. */
+  private idle: Array<() => void> | undefined;
+
+  constructor(options: WebSocketTransportOptions) {
+    this.url = options.url;
+    this.protocols = options.protocols ?? [];
+    this.agent = options.agent;
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.clientOptions = clientOptionsOf(options);
+    this.secure = options.url.startsWith('wss:');
+  }
+
+  connect(): Observable<TransportConnection> {
+    return new WsConnect(this);
+  }
+
+  drain(): Promise<void> {
+    return this.open === 0 ? Promise.resolve() : new Promise<void>((resolve) => (this.idle ??= []).push(resolve));
+  }
+
+  /** A socket of this transport was made. */
+  opened(): void {
+    this.open++;
+  }
+
+  /** A socket of this transport closed. */
+  closed(): void {
+    if (--this.open > 0 || this.idle === undefined) return;
+    const idle = this.idle;
+    this.idle = undefined;
+    for (const resolve of idle) resolve();
+  }
+}
+
+/** One `connect()`: each subscription opens one socket (the teardown closes it). */
+class WsConnect extends Observable<TransportConnection> {
+  constructor(private readonly transport: WsTransport) {
+    super();
+  }
+
+  /** What RxJS calls for each subscriber, as its Subject overrides it. */
+  protected _subscribe(subscriber: Subscriber<TransportConnection>): TeardownLogic {
+    return new WsConnection(this.transport, subscriber);
+  }
 }
 
 /** The `ws` client settings every socket of a transport shares. */
@@ -172,14 +200,21 @@ class WsConnection implements TransportConnection {
   /** Payload bytes of ours the kernel has taken (see `acknowledged`). */
   private handedBytes = 0;
 
+  private readonly ws: WebSocket;
+  /** The TCP socket lifeline opened itself (no proxy agent), to reset it. */
+  private raw: Socket | undefined;
+
   constructor(
-    private readonly ws: WebSocket,
-    private readonly raw: () => Socket | undefined,
-    private readonly proxied: boolean,
-    private readonly scheduler: SchedulerLike,
+    private readonly transport: WsTransport,
     private readonly subscriber: Subscriber<TransportConnection>,
-    private readonly forget: (ws: WebSocket) => void,
   ) {
+    const { url, protocols, clientOptions, agent } = transport;
+    const ws = new WebSocket(url, [...protocols], {
+      ...clientOptions,
+      ...(agent === undefined ? { createConnection: this.createConnection } : { agent }),
+    } as ClientOptions);
+    this.ws = ws;
+    transport.opened();
     ws.on('open', this.onOpen);
     ws.on('error', this.onError);
     // With a listener here ws leaves the refused request to us: read the answer, then abort.
@@ -218,7 +253,7 @@ class WsConnection implements TransportConnection {
   }
 
   private kernelQueue(fresh: boolean): number | undefined {
-    const tcp = this.raw() ?? (this.ws as unknown as { _socket?: Socket })._socket;
+    const tcp = this.raw ?? (this.ws as unknown as { _socket?: Socket })._socket;
     if (tcp?.localPort === undefined || tcp.remotePort === undefined) return undefined;
     return tcpSendQueue(tcp.localPort, tcp.remotePort, fresh);
   }
@@ -249,7 +284,7 @@ class WsConnection implements TransportConnection {
   }
 
   abort(): void {
-    const socket = this.raw() ?? (this.ws as unknown as { _socket?: Socket })._socket;
+    const socket = this.raw ?? (this.ws as unknown as { _socket?: Socket })._socket;
     if (socket === undefined || socket.destroyed) return void this.ws.terminate();
     try {
       socket.resetAndDestroy();
@@ -259,12 +294,29 @@ class WsConnection implements TransportConnection {
     }
   }
 
+  /** Through a proxy agent: its errors are told as the proxy's. */
+  private get proxied(): boolean {
+    return this.transport.agent !== undefined;
+  }
+
+  /** The subscription's teardown: `end`. */
+  unsubscribe(): void {
+    this.end();
+  }
+
   /** The subscription ended: a clean close (1000) of a socket still open; nothing to say any more. */
   end(): void {
     this.subscriberDone = true;
     if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1000, 'client closing');
     else if (this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
   }
+
+  /** ws opens the socket through this (no proxy agent): ours, so that `abort` can reset it. */
+  private readonly createConnection = (settings: TlsConnectionOptions): Socket => {
+    const own = ownSocket(settings, this.transport.secure);
+    this.raw = own.tcp;
+    return own.socket;
+  };
 
   private readonly onOpen = (): void => {
     this.opened = true;
@@ -277,14 +329,14 @@ class WsConnection implements TransportConnection {
 
   private readonly onRejected = (_request: ClientRequest, response: IncomingMessage): void => {
     const headers = { 'retry-after': headerOf(response, 'retry-after'), date: headerOf(response, 'date') };
-    this.rejected = upgradeRejected(response.statusCode ?? 0, headers, this.scheduler.now(), this.proxied);
+    this.rejected = upgradeRejected(response.statusCode ?? 0, headers, this.transport.scheduler.now(), this.proxied);
     this.ws.terminate();
   };
 
   private readonly onClose = (code: number, reason: Buffer): void => {
     this.closeCode = code;
     this.closeReason = reason.toString();
-    this.forget(this.ws);
+    this.transport.closed();
     this.listener = undefined;
     if (!this.subscriberDone) this.subscriber.error(this.failure());
   };
