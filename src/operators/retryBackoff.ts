@@ -1,12 +1,13 @@
 import {
   MonoTypeOperatorFunction,
   Observable,
+  Observer,
   SchedulerLike,
+  Subscriber,
+  TeardownLogic,
   asyncScheduler,
   concatMap,
-  defer,
   retryWhen,
-  tap,
   throwError,
   timer,
 } from 'rxjs';
@@ -118,35 +119,116 @@ export function retryBackoff<T>(config: RetryBackoffConfig = {}): MonoTypeOperat
         ? undefined
         : parseDuration(resetOnSuccess, 'resetOnSuccess');
 
-  return (source: Observable<T>) =>
-    defer(() => {
-      let retries = 0;
-      let upSince: number | undefined;
-      const tracked = defer(() => {
-        upSince = undefined;
-        return source;
-      }).pipe(
-        tap(() => {
-          if (upSince === undefined) upSince = scheduler.now();
-        }),
-      );
-      return tracked.pipe(
-        retryWhen((errors) =>
-          errors.pipe(
-            concatMap((error: unknown) => {
-              if (resetAfter !== undefined && upSince !== undefined && scheduler.now() - upSince >= resetAfter) {
-                retries = 0;
-              }
-              const attempt = retries + 1;
-              if (attempt > budget) return throwError(() => new RetryExhaustedError(retries, error));
-              if (!shouldRetry(error, attempt)) return throwError(() => error);
-              retries = attempt;
-              const delay = Math.max(backoffDelay(attempt, schedule, random), delayAtLeast?.(error) ?? 0);
-              onAttempt?.({ attempt, delay, error });
-              return timer(delay, scheduler);
-            }),
-          ),
-        ),
-      );
-    });
+  const rules: BackoffRules = {
+    schedule,
+    budget,
+    resetAfter,
+    shouldRetry,
+    delayAtLeast,
+    onAttempt,
+    random,
+    scheduler,
+  };
+  return (source: Observable<T>) => new RetryBackoffStream(source, rules);
+}
+
+/** What one application of `retryBackoff` retries by, resolved and checked once. */
+interface BackoffRules {
+  readonly schedule: Parameters<typeof backoffDelay>[1];
+  readonly budget: number;
+  readonly resetAfter: number | undefined;
+  readonly shouldRetry: (error: unknown, attempt: number) => boolean;
+  readonly delayAtLeast: ((error: unknown) => number | undefined) | undefined;
+  readonly onAttempt: ((attempt: RetryAttempt) => void) | undefined;
+  readonly random: () => number;
+  readonly scheduler: SchedulerLike;
+}
+
+/**
+ * The operator's result: each subscription runs its own retry count (`BackoffRun`) over `retryWhen`.
+ * Classes rather than a `defer` and a `tap` with their closures: a lifeline handle holds one of these
+ * subscriptions for as long as it lives, ten thousand handles as many.
+ */
+class RetryBackoffStream<T> extends Observable<T> {
+  constructor(
+    private readonly origin: Observable<T>,
+    private readonly rules: BackoffRules,
+  ) {
+    super();
+  }
+
+  /** What RxJS calls for each subscriber, as its Subject overrides it. */
+  protected _subscribe(subscriber: Subscriber<T>): TeardownLogic {
+    const run = new BackoffRun(this.origin, this.rules);
+    return new UpTracked(run).pipe(retryWhen(run.notifier)).subscribe(subscriber);
+  }
+}
+
+/** One subscription's retry count, and since when its source has been up (its first value). */
+class BackoffRun<T> {
+  retries = 0;
+  upSince: number | undefined;
+
+  constructor(
+    readonly origin: Observable<T>,
+    private readonly rules: BackoffRules,
+  ) {}
+
+  /** `retryWhen`'s notifier: each error, a delay before the retry, or the error that ends it all. */
+  readonly notifier = (errors: Observable<unknown>): Observable<unknown> =>
+    errors.pipe(concatMap((error: unknown) => this.next(error)));
+
+  /** The source emitted: it is up, from its first value of this subscription. */
+  up(): void {
+    if (this.upSince === undefined) this.upSince = this.rules.scheduler.now();
+  }
+
+  private next(error: unknown): Observable<unknown> {
+    const { resetAfter, budget, shouldRetry, schedule, random, delayAtLeast, onAttempt, scheduler } = this.rules;
+    if (resetAfter !== undefined && this.upSince !== undefined && scheduler.now() - this.upSince >= resetAfter) {
+      this.retries = 0;
+    }
+    const attempt = this.retries + 1;
+    const retries = this.retries;
+    if (attempt > budget) return throwError(() => new RetryExhaustedError(retries, error));
+    if (!shouldRetry(error, attempt)) return throwError(() => error);
+    this.retries = attempt;
+    const delay = Math.max(backoffDelay(attempt, schedule, random), delayAtLeast?.(error) ?? 0);
+    onAttempt?.({ attempt, delay, error });
+    return timer(delay, scheduler);
+  }
+}
+
+/** The source, each subscription of it starting a new "up" (as `defer` + `tap` did). */
+class UpTracked<T> extends Observable<T> {
+  constructor(private readonly run: BackoffRun<T>) {
+    super();
+  }
+
+  /** What RxJS calls for each subscriber, as its Subject overrides it. */
+  protected _subscribe(subscriber: Subscriber<T>): TeardownLogic {
+    this.run.upSince = undefined;
+    return this.run.origin.subscribe(new UpWatch(this.run, subscriber));
+  }
+}
+
+/** Passes the source's notifications on, noting the first value. */
+class UpWatch<T> implements Observer<T> {
+  constructor(
+    private readonly run: BackoffRun<T>,
+    private readonly subscriber: Subscriber<T>,
+  ) {}
+
+  next(value: T): void {
+    this.run.up();
+    this.subscriber.next(value);
+  }
+
+  error(error: unknown): void {
+    this.subscriber.error(error);
+  }
+
+  complete(): void {
+    this.subscriber.complete();
+  }
 }
