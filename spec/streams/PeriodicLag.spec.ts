@@ -1,4 +1,4 @@
-import { Subscription } from 'rxjs';
+import { Subscriber, Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { PeriodicLag } from '../../src/streams/PeriodicLag';
 
@@ -44,13 +44,15 @@ describe('PeriodicLag', () => {
     expect(using).toBe(0);
   });
 
-  it('should stop at once when sweep finds no subscriber left, and start afresh for the next', () => {
+  it('should stop at once when the last subscriber leaves, and start afresh for the next', () => {
     const lag = new PeriodicLag(looks, 6, testScheduler);
     const seen: number[] = [];
     testScheduler.run(() => {
-      lag.subscribe((ms) => seen.push(ms)).unsubscribe();
+      // subscribe() returns the subscriber itself: what a handle's end hands to leave().
+      const first = lag.subscribe((ms) => seen.push(ms));
+      first.unsubscribe();
       lag.hear(7);
-      lag.sweep();
+      lag.leave(first as Subscriber<number>);
       expect(testScheduler.actions.length).toBe(0);
       expect(using).toBe(0);
       const again = lag.subscribe((ms) => seen.push(ms));

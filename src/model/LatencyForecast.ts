@@ -41,9 +41,9 @@ export class LatencyForecast {
 
   /** Adds a sample taken `at` (scheduler time); returns the forecast if it just started to hold. */
   add(at: number, latencyMs: number): Forecast | undefined {
-    if (this.times.length < this.window) {
-      // Exactly the window's size when it is a usual one; grown as samples come when it is huge.
-      const size = this.window <= PREALLOCATE_UP_TO ? this.window : this.times.length + 1;
+    if (this.count === this.times.length && this.count < this.window) {
+      // The window's size at once when it is a usual one; a huge one starts smaller and doubles.
+      const size = Math.min(this.window, Math.max(PREALLOCATE_UP_TO, 2 * this.times.length));
       this.times = this.times.concat(new Array<number>(size - this.times.length).fill(0));
       this.latencies = this.latencies.concat(new Array<number>(size - this.latencies.length).fill(0));
     }
@@ -62,5 +62,5 @@ export class LatencyForecast {
   }
 }
 
-/** Windows up to this many samples are made whole at the first sample. */
+/** Windows up to this many samples are made whole at the first sample; a larger one starts this big. */
 const PREALLOCATE_UP_TO = 1024;

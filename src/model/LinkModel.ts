@@ -74,10 +74,9 @@ export function nextLinkModel(model: LinkModel, signal: ConnectionSignal, thresh
 /** What a signal measured, as the quality reducer's input; undefined when it measured nothing. */
 function qualitySampleOf(signal: ConnectionSignal, before: ConnectionState): QualitySample | undefined {
   switch (signal.type) {
+    // A probe's: a heartbeat's round trip never comes here, the fold takes it to recordHeartbeat.
     case 'roundTrip':
-      return signal.source === 'heartbeat'
-        ? { kind: 'heartbeat', rttMs: signal.latencyMs }
-        : { kind: 'probe', latencyMs: signal.latencyMs };
+      return { kind: 'probe', latencyMs: signal.latencyMs };
     case 'pingLost':
       return { kind: 'lost' };
     // A failed check, or a failed attempt, is a failed check: it weighs on the error rate and stability.

@@ -49,12 +49,6 @@ export class PeriodicLag extends Observable<number> {
     if (this.subscribers.size === 0) this.stop();
   }
 
-  /** Drops the subscribers that left, and stops the timer when none is left. */
-  sweep(): void {
-    for (const subscriber of this.subscribers) if (subscriber.closed) this.subscribers.delete(subscriber);
-    if (this.subscribers.size === 0) this.stop();
-  }
-
   private stop(): void {
     this.timer?.unsubscribe();
     this.timer = undefined;
