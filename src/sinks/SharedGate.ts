@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, Observer, SchedulerLike, Subscriber, Subscription, Unsubscribable } from 'rxjs';
+import { BehaviorSubject, Observable, Observer, SchedulerLike, Subscription, Unsubscribable } from 'rxjs';
 import { ConnectionQuality, QualityThresholds, isGood } from '../model/ConnectionQuality';
 import { ConnectionState } from '../model/ConnectionState';
 import { ConnectionStatus } from '../model/ConnectionStatus';
@@ -35,6 +35,16 @@ export type GateHooks = Pick<TradeGateConfig, 'onOpen' | 'onClose'>;
 /** Which input a notification comes from. */
 type Feed = 'status' | 'quality' | 'ready' | 'state' | 'deadman';
 
+/** What a watcher watches: the states (`gate$`) or the risk events (`riskEvents$`). */
+export type WatchedFeed = 'gate' | 'risk';
+
+/** A subscriber of `gate$` or `riskEvents$`: what the gate calls. */
+export interface GateWatcher {
+  next(value: GateState | NetworkRiskEvent): void;
+  error(error: unknown): void;
+  complete(): void;
+}
+
 /**
  * One trade gate shared by every subscriber of its `gate$` and `riskEvents$`: it subscribes the
  * source while anything watches, drives the pure reducer `nextGateState` with what it hears and the
@@ -61,11 +71,11 @@ type Feed = 'status' | 'quality' | 'ready' | 'state' | 'deadman';
  *
  * @example
  * const gate = new SharedGate(link, thresholds, rules, {}, asyncScheduler);
- * const gate$ = new Observable<GateState>((subscriber) => gate.watchGate(subscriber));
+ * const gate$ = new GateStream<GateState>(gate, 'gate');
  */
 export class SharedGate {
-  private gateWatchers: readonly Subscriber<GateState>[] = [];
-  private riskWatchers: readonly Subscriber<NetworkRiskEvent>[] = [];
+  private gateWatchers: readonly GateWatcher[] = [];
+  private riskWatchers: readonly GateWatcher[] = [];
   /** The fold, while the source is subscribed. */
   private model: GateModel | undefined;
   /** The state last emitted: what a late `gate$` subscriber gets. */
@@ -101,28 +111,29 @@ export class SharedGate {
     private readonly deadman?: TradeGateConfig['deadman'],
   ) {}
 
-  /** Adds a `gate$` subscriber: the current state at once, then each new one. Returns its teardown. */
-  watchGate(subscriber: Subscriber<GateState>): (() => void) | undefined {
+  /**
+   * Adds a watcher: of `gate$` (the current state at once, then each new one) or of `riskEvents$`
+   * (the events from now on). The first starts the gate; `leave` is its unsubscription.
+   */
+  watch(feed: WatchedFeed, watcher: GateWatcher): void {
     if (this.finished) {
-      subscriber.next(this.shown as GateState);
-      subscriber.complete();
-      return undefined;
+      if (feed === 'gate') watcher.next(this.shown as GateState);
+      watcher.complete();
+      return;
     }
-    this.gateWatchers = this.gateWatchers.concat(subscriber);
+    if (feed === 'gate') this.gateWatchers = this.gateWatchers.concat(watcher);
+    else this.riskWatchers = this.riskWatchers.concat(watcher);
     if (this.model === undefined) this.start();
-    else subscriber.next(this.shown as GateState);
-    return () => this.leave(subscriber);
+    else if (feed === 'gate') watcher.next(this.shown as GateState);
   }
 
-  /** Adds a `riskEvents$` subscriber, which keeps the gate running too. Returns its teardown. */
-  watchRisks(subscriber: Subscriber<NetworkRiskEvent>): (() => void) | undefined {
-    if (this.finished) {
-      subscriber.complete();
-      return undefined;
-    }
-    this.riskWatchers = this.riskWatchers.concat(subscriber);
-    if (this.model === undefined) this.start();
-    return () => this.leave(subscriber);
+  /** A watcher leaves; when it was the last, the gate stops (to start afresh for the next). */
+  leave(watcher: GateWatcher): void {
+    this.gateWatchers = without(this.gateWatchers, watcher);
+    this.riskWatchers = without(this.riskWatchers, watcher);
+    if (this.gateWatchers.length > 0 || this.riskWatchers.length > 0 || this.model === undefined) return;
+    this.stop();
+    this.shown = undefined;
   }
 
   /** A notification of one input. */
@@ -217,14 +228,6 @@ export class SharedGate {
     else this.inputs = this.inputs.concat(subscription);
   }
 
-  private leave(subscriber: Subscriber<unknown>): void {
-    this.gateWatchers = without(this.gateWatchers, subscriber);
-    this.riskWatchers = without(this.riskWatchers, subscriber);
-    if (this.gateWatchers.length > 0 || this.riskWatchers.length > 0 || this.model === undefined) return;
-    this.stop();
-    this.shown = undefined;
-  }
-
   /** Unsubscribes the inputs and the timer and drops the fold. */
   private stop(): void {
     this.model = undefined;
@@ -299,12 +302,12 @@ export class SharedGate {
     this.shown = gate;
     this.followed?.next(gate);
     const watchers = this.gateWatchers;
-    for (let i = 0; i < watchers.length; i++) (watchers[i] as Subscriber<GateState>).next(gate);
+    for (let i = 0; i < watchers.length; i++) (watchers[i] as GateWatcher).next(gate);
   }
 
   private risk(risk: NetworkRiskEvent): void {
     const watchers = this.riskWatchers;
-    for (let i = 0; i < watchers.length; i++) (watchers[i] as Subscriber<NetworkRiskEvent>).next(risk);
+    for (let i = 0; i < watchers.length; i++) (watchers[i] as GateWatcher).next(risk);
   }
 
   /** The source ended: the final state stays for late subscribers; everyone completes. */

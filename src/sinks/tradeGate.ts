@@ -6,6 +6,7 @@ import { GateRules, GateState } from '../model/gateState';
 import { Connection } from '../streams/Connection';
 import { NetworkRiskEvent } from './NetworkRiskEvent';
 import { SharedGate } from './SharedGate';
+import { GateStream } from './GateStream';
 import { TradeGateConfig, resolveTradeGateConfig } from './resolveTradeGateConfig';
 import { withFields } from '../model/withFields';
 
@@ -96,7 +97,7 @@ export function tradeGate(
     deadman: deadman !== undefined,
   });
   const gate = new SharedGate(source, thresholds, rules, hooks, scheduler, deadman);
-  const gate$ = new Observable<GateState>((subscriber) => gate.watchGate(subscriber));
-  const riskEvents$ = new Observable<NetworkRiskEvent>((subscriber) => gate.watchRisks(subscriber));
+  const gate$ = new GateStream<GateState>(gate, 'gate');
+  const riskEvents$ = new GateStream<NetworkRiskEvent>(gate, 'risk');
   return { gate$, riskEvents$ };
 }

@@ -1,6 +1,7 @@
-import { Observable, Subscriber, TeardownLogic, Unsubscribable } from 'rxjs';
+import { Observable, Subscriber, Subscription, TeardownLogic, Unsubscribable } from 'rxjs';
 import { withoutClosed } from '../model/withoutClosed';
 import { DirectStream, Listener, ListenerTarget } from './DirectStream';
+import { DirectObserver, DirectSubscriber } from './DirectSubscriber';
 
 /**
  * A hot, plain multicast for the inbound hot path: `next` loops over the current subscribers, with
@@ -74,6 +75,12 @@ class BroadcastStream<T> extends DirectStream<T> {
   protected _subscribe(subscriber: Subscriber<T>): TeardownLogic {
     this.broadcast.attach(subscriber);
     return undefined;
+  }
+
+  protected adopt(observer: DirectObserver<T>): Subscription {
+    const subscriber = new DirectSubscriber(observer);
+    this.broadcast.attach(subscriber);
+    return subscriber;
   }
 
   listen(listener: Listener<T>): Unsubscribable {

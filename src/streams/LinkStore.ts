@@ -1,4 +1,4 @@
-import { Observable, Subscriber, TeardownLogic, Unsubscribable } from 'rxjs';
+import { Observable, Subscriber, Subscription, TeardownLogic, Unsubscribable } from 'rxjs';
 import { ConnectionEvent } from '../model/ConnectionEvent';
 import { QualityThresholds } from '../model/ConnectionQuality';
 import { ConnectionSignal } from '../model/ConnectionSignal';
@@ -8,6 +8,7 @@ import { linkEvents } from '../model/linkEvents';
 import { withoutClosed } from '../model/withoutClosed';
 import { Broadcast } from './Broadcast';
 import { DirectStream, Listener, ListenerTarget } from './DirectStream';
+import { DirectObserver, DirectSubscriber } from './DirectSubscriber';
 import { LatencySample } from './Connection';
 
 /** One step of the fold, waiting to be shown. */
@@ -225,6 +226,12 @@ class SelectionStream<T> extends DirectStream<T> {
   protected _subscribe(subscriber: Subscriber<T>): TeardownLogic {
     this.store.attach(this.project, subscriber);
     return undefined;
+  }
+
+  protected adopt(observer: DirectObserver<T>): Subscription {
+    const subscriber = new DirectSubscriber(observer);
+    this.store.attach(this.project, subscriber);
+    return subscriber;
   }
 
   listen(listener: Listener<T>): Unsubscribable {
