@@ -72,6 +72,30 @@ describe('retryBackoff', () => {
     ]);
   });
 
+  it('should call the hooks as methods of the config, so a class instance can be the config', () => {
+    class Policy {
+      readonly initialDelay = 2;
+      readonly maxAttempts = 3;
+      readonly attempts: number[] = [];
+      constructor(readonly scheduler: TestScheduler) {}
+      shouldRetry(_error: unknown, attempt: number): boolean {
+        return attempt < this.maxAttempts;
+      }
+      delayAtLeast(): number {
+        return this.initialDelay * 3;
+      }
+      onAttempt({ attempt }: RetryAttempt): void {
+        this.attempts.push(attempt);
+      }
+    }
+    const policy = new Policy(testScheduler);
+    testScheduler.run(({ cold, expectObservable }) => {
+      // Errors at 1, 8 and 15: retries 1 and 2 wait 6 (delayAtLeast), retry 3 is refused: 'boom' as is.
+      expectObservable(cold('-#', undefined, 'boom').pipe(retryBackoff(policy))).toBe('---------------#', undefined, 'boom');
+    });
+    expect(policy.attempts).toEqual([1, 2]);
+  });
+
   it('should pass values through untouched and complete when the source completes', () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a-b-|');

@@ -27,7 +27,11 @@ export interface RetryAttempt {
   readonly error: unknown;
 }
 
-/** How `retryBackoff` retries: the delay schedule, the attempt budget, when the count resets, which errors to retry. */
+/**
+ * How `retryBackoff` retries: the delay schedule, the attempt budget, when the count resets, which
+ * errors to retry. The hooks (`shouldRetry`, `delayAtLeast`, `onAttempt`) are called as methods of
+ * this object, so it can be an instance of a class.
+ */
 export interface RetryBackoffConfig {
   /** Delay before the first retry. Milliseconds or a string like `'2s'`. Defaults to `2000`. */
   readonly initialDelay?: Duration;
@@ -96,9 +100,6 @@ export function retryBackoff<T>(config: RetryBackoffConfig = {}): MonoTypeOperat
     maxAttempts = 5,
     jitter = 'none',
     resetOnSuccess = false,
-    shouldRetry = () => true,
-    delayAtLeast,
-    onAttempt,
     random = Math.random,
     scheduler = asyncScheduler,
   } = config;
@@ -119,16 +120,9 @@ export function retryBackoff<T>(config: RetryBackoffConfig = {}): MonoTypeOperat
         ? undefined
         : parseDuration(resetOnSuccess, 'resetOnSuccess');
 
-  const rules: BackoffRules = {
-    schedule,
-    budget,
-    resetAfter,
-    shouldRetry,
-    delayAtLeast,
-    onAttempt,
-    random,
-    scheduler,
-  };
+  // The hooks stay on `config` and are called as its methods: a config can be an object of a class,
+  // with no closure per hook (a lifeline handle makes one per reconnect cycle).
+  const rules: BackoffRules = { schedule, budget, resetAfter, hooks: config, random, scheduler };
   return (source: Observable<T>) => new RetryBackoffStream(source, rules);
 }
 
@@ -137,9 +131,7 @@ interface BackoffRules {
   readonly schedule: Parameters<typeof backoffDelay>[1];
   readonly budget: number;
   readonly resetAfter: number | undefined;
-  readonly shouldRetry: (error: unknown, attempt: number) => boolean;
-  readonly delayAtLeast: ((error: unknown) => number | undefined) | undefined;
-  readonly onAttempt: ((attempt: RetryAttempt) => void) | undefined;
+  readonly hooks: Pick<RetryBackoffConfig, 'shouldRetry' | 'delayAtLeast' | 'onAttempt'>;
   readonly random: () => number;
   readonly scheduler: SchedulerLike;
 }
@@ -184,17 +176,17 @@ class BackoffRun<T> {
   }
 
   private next(error: unknown): Observable<unknown> {
-    const { resetAfter, budget, shouldRetry, schedule, random, delayAtLeast, onAttempt, scheduler } = this.rules;
+    const { resetAfter, budget, hooks, schedule, random, scheduler } = this.rules;
     if (resetAfter !== undefined && this.upSince !== undefined && scheduler.now() - this.upSince >= resetAfter) {
       this.retries = 0;
     }
     const attempt = this.retries + 1;
     const retries = this.retries;
     if (attempt > budget) return throwError(() => new RetryExhaustedError(retries, error));
-    if (!shouldRetry(error, attempt)) return throwError(() => error);
+    if (hooks.shouldRetry !== undefined && !hooks.shouldRetry(error, attempt)) return throwError(() => error);
     this.retries = attempt;
-    const delay = Math.max(backoffDelay(attempt, schedule, random), delayAtLeast?.(error) ?? 0);
-    onAttempt?.({ attempt, delay, error });
+    const delay = Math.max(backoffDelay(attempt, schedule, random), hooks.delayAtLeast?.(error) ?? 0);
+    hooks.onAttempt?.({ attempt, delay, error });
     return timer(delay, scheduler);
   }
 }

@@ -1,4 +1,4 @@
-import { SchedulerLike, Subscription } from 'rxjs';
+import { SchedulerLike, Unsubscribable } from 'rxjs';
 import { Codec, WireData } from '../model/Codec';
 import { ConnectionSignal } from '../model/ConnectionSignal';
 import { ConnectionStatus } from '../model/ConnectionStatus';
@@ -59,7 +59,12 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
   /** The session on the current socket (see `LinkSessionContext.current`). */
   session: LinkSessionHandle | undefined;
   private readonly codec: Codec<In, Out>;
-  private readonly running = new Subscription();
+  /**
+   * What runs for the link's lifetime, ended by `close()`: an exact array, not a Subscription (whose
+   * finalizer array V8 gives 17 slots at the first `add`).
+   */
+  private running: readonly Unsubscribable[] = [];
+  private ended = false;
   private readonly loop: ReconnectLoop;
 
   constructor(readonly resolved: ResolvedConnectOptions<In, Out>) {
@@ -182,19 +187,17 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
 
   /** Starts the lifetime monitors and the reconnect loop: connecting begins. */
   start(): void {
-    const { config, scheduler, resolved, running } = this;
+    const { config, scheduler, resolved } = this;
     const restoreWarning = resolved.restore?.warning;
     if (restoreWarning !== undefined) {
       // On the scheduler, so that subscribers attached right after connect() (log, metrics) see it too.
       const at = scheduler.now();
-      running.add(scheduler.schedule(() => this.report(`state not restored, starting fresh: ${restoreWarning}`, at)));
+      this.keep(scheduler.schedule(() => this.report(`state not restored, starting fresh: ${restoreWarning}`, at)));
     }
-    running.add(this.stalls.join(this));
-    running.add(lifetimeMonitors(this.meter, resolved.probe, config, scheduler, this));
+    this.keep(this.stalls.join(this));
+    this.keep(lifetimeMonitors(this.meter, resolved.probe, config, scheduler, this));
     if (this.feedWatch !== undefined) {
-      running.add(
-        this.feedWatch.lagSignals(config.sampleInterval, scheduler).subscribe((signal) => this.dispatch(signal)),
-      );
+      this.keep(this.feedWatch.lagSignals(config.sampleInterval, scheduler).subscribe((signal) => this.dispatch(signal)));
     }
     this.loop.start();
   }
@@ -230,9 +233,18 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
     this.subscriptions.close();
     this.messages.complete();
     this.loop.stop();
-    this.running.unsubscribe();
+    this.ended = true;
+    const running = this.running;
+    this.running = [];
+    for (const each of running) each.unsubscribe();
     this.store.complete();
     return this.endpoints.drain();
+  }
+
+  /** Keeps `part` running until `close()` (or ends it at once after). */
+  private keep(part: Unsubscribable): void {
+    if (this.ended) part.unsubscribe();
+    else this.running = this.running.concat(part);
   }
 
   private report(message: string, at = this.now()): void {

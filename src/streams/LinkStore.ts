@@ -25,8 +25,15 @@ export interface SelectionTarget<T> {
   readonly closed?: boolean;
 }
 
-/** One selection: what it projects, who hears it, the last value shown. Unsubscribing removes it. */
-class Selection implements Unsubscribable {
+/** One selection as the store keeps it: what it projects, who hears it, the last value shown. */
+interface Watching {
+  readonly project: (model: LinkModel) => unknown;
+  readonly target: SelectionTarget<unknown>;
+  last: unknown;
+}
+
+/** A selection for one of the handle's parts (`watch`). Unsubscribing removes it. */
+class Selection implements Watching, Unsubscribable {
   constructor(
     private readonly store: LinkStore,
     readonly project: (model: LinkModel) => unknown,
@@ -62,7 +69,7 @@ class Selection implements Unsubscribable {
  */
 export class LinkStore {
   private current: LinkModel;
-  private selections: readonly Selection[] = [];
+  private selections: readonly Watching[] = [];
   /** Transitions folded while notifying, made only then (an array pushed to holds 17 slots). */
   private pending: Transition[] | undefined;
   private notifying = false;
@@ -136,15 +143,32 @@ export class LinkStore {
    * store ends. Unsubscribe the result to stop.
    */
   watch<T>(project: (model: LinkModel) => T, target: SelectionTarget<T>): Unsubscribable {
-    const selection = new Selection(this, project, target as SelectionTarget<unknown>, project(this.current));
-    target.next(selection.last as T);
-    // A subscriber may have taken all it wanted from the current value (`take(1)`).
-    if (target.closed !== true) this.selections = withoutClosed(this.selections, isClosed).concat(selection);
+    const selection = new Selection(this, project, target as SelectionTarget<unknown>, undefined);
+    this.add(selection);
     return selection;
   }
 
+  /**
+   * A subscriber of `select` that keeps its own selection (see `SelectionSubscriber`): the current
+   * value at once, then each new one; after the end, the final value and the end.
+   */
+  adopt(subscriber: SelectionSubscriber<unknown>): void {
+    if (this.ended) {
+      subscriber.next(subscriber.project(this.current));
+      subscriber.complete();
+    } else this.add(subscriber);
+  }
+
+  private add(selection: Watching): void {
+    const value = selection.project(this.current);
+    selection.last = value;
+    selection.target.next(value);
+    // A subscriber may have taken all it wanted from the current value (`take(1)`).
+    if (selection.target.closed !== true) this.selections = withoutClosed(this.selections, isClosed).concat(selection);
+  }
+
   /** Removes a selection (its unsubscription). */
-  remove(selection: Selection): void {
+  remove(selection: Watching): void {
     this.selections = withoutClosed(this.selections, (each) => each === selection);
   }
 
@@ -197,7 +221,7 @@ export class LinkStore {
     let stale = false;
     const selections = this.selections;
     for (let i = 0; i < selections.length; i++) {
-      const selection = selections[i] as Selection;
+      const selection = selections[i] as Watching;
       if (selection.target.closed === true) {
         stale = true;
         continue;
@@ -229,8 +253,8 @@ class SelectionStream<T> extends DirectStream<T> {
   }
 
   protected adopt(observer: DirectObserver<T>): Subscription {
-    const subscriber = new DirectSubscriber(observer);
-    this.store.attach(this.project, subscriber);
+    const subscriber = new SelectionSubscriber(observer, this.project);
+    this.store.adopt(subscriber as SelectionSubscriber<unknown>);
     return subscriber;
   }
 
@@ -241,4 +265,24 @@ class SelectionStream<T> extends DirectStream<T> {
   }
 }
 
-const isClosed = (selection: Selection): boolean => selection.target.closed === true;
+/**
+ * A subscriber of `select` that is its own selection in the store: its projection and the last value
+ * shown ride on the subscriber, with no separate record (56 B per subscriber, for every stream of
+ * every link a bot subscribes).
+ */
+class SelectionSubscriber<T> extends DirectSubscriber<T> implements Watching {
+  last: unknown = undefined;
+
+  constructor(
+    observer: DirectObserver<T>,
+    readonly project: (model: LinkModel) => T,
+  ) {
+    super(observer);
+  }
+
+  get target(): SelectionTarget<T> {
+    return this;
+  }
+}
+
+const isClosed = (selection: Watching): boolean => selection.target.closed === true;

@@ -23,7 +23,7 @@ import { FatalExchangeError } from '../model/FatalExchangeError';
 import { LifelineConfig } from '../model/LifelineConfig';
 import { RetryExhaustedError, errorMessage } from '../model/RetryExhaustedError';
 import { TransportError } from '../model/TransportError';
-import { RetryBackoffConfig, retryBackoff } from '../operators/retryBackoff';
+import { RetryAttempt, RetryBackoffConfig, retryBackoff } from '../operators/retryBackoff';
 import { Endpoints } from './Endpoints';
 import { RelayInfo, RelayOwner, SocketOpener } from './SessionRelay';
 import { TransportConnection } from './Transport';
@@ -165,40 +165,35 @@ export class ReconnectLoop {
 
   /** The retry policy of one cycle: the handle's, with Retry-After honoured and each retry reported. */
   private backoff(): RetryBackoffConfig {
-    const { config, shouldRetry, link, random, scheduler } = this.options;
-    return {
-      initialDelay: config.initialDelay,
-      maxDelay: config.maxDelay,
-      factor: config.factor,
-      maxAttempts: config.maxAttempts,
-      jitter: config.jitter,
-      resetOnSuccess: config.resetOnSuccess,
-      // A recovery cycle is one try per endpoint: until it opens, a failure moves straight on.
-      shouldRetry: (error, attempt) =>
-        !(error instanceof PreferredIsBack) &&
-        !(error instanceof FatalExchangeError) &&
-        !this.recovering &&
-        shouldRetry(error, attempt),
-      delayAtLeast: (error) => this.retryAfter(error),
-      onAttempt: ({ attempt, delay, error }) => {
-        this.cycleAttempt = attempt;
-        const retryAfterMs = this.retryAfter(error);
-        link.dispatch({
-          type: 'retryScheduled',
-          at: this.now(),
-          attempt,
-          maxAttempts: config.maxAttempts,
-          delayMs: delay,
-          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        });
-      },
-      random,
-      scheduler,
-    };
+    return new CyclePolicy(this);
+  }
+
+  /** Whether a cycle retries `error`. A recovery cycle is one try per endpoint: a failure moves straight on. */
+  retryAllowed(error: unknown, attempt: number): boolean {
+    return (
+      !(error instanceof PreferredIsBack) &&
+      !(error instanceof FatalExchangeError) &&
+      !this.recovering &&
+      this.options.shouldRetry(error, attempt)
+    );
+  }
+
+  /** A retry of the cycle is scheduled: said as a signal. */
+  retrying({ attempt, delay, error }: RetryAttempt): void {
+    this.cycleAttempt = attempt;
+    const retryAfterMs = this.retryAfter(error);
+    this.options.link.dispatch({
+      type: 'retryScheduled',
+      at: this.now(),
+      attempt,
+      maxAttempts: this.options.config.maxAttempts,
+      delayMs: delay,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
   }
 
   /** The wait a rejected upgrade asked for (`Retry-After`), capped at `maxRetryAfter`. */
-  private retryAfter(error: unknown): number | undefined {
+  retryAfter(error: unknown): number | undefined {
     return askedWait(error, this.options.config.maxRetryAfter);
   }
 
@@ -433,5 +428,50 @@ class Attempt implements RelayOwner, SocketOpener, Unsubscribable {
     if (failback !== undefined && !this.done) {
       this.failingBack = failback.subscribe({ error: (error: unknown) => this.ended(error) });
     }
+  }
+}
+
+/**
+ * One cycle's retry policy: the handle's settings, with the loop's hooks as methods (no closures;
+ * `retryBackoff` calls a config's hooks as its methods).
+ */
+class CyclePolicy implements RetryBackoffConfig {
+  constructor(private readonly loop: ReconnectLoop) {}
+
+  get initialDelay(): number {
+    return this.loop.options.config.initialDelay;
+  }
+  get maxDelay(): number {
+    return this.loop.options.config.maxDelay;
+  }
+  get factor(): number {
+    return this.loop.options.config.factor;
+  }
+  get maxAttempts(): number {
+    return this.loop.options.config.maxAttempts;
+  }
+  get jitter(): LifelineConfig['jitter'] {
+    return this.loop.options.config.jitter;
+  }
+  get resetOnSuccess(): LifelineConfig['resetOnSuccess'] {
+    return this.loop.options.config.resetOnSuccess;
+  }
+  get random(): () => number {
+    return this.loop.options.random;
+  }
+  get scheduler(): SchedulerLike {
+    return this.loop.options.scheduler;
+  }
+
+  shouldRetry(error: unknown, attempt: number): boolean {
+    return this.loop.retryAllowed(error, attempt);
+  }
+
+  delayAtLeast(error: unknown): number | undefined {
+    return this.loop.retryAfter(error);
+  }
+
+  onAttempt(attempt: RetryAttempt): void {
+    this.loop.retrying(attempt);
   }
 }

@@ -85,11 +85,17 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
     config,
   );
   const encode = encoderOf(codec);
-  const endpoints = urls.map((entry, i): EndpointSpec => ({
-    label: typeof entry === 'function' ? `(url from a function, endpoint ${i + 1})` : entry,
-    url: entry,
-    transportFor: (target) => transportFor(target, transport, config, tls, agent),
-  }));
+  const endpoints = urls.map(
+    (entry, i): EndpointSpec =>
+      new Endpoint(
+        typeof entry === 'function' ? `(url from a function, endpoint ${i + 1})` : entry,
+        entry,
+        transport,
+        config,
+        tls,
+        agent,
+      ),
+  );
   // The session's fields last, by Object.assign: a spread followed by keys it lacks would give every
   // handle's options a hidden class of its own (see withFields).
   return Object.assign(
@@ -252,6 +258,26 @@ function hasFunctions(value: unknown, ...names: string[]): boolean {
     value !== null &&
     names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
   );
+}
+
+/**
+ * One endpoint of a handle: a class, not an object with an arrow function, whose closure would keep
+ * this whole function's scope (the options, the codec, the session) alive for the handle's life.
+ */
+class Endpoint implements EndpointSpec {
+  constructor(
+    readonly label: string,
+    readonly url: EndpointSpec['url'],
+    // What decides its transport: the one given, or `ws` with the handle's TLS and agent.
+    private readonly given: Transport | ((url: string) => Transport) | undefined,
+    private readonly config: LifelineConfig,
+    private readonly tls: ConnectOptions['tls'],
+    private readonly agent: ConnectOptions['agent'],
+  ) {}
+
+  transportFor(url: string): Transport {
+    return transportFor(url, this.given, this.config, this.tls, this.agent);
+  }
 }
 
 function transportFor(
