@@ -91,7 +91,11 @@ describe('retryBackoff', () => {
     const policy = new Policy(testScheduler);
     testScheduler.run(({ cold, expectObservable }) => {
       // Errors at 1, 8 and 15: retries 1 and 2 wait 6 (delayAtLeast), retry 3 is refused: 'boom' as is.
-      expectObservable(cold('-#', undefined, 'boom').pipe(retryBackoff(policy))).toBe('---------------#', undefined, 'boom');
+      expectObservable(cold('-#', undefined, 'boom').pipe(retryBackoff(policy))).toBe(
+        '---------------#',
+        undefined,
+        'boom',
+      );
     });
     expect(policy.attempts).toEqual([1, 2]);
   });

@@ -124,7 +124,13 @@ describe("lifeline's own streams, subscribed", () => {
 
   it('should run operators and promises on the subscriber RxJS makes', async () => {
     const store = new LinkStore(initialLinkModel(0, 5), defaultQualityThresholds, 10);
-    const statuses = firstValueFrom(store.select(status).pipe(map((value) => value.toUpperCase()), take(2), toArray()));
+    const statuses = firstValueFrom(
+      store.select(status).pipe(
+        map((value) => value.toUpperCase()),
+        take(2),
+        toArray(),
+      ),
+    );
     store.dispatch(open);
     await expect(statuses).resolves.toEqual(['CONNECTING', 'CONNECTED']);
   });

@@ -1,4 +1,19 @@
-import { Observable, catchError, defer, finalize, from, mergeMap, of, throwError } from 'rxjs';
+import {
+  Observable,
+  Subscriber,
+  Subscription,
+  TeardownLogic,
+  Unsubscribable,
+  catchError,
+  defer,
+  finalize,
+  from,
+  mergeMap,
+  of,
+  throwError,
+} from 'rxjs';
+import { DirectStream, Listener } from './DirectStream';
+import { DirectObserver } from './DirectSubscriber';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { TransportError } from '../model/TransportError';
 import { AttemptInfo, UrlFactory } from './SessionOptions';
@@ -90,18 +105,18 @@ export class Endpoints {
     );
   }
 
+  /** A socket is being opened to `url`. */
+  opening(url: string): void {
+    this.lastUrl = url;
+  }
+
   private get current(): EndpointSpec {
     return this.specs[this.index] as EndpointSpec;
   }
 
   private connect(spec: EndpointSpec, info: AttemptInfo): Observable<TransportConnection> {
     const fixed = this.fixed[this.specs.indexOf(spec)];
-    if (fixed !== undefined) {
-      return defer(() => {
-        this.lastUrl = spec.url as string;
-        return fixed.connect();
-      });
-    }
+    if (fixed !== undefined) return new FixedOpen(this, spec.url as string, fixed);
     // A synchronous answer stays synchronous (marble specs run in virtual time); a promise is awaited.
     return defer(() => {
       const url = (spec.url as UrlFactory)(info);
@@ -120,6 +135,42 @@ export class Endpoints {
           .pipe(finalize(() => void transport.drain?.().then(() => this.made?.delete(transport))));
       }),
     );
+  }
+}
+
+/**
+ * A socket to a fixed URL, as `defer(() => transport.connect())` would open it, but handing the
+ * subscriber to the transport as it came: a plain observer (a link's socket leg) then reaches a
+ * transport that takes one directly (see `DirectStream`) with no RxJS subscriber made on the way.
+ */
+class FixedOpen extends DirectStream<TransportConnection> {
+  constructor(
+    private readonly endpoints: Endpoints,
+    private readonly url: string,
+    private readonly transport: Transport,
+  ) {
+    super();
+  }
+
+  /** What RxJS calls for a subscriber it made. */
+  protected _subscribe(subscriber: Subscriber<TransportConnection>): TeardownLogic {
+    return this.adopt(subscriber);
+  }
+
+  protected adopt(observer: DirectObserver<TransportConnection>): Subscription {
+    this.endpoints.opening(this.url);
+    let connection$: Observable<TransportConnection>;
+    try {
+      connection$ = this.transport.connect();
+    } catch (error) {
+      // As `defer` would: a transport that throws fails the attempt, it does not throw into it.
+      connection$ = throwError(() => error);
+    }
+    return connection$.subscribe(observer ?? undefined);
+  }
+
+  listen(listener: Listener<TransportConnection>): Unsubscribable {
+    return this.adopt(listener);
   }
 }
 

@@ -1,6 +1,8 @@
-import { Observable, Subscriber, TeardownLogic } from 'rxjs';
+import { Subscriber, Subscription, TeardownLogic, Unsubscribable } from 'rxjs';
+import { DirectStream, Listener } from './DirectStream';
+import { DirectObserver, DirectSubscriber } from './DirectSubscriber';
 import { LinkStore, SelectionTarget } from './LinkStore';
-import { PeriodicLag } from './PeriodicLag';
+import { LagListener, PeriodicLag } from './PeriodicLag';
 
 /**
  * A handle's `lag$`: the shared per-period maxima of the event-loop lag, ending when the handle's
@@ -16,7 +18,7 @@ import { PeriodicLag } from './PeriodicLag';
  * and seven closures per subscriber. Now a subscriber is handed to the maxima as it is, and the store
  * holds one small end-watcher for it.
  */
-export class LagStream extends Observable<number> {
+export class LagStream extends DirectStream<number> {
   constructor(
     private readonly store: LinkStore,
     private readonly maxima: PeriodicLag,
@@ -26,17 +28,34 @@ export class LagStream extends Observable<number> {
 
   /** What RxJS calls for each subscriber, as its Subject overrides it. */
   protected _subscribe(subscriber: Subscriber<number>): TeardownLogic {
-    this.maxima.subscribe(subscriber);
-    // A store already ended ends the subscriber at once (and the maxima stop if it was the only one).
-    if (!subscriber.closed) this.store.attach(nothing, new EndOfLag(subscriber, this.maxima));
+    this.join(subscriber);
     return undefined;
   }
+
+  protected adopt(observer: DirectObserver<number>): Subscription {
+    const subscriber = new DirectSubscriber(observer);
+    this.join(subscriber);
+    return subscriber;
+  }
+
+  listen(listener: Listener<number>): Unsubscribable {
+    return this.adopt(listener);
+  }
+
+  private join(subscriber: LagSubscriber): void {
+    this.maxima.join(subscriber);
+    // A store already ended ends the subscriber at once (and the maxima stop if it was the only one).
+    if (!subscriber.closed) this.store.attach(nothing, new EndOfLag(subscriber, this.maxima));
+  }
 }
+
+/** A subscriber of `lag$`: RxJS's or ours. */
+type LagSubscriber = LagListener & { complete(): void };
 
 /** Ends a `lag$` subscriber with the store, and lets the maxima stop their timer if it was the last. */
 class EndOfLag implements SelectionTarget<undefined> {
   constructor(
-    private readonly subscriber: Subscriber<number>,
+    private readonly subscriber: LagSubscriber,
     private readonly maxima: PeriodicLag,
   ) {}
 

@@ -197,7 +197,9 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
     this.keep(this.stalls.join(this));
     this.keep(lifetimeMonitors(this.meter, resolved.probe, config, scheduler, this));
     if (this.feedWatch !== undefined) {
-      this.keep(this.feedWatch.lagSignals(config.sampleInterval, scheduler).subscribe((signal) => this.dispatch(signal)));
+      this.keep(
+        this.feedWatch.lagSignals(config.sampleInterval, scheduler).subscribe((signal) => this.dispatch(signal)),
+      );
     }
     this.loop.start();
   }

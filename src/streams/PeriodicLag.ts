@@ -22,7 +22,7 @@ export interface LagLooks {
  */
 export class PeriodicLag extends Observable<number> {
   /** Every handle's subscribers, in one set: adding and leaving are O(1) at ten thousand handles. */
-  private readonly subscribers = new Set<Subscriber<number>>();
+  private readonly subscribers = new Set<LagListener>();
   private timer: Subscription | undefined;
   private looking: Subscription | undefined;
   /** Counts the timer's starts: a period end of an earlier run (stopped within it) does not go on. */
@@ -44,7 +44,7 @@ export class PeriodicLag extends Observable<number> {
   }
 
   /** Takes `subscriber` out now (it ended), and stops the timer when none is left. */
-  leave(subscriber: Subscriber<number>): void {
+  leave(subscriber: LagListener): void {
     this.subscribers.delete(subscriber);
     if (this.subscribers.size === 0) this.stop();
   }
@@ -58,13 +58,18 @@ export class PeriodicLag extends Observable<number> {
 
   /** What RxJS calls for each subscriber, as its Subject overrides it. */
   protected _subscribe(subscriber: Subscriber<number>): TeardownLogic {
+    this.join(subscriber);
+    return undefined;
+  }
+
+  /** Adds a subscriber (an RxJS one, or one of ours): the maxima from the end of this period on. */
+  join(subscriber: LagListener): void {
     this.subscribers.add(subscriber);
     if (this.timer === undefined) {
       this.max = -1;
       this.looking = this.looks.use();
       this.timer = this.scheduler.schedule(PeriodicLag.periodEnd, this.every, { lag: this, run: ++this.run });
     }
-    return undefined;
   }
 
   private static periodEnd(this: SchedulerAction<LagRun>, state?: LagRun): void {
@@ -82,6 +87,12 @@ export class PeriodicLag extends Observable<number> {
     // Stopped, or stopped and started afresh by a subscriber (another timer now): this one ends.
     if (lag.timer !== undefined && lag.run === run) this.schedule(state, lag.every);
   }
+}
+
+/** Who hears the maxima: a subscriber; once closed, it leaves at the period's end. */
+export interface LagListener {
+  next(lagMs: number): void;
+  readonly closed: boolean;
 }
 
 /** The state of a period timer: whose, and which run of it. */

@@ -4,6 +4,7 @@ import {
   SchedulerLike,
   Subscriber,
   Subscription,
+  TeardownLogic,
   Unsubscribable,
   catchError,
   defer,
@@ -24,6 +25,8 @@ import { LifelineConfig } from '../model/LifelineConfig';
 import { RetryExhaustedError, errorMessage } from '../model/RetryExhaustedError';
 import { TransportError } from '../model/TransportError';
 import { RetryAttempt, RetryBackoffConfig, retryBackoff } from '../operators/retryBackoff';
+import { DirectStream, Listener } from './DirectStream';
+import { DirectObserver, DirectSubscriber } from './DirectSubscriber';
 import { Endpoints } from './Endpoints';
 import { RelayInfo, RelayOwner, SocketOpener } from './SessionRelay';
 import { TransportConnection } from './Transport';
@@ -114,6 +117,8 @@ export class ReconnectLoop {
   private recovery: Subscription | undefined;
   private generation = 0;
   private stopped = false;
+  /** Each subscription is one attempt: what the retry operator resubscribes. */
+  private readonly attempts: Observable<void> = new AttemptStream(this);
 
   constructor(readonly options: ReconnectLoopOptions) {}
 
@@ -150,13 +155,7 @@ export class ReconnectLoop {
     if (this.stopped) return;
     const generation = ++this.generation;
     this.cycleAttempt = 0;
-    const subscription = new Observable<void>((subscriber) => new Attempt(this, subscriber).start())
-      .pipe(retryBackoff<void>(this.backoff()))
-      .subscribe({
-        error: (error: unknown) => {
-          if (generation === this.generation) this.cycleEnded(error);
-        },
-      });
+    const subscription = this.attempts.pipe(retryBackoff<void>(this.backoff())).subscribe(new Cycle(this, generation));
     // Superseded while subscribing: by the next cycle (this one ended at once: nothing to do), or by a
     // restart or a stop heard meanwhile (an application reacting to Connected): then this one goes.
     if (generation === this.generation) this.cycling = subscription;
@@ -195,6 +194,11 @@ export class ReconnectLoop {
   /** The wait a rejected upgrade asked for (`Retry-After`), capped at `maxRetryAfter`. */
   retryAfter(error: unknown): number | undefined {
     return askedWait(error, this.options.config.maxRetryAfter);
+  }
+
+  /** The cycle of `generation` gave up; heard only while it is the current one. */
+  cycleFailed(generation: number, error: unknown): void {
+    if (generation === this.generation) this.cycleEnded(error);
   }
 
   /** A cycle gave up: back to the preferred endpoint, on to the next one, or Failed (and recovery later). */
@@ -356,11 +360,55 @@ function recover(this: unknown, loop?: ReconnectLoop): void {
 }
 
 /**
+ * The attempts of a loop: each subscription is one `Attempt`, which is also the subscription (so the
+ * retry operator's observer is handed to it with no RxJS subscriber between them; see `DirectStream`).
+ */
+class AttemptStream extends DirectStream<void> {
+  constructor(private readonly loop: ReconnectLoop) {
+    super();
+  }
+
+  /** What RxJS calls for a subscriber it made: the attempt is its teardown. */
+  protected _subscribe(subscriber: Subscriber<void>): TeardownLogic {
+    return this.adopt(subscriber);
+  }
+
+  protected adopt(observer: DirectObserver<void>): Subscription {
+    const attempt = new Attempt(this.loop, observer);
+    attempt.start();
+    return attempt;
+  }
+
+  listen(listener: Listener<void>): Unsubscribable {
+    return this.adopt(listener);
+  }
+}
+
+/** What hears a cycle's end: the loop, while the cycle is its current one. */
+class Cycle extends DirectSubscriber<void> {
+  constructor(
+    private readonly loop: ReconnectLoop,
+    private readonly generation: number,
+  ) {
+    super(undefined);
+  }
+
+  override error(error: unknown): void {
+    if (this.closed) return;
+    try {
+      this.loop.cycleFailed(this.generation, error);
+    } finally {
+      this.unsubscribe();
+    }
+  }
+}
+
+/**
  * One attempt, as the retry operator subscribes it: a budget slot (at once when there is one), then
  * the socket and the link run on it. It emits once when the attempt succeeded (its handshake done)
  * and errors when the attempt fails or the link ends; unsubscribing stops it all.
  */
-class Attempt implements RelayOwner, SocketOpener, Unsubscribable {
+class Attempt extends DirectSubscriber<void> implements RelayOwner, SocketOpener {
   private info: RelayInfo | undefined;
   private running: RunningLink | undefined;
   private waiting: Subscription | undefined;
@@ -370,10 +418,12 @@ class Attempt implements RelayOwner, SocketOpener, Unsubscribable {
 
   constructor(
     private readonly loop: ReconnectLoop,
-    private readonly subscriber: Subscriber<void>,
-  ) {}
+    observer: DirectObserver<void>,
+  ) {
+    super(observer);
+  }
 
-  start(): Unsubscribable {
+  start(): void {
     const wait = this.loop.take();
     if (wait === 0) this.open();
     else
@@ -381,11 +431,12 @@ class Attempt implements RelayOwner, SocketOpener, Unsubscribable {
         .waitForSlot(wait, true)
         .pipe(take(1))
         .subscribe({ next: () => this.open(), error: (error: unknown) => this.ended(error) });
-    return this;
   }
 
-  unsubscribe(): void {
+  override unsubscribe(): void {
+    if (this.closed) return;
     this.done = true;
+    super.unsubscribe();
     this.waiting?.unsubscribe();
     this.failingBack?.unsubscribe();
     this.running?.stop();
@@ -409,14 +460,14 @@ class Attempt implements RelayOwner, SocketOpener, Unsubscribable {
     if (this.done) return;
     this.wentLive = true;
     this.loop.attemptLive();
-    this.subscriber.next();
+    this.next();
   }
 
   ended(error: unknown): void {
     if (this.done) return;
     this.done = true;
     if (this.info !== undefined) this.loop.attemptEnded(this.info, this.wentLive, error);
-    this.subscriber.error(error);
+    this.error(error);
   }
 
   private open(): void {

@@ -1,11 +1,21 @@
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import { Socket, connect as netConnect, isIP } from 'node:net';
 import { ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls';
-import { Observable, SchedulerLike, Subscriber, TeardownLogic, asyncScheduler } from 'rxjs';
+import {
+  Observable,
+  SchedulerLike,
+  Subscriber,
+  Subscription,
+  TeardownLogic,
+  Unsubscribable,
+  asyncScheduler,
+} from 'rxjs';
 import WebSocket, { ClientOptions } from 'ws';
 import { WireData } from '../model/Codec';
 import { TransportError } from '../model/TransportError';
 import { upgradeRejected } from '../model/upgradeRejected';
+import { DirectStream, Listener } from './DirectStream';
+import { DirectObserver, DirectSubscriber } from './DirectSubscriber';
 import { tcpSendQueue } from './tcpSendQueue';
 import { Transport, TransportConnection, TransportListener } from './Transport';
 
@@ -132,15 +142,27 @@ class WsTransport implements Transport {
   }
 }
 
-/** One `connect()`: each subscription opens one socket (the teardown closes it). */
-class WsConnect extends Observable<TransportConnection> {
+/**
+ * One `connect()`: each subscription opens one socket (unsubscribing closes it). A plain observer
+ * (a link's socket leg) is handed the connection with no RxJS subscriber between them: the
+ * connection is the subscription (see `DirectStream`).
+ */
+class WsConnect extends DirectStream<TransportConnection> {
   constructor(private readonly transport: WsTransport) {
     super();
   }
 
-  /** What RxJS calls for each subscriber, as its Subject overrides it. */
+  /** What RxJS calls for a subscriber it made: the connection is its teardown. */
   protected _subscribe(subscriber: Subscriber<TransportConnection>): TeardownLogic {
-    return new WsConnection(this.transport, subscriber);
+    return this.adopt(subscriber);
+  }
+
+  protected adopt(observer: DirectObserver<TransportConnection>): Subscription {
+    return new WsConnection(this.transport, observer);
+  }
+
+  listen(listener: Listener<TransportConnection>): Unsubscribable {
+    return this.adopt(listener);
   }
 }
 
@@ -186,12 +208,12 @@ type CountingSocket = Socket & {
 
 /**
  * One socket: the `ws` client's events turned into the transport's contract. Named handlers, as ws
- * itself names them, so a socket costs a handful of closures and no operator chain.
+ * itself names them, so a socket costs a handful of closures and no operator chain. It is also the
+ * subscription of `connect()` that opened it: it hands its observer itself when open and the close's
+ * error at the end; unsubscribing closes it.
  */
-class WsConnection implements TransportConnection {
+class WsConnection extends DirectSubscriber<TransportConnection> implements TransportConnection {
   private listener: TransportListener | undefined;
-  /** The subscription ended: nothing is reported any more. */
-  private subscriberDone = false;
   private opened = false;
   private lastError: (Error & { code?: string }) | undefined;
   private rejected: TransportError | undefined;
@@ -206,8 +228,9 @@ class WsConnection implements TransportConnection {
 
   constructor(
     private readonly transport: WsTransport,
-    private readonly subscriber: Subscriber<TransportConnection>,
+    observer: DirectObserver<TransportConnection>,
   ) {
+    super(observer);
     const { url, protocols, clientOptions, agent } = transport;
     const ws = new WebSocket(url, [...protocols], {
       ...clientOptions,
@@ -299,14 +322,10 @@ class WsConnection implements TransportConnection {
     return this.transport.agent !== undefined;
   }
 
-  /** The subscription's teardown: `end`. */
-  unsubscribe(): void {
-    this.end();
-  }
-
   /** The subscription ended: a clean close (1000) of a socket still open; nothing to say any more. */
-  end(): void {
-    this.subscriberDone = true;
+  override unsubscribe(): void {
+    if (this.closed) return;
+    super.unsubscribe();
     if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1000, 'client closing');
     else if (this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
   }
@@ -320,7 +339,7 @@ class WsConnection implements TransportConnection {
 
   private readonly onOpen = (): void => {
     this.opened = true;
-    if (!this.subscriberDone) this.subscriber.next(this);
+    if (!this.closed) this.next(this);
   };
 
   private readonly onError = (error: Error & { code?: string }): void => {
@@ -338,7 +357,7 @@ class WsConnection implements TransportConnection {
     this.closeReason = reason.toString();
     this.transport.closed();
     this.listener = undefined;
-    if (!this.subscriberDone) this.subscriber.error(this.failure());
+    if (!this.closed) this.error(this.failure());
   };
 
   // The hot path: text frames as strings, binary frames as Buffers, straight to the listener.
