@@ -130,7 +130,7 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
 
   /** Deadlines stamped into requests are in the exchange's time. */
   encodeRequest(message: Out, id: number, deadline: number): WireData {
-    return this.resolved.encodeRequest(message, id, deadline + this.clock.offsetMs);
+    return this.resolved.requests.encode(message, id, deadline + this.clock.offsetMs);
   }
 
   exchangeNow(): number {

@@ -111,7 +111,7 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
       random,
       endpoints,
       budget: budget ?? new WindowBudget({ limit: config.connectLimit, window: config.connectLimitWindow }),
-      subscriptions: subscriptions.map((message, i) =>
+      subscriptions: mapOrNone(subscriptions, (message, i) =>
         subscriptionEntry(
           message as MessageOrBuilder<Out>,
           `subscriptions[${i}]`,
@@ -122,7 +122,7 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
           encode,
         ),
       ),
-      watchdogs: watchdogs.map((watchdog, i) => resolveWatchdog(watchdog, i, encode)),
+      watchdogs: mapOrNone(watchdogs, (watchdog, i) => resolveWatchdog(watchdog, i, encode)),
       appPing: appPingOf(config, encode),
       restore,
     },
@@ -142,6 +142,14 @@ function encoderOf<In, Out>(codec: Codec<In, Out>): (message: unknown, field: st
       throw new ConfigError(field, message, `a message the codec can encode (${errorMessage(error)})`);
     }
   };
+}
+
+/** An empty list every handle without subscriptions or watchdogs shares (an array each is 32 B). */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** `list.map(each)`, or the shared empty list. */
+function mapOrNone<T, U>(list: readonly T[], each: (item: T, index: number) => U): readonly U[] {
+  return list.length === 0 ? NONE : list.map(each);
 }
 
 /** The `url` option as a list: one endpoint, or several for failover; each a URL or a function. */

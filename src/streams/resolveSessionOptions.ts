@@ -12,7 +12,7 @@ export interface ResolvedSession<In, Out> {
   readonly hooks: SessionHooks<In, Out>;
   readonly directives: Directives<In>;
   /** Encodes a request with its id (and deadline, if the correlation stamps one) in it. */
-  readonly encodeRequest: (message: Out, id: number, deadline: number) => WireData;
+  readonly requests: RequestEncoder<In, Out>;
   readonly replies: ReplyReader<In>;
   readonly acks: ((subscription: Out) => AckRule<In> | undefined) | undefined;
   readonly messageBudget: Budget | undefined;
@@ -52,10 +52,7 @@ export function resolveSessionOptions<In, Out>(
   return {
     hooks: { handshake, resync },
     directives: { ignore: ignoreOf(ignoreFrames), reconnectOn, fatalOn },
-    encodeRequest: (message, id, deadline) => {
-      const stamped = stamp(message, id);
-      return codec.encode(stampDeadline && Number.isFinite(deadline) ? stampDeadline(stamped, deadline) : stamped);
-    },
+    requests: new RequestEncoder(codec, stamp, stampDeadline),
     replies: {
       idOf: correlation.idOf ?? (idField as (message: In) => number | string | undefined),
       errorOf: correlation.errorOf ?? (errorField as (message: In) => string | undefined),
@@ -68,6 +65,24 @@ export function resolveSessionOptions<In, Out>(
         ? new WindowBudget({ limit: config.messageLimit, window: config.messageLimitWindow })
         : undefined),
   };
+}
+
+/**
+ * A request's wire form: the message with its id (and deadline) stamped in, encoded. A class, not an
+ * arrow in the resolved options, which would keep this whole function's scope alive per handle.
+ */
+export class RequestEncoder<In, Out> {
+  constructor(
+    private readonly codec: Codec<In, Out>,
+    private readonly stamp: (message: Out, id: number) => Out,
+    private readonly stampDeadline: ((message: Out, deadline: number) => Out) | undefined,
+  ) {}
+
+  encode(message: Out, id: number, deadline: number): WireData {
+    const stamped = this.stamp(message, id);
+    const { stampDeadline } = this;
+    return this.codec.encode(stampDeadline && Number.isFinite(deadline) ? stampDeadline(stamped, deadline) : stamped);
+  }
 }
 
 function optionalFunction(field: string, value: unknown): void {

@@ -166,9 +166,28 @@ class WsConnect extends DirectStream<TransportConnection> {
   }
 }
 
-/** The `ws` client settings every socket of a transport shares. */
+/**
+ * The `ws` client settings every socket of a transport shares; without TLS options or headers, the
+ * settings every such transport shares (ws copies them per socket and changes nothing in them), so
+ * ten thousand handles with the same limits keep one object, not one each.
+ */
 function clientOptionsOf(options: WebSocketTransportOptions): ClientOptions {
   const { headers = {}, handshakeTimeout = 10_000, maxPayload = 16 * 1024 * 1024, closeTimeout = 1000 } = options;
+  if (options.tls === undefined && Object.keys(headers).length === 0) {
+    const key = `${handshakeTimeout}/${maxPayload}/${closeTimeout}`;
+    let plain = PLAIN_CLIENT_OPTIONS.get(key);
+    if (plain === undefined) {
+      plain = Object.freeze({
+        headers: Object.freeze({}),
+        handshakeTimeout,
+        maxPayload,
+        closeTimeout,
+        perMessageDeflate: false,
+      });
+      PLAIN_CLIENT_OPTIONS.set(key, plain);
+    }
+    return plain;
+  }
   return {
     ...options.tls,
     headers: { ...headers },
@@ -178,6 +197,9 @@ function clientOptionsOf(options: WebSocketTransportOptions): ClientOptions {
     perMessageDeflate: false,
   } as ClientOptions;
 }
+
+/** The shared settings of transports with no TLS options or headers, by their limits. */
+const PLAIN_CLIENT_OPTIONS = new Map<string, ClientOptions>();
 
 /**
  * The socket `ws` would open itself, but ours: plain TCP for `ws://`, TLS on top of our own TCP
@@ -207,14 +229,15 @@ type CountingSocket = Socket & {
 };
 
 /**
- * One socket: the `ws` client's events turned into the transport's contract. Named handlers, as ws
- * itself names them, so a socket costs a handful of closures and no operator chain. It is also the
+ * One socket: the `ws` client's events turned into the transport's contract, by shared named
+ * handlers (as ws itself names them) that find the connection on the socket, so a socket costs no
+ * closure per event and no operator chain. It is also the
  * subscription of `connect()` that opened it: it hands its observer itself when open and the close's
  * error at the end; unsubscribing closes it.
  */
 class WsConnection extends DirectSubscriber<TransportConnection> implements TransportConnection {
   private listener: TransportListener | undefined;
-  private opened = false;
+  private wasOpen = false;
   private lastError: (Error & { code?: string }) | undefined;
   private rejected: TransportError | undefined;
   private closeCode: number | undefined;
@@ -237,14 +260,16 @@ class WsConnection extends DirectSubscriber<TransportConnection> implements Tran
       ...(agent === undefined ? { createConnection: this.createConnection } : { agent }),
     } as ClientOptions);
     this.ws = ws;
+    // The handlers are shared functions that find the connection on the socket: not six closures per socket.
+    (ws as OwnedWebSocket)[OWNER] = this;
     transport.opened();
-    ws.on('open', this.onOpen);
-    ws.on('error', this.onError);
+    ws.on('open', onOpen);
+    ws.on('error', onError);
     // With a listener here ws leaves the refused request to us: read the answer, then abort.
-    ws.on('unexpected-response', this.onRejected);
-    ws.on('close', this.onClose);
-    ws.on('message', this.onMessage);
-    ws.on('pong', this.onPong);
+    ws.on('unexpected-response', onRejected);
+    ws.on('close', onClose);
+    ws.on('message', onMessage);
+    ws.on('pong', onPong);
   }
 
   get bufferedAmount(): number {
@@ -337,43 +362,67 @@ class WsConnection extends DirectSubscriber<TransportConnection> implements Tran
     return own.socket;
   };
 
-  private readonly onOpen = (): void => {
-    this.opened = true;
+  socketOpened(): void {
+    this.wasOpen = true;
     if (!this.closed) this.next(this);
-  };
+  }
 
-  private readonly onError = (error: Error & { code?: string }): void => {
+  errored(error: Error & { code?: string }): void {
     this.lastError = error;
-  };
+  }
 
-  private readonly onRejected = (_request: ClientRequest, response: IncomingMessage): void => {
+  rejectedWith(response: IncomingMessage): void {
     const headers = { 'retry-after': headerOf(response, 'retry-after'), date: headerOf(response, 'date') };
     this.rejected = upgradeRejected(response.statusCode ?? 0, headers, this.transport.scheduler.now(), this.proxied);
     this.ws.terminate();
-  };
+  }
 
-  private readonly onClose = (code: number, reason: Buffer): void => {
+  closedWith(code: number, reason: Buffer): void {
     this.closeCode = code;
     this.closeReason = reason.toString();
     this.transport.closed();
     this.listener = undefined;
     if (!this.closed) this.error(this.failure());
-  };
+  }
 
   // The hot path: text frames as strings, binary frames as Buffers, straight to the listener.
-  private readonly onMessage = (data: Buffer, isBinary: boolean): void => {
+  received(data: Buffer, isBinary: boolean): void {
     this.listener?.message(isBinary ? data : data.toString());
-  };
+  }
 
-  private readonly onPong = (payload: Buffer): void => {
+  ponged(payload: Buffer): void {
     this.listener?.pong(pingId(payload));
-  };
+  }
 
   private failure(): TransportError {
     if (this.rejected) return this.rejected;
-    if (this.lastError) return describeError(this.lastError, this.opened, this.closeCode, this.proxied);
+    if (this.lastError) return describeError(this.lastError, this.wasOpen, this.closeCode, this.proxied);
     return describeClose(this.closeCode ?? 1006, this.closeReason, this.proxied);
   }
+}
+
+/** Where a socket keeps the connection it belongs to, for the shared handlers. */
+const OWNER = Symbol('lifeline.connection');
+type OwnedWebSocket = WebSocket & { [OWNER]: WsConnection };
+
+// ws calls its listeners with the socket as `this`.
+function onOpen(this: WebSocket): void {
+  (this as OwnedWebSocket)[OWNER].socketOpened();
+}
+function onError(this: WebSocket, error: Error & { code?: string }): void {
+  (this as OwnedWebSocket)[OWNER].errored(error);
+}
+function onRejected(this: WebSocket, _request: ClientRequest, response: IncomingMessage): void {
+  (this as OwnedWebSocket)[OWNER].rejectedWith(response);
+}
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  (this as OwnedWebSocket)[OWNER].closedWith(code, reason);
+}
+function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  (this as OwnedWebSocket)[OWNER].received(data, isBinary);
+}
+function onPong(this: WebSocket, payload: Buffer): void {
+  (this as OwnedWebSocket)[OWNER].ponged(payload);
 }
 
 /** The ping id a pong echoes, if its payload is one of ours. */
