@@ -96,38 +96,42 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
         agent,
       ),
   );
-  // The session's fields last, by Object.assign: a spread followed by keys it lacks would give every
-  // handle's options a hidden class of its own (see withFields).
-  return Object.assign(
-    {
-      config:
-        typeof urls[0] === 'string'
-          ? config
-          : { ...config, url: endpoints[0]?.label as string, urls: endpoints.map((e) => e.label) },
-      codec,
-      probe,
-      shouldRetry,
-      scheduler,
-      random,
-      endpoints,
-      budget: budget ?? new WindowBudget({ limit: config.connectLimit, window: config.connectLimitWindow }),
-      subscriptions: mapOrNone(subscriptions, (message, i) =>
-        subscriptionEntry(
-          message as MessageOrBuilder<Out>,
-          `subscriptions[${i}]`,
-          {},
-          session.acks,
-          codec,
-          config,
-          encode,
-        ),
+  // One literal with every field, the session's named: a spread followed by keys it lacks would give
+  // every handle's options a hidden class of its own (see withFields), and `Object.assign` onto a
+  // literal puts the added fields in a separate property array.
+  return {
+    config:
+      typeof urls[0] === 'string'
+        ? config
+        : { ...config, url: endpoints[0]?.label as string, urls: endpoints.map((e) => e.label) },
+    codec,
+    probe,
+    shouldRetry,
+    scheduler,
+    random,
+    endpoints,
+    budget: budget ?? new WindowBudget({ limit: config.connectLimit, window: config.connectLimitWindow }),
+    subscriptions: mapOrNone(subscriptions, (message, i) =>
+      subscriptionEntry(
+        message as MessageOrBuilder<Out>,
+        `subscriptions[${i}]`,
+        {},
+        session.acks,
+        codec,
+        config,
+        encode,
       ),
-      watchdogs: mapOrNone(watchdogs, (watchdog, i) => resolveWatchdog(watchdog, i, encode)),
-      appPing: appPingOf(config, encode),
-      restore,
-    },
-    session,
-  );
+    ),
+    watchdogs: mapOrNone(watchdogs, (watchdog, i) => resolveWatchdog(watchdog, i, encode)),
+    appPing: appPingOf(config, encode),
+    restore,
+    hooks: session.hooks,
+    directives: session.directives,
+    requests: session.requests,
+    replies: session.replies,
+    acks: session.acks,
+    messageBudget: session.messageBudget,
+  };
 }
 
 /**

@@ -49,15 +49,20 @@ export function resolveSessionOptions<In, Out>(
     throw new ConfigError('messageBudget', messageBudget, 'a Budget (e.g. a WindowBudget, or redisBudget for a fleet)');
   }
   const { stamp = stampId, stampDeadline } = correlation as Correlation<In, Out>;
+  const ignore = ignoreOf(ignoreFrames);
+  // Options left out share one object each: a handle keeps these for its life.
   return {
-    hooks: { handshake, resync },
-    directives: { ignore: ignoreOf(ignoreFrames), reconnectOn, fatalOn },
+    hooks: (handshake ?? resync) ? { handshake, resync } : NO_HOOKS,
+    directives: (ignore ?? reconnectOn ?? fatalOn) ? { ignore, reconnectOn, fatalOn } : NO_DIRECTIVES,
     requests: new RequestEncoder(codec, stamp, stampDeadline),
-    replies: {
-      idOf: correlation.idOf ?? (idField as (message: In) => number | string | undefined),
-      errorOf: correlation.errorOf ?? (errorField as (message: In) => string | undefined),
-      ...(correlation.serverTimeOf ? { serverTimeOf: correlation.serverTimeOf } : {}),
-    },
+    replies:
+      (correlation.idOf ?? correlation.errorOf ?? correlation.serverTimeOf)
+        ? {
+            idOf: correlation.idOf ?? (idField as (message: In) => number | string | undefined),
+            errorOf: correlation.errorOf ?? (errorField as (message: In) => string | undefined),
+            ...(correlation.serverTimeOf ? { serverTimeOf: correlation.serverTimeOf } : {}),
+          }
+        : (DEFAULT_REPLIES as ReplyReader<In>),
     acks,
     messageBudget:
       messageBudget ??
@@ -84,6 +89,10 @@ export class RequestEncoder<In, Out> {
     return this.codec.encode(stampDeadline && Number.isFinite(deadline) ? stampDeadline(stamped, deadline) : stamped);
   }
 }
+
+const NO_HOOKS = Object.freeze({ handshake: undefined, resync: undefined });
+const NO_DIRECTIVES = Object.freeze({ ignore: undefined, reconnectOn: undefined, fatalOn: undefined });
+const DEFAULT_REPLIES: ReplyReader<unknown> = Object.freeze({ idOf: idField, errorOf: errorField });
 
 function optionalFunction(field: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'function') throw new ConfigError(field, value, 'a function');
