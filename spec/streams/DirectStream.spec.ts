@@ -3,7 +3,7 @@ import { initialLinkModel } from '../../src/model/LinkModel';
 import { defaultQualityThresholds } from '../../src/model/ConnectionQuality';
 import { LinkModel } from '../../src/model/LinkModel';
 import { Broadcast } from '../../src/streams/Broadcast';
-import { listenTo } from '../../src/streams/DirectStream';
+import { ShieldedListener, listenTo } from '../../src/streams/DirectStream';
 import { LinkStore } from '../../src/streams/LinkStore';
 
 const status = (model: LinkModel): string => model.state.status;
@@ -72,5 +72,38 @@ describe('listenTo', () => {
     const { seen, listener } = recorder();
     listenTo(of('a', 'b'), listener);
     expect(seen).toEqual(['a', 'b', 'done']);
+  });
+
+  it('should hold a shielded listener as it is (no wrapper), shielding its throws and closing it at the end', async () => {
+    const reported: unknown[] = [];
+    config.onUnhandledError = (error) => reported.push(error);
+    try {
+      const heard: string[] = [];
+      class Input extends ShieldedListener<number> {
+        protected hear(value: number): void {
+          if (value < 0) throw new Error('negative');
+          heard.push(String(value));
+        }
+        protected failed(): void {
+          heard.push('failed');
+        }
+        protected ended(): void {
+          heard.push('ended');
+        }
+      }
+      const input = new Input();
+      const broadcast = new Broadcast<number>();
+      expect(listenTo(broadcast.asObservable(), input)).toBe(input);
+      broadcast.next(1);
+      broadcast.next(-1);
+      broadcast.next(2);
+      broadcast.complete();
+      await Promise.resolve();
+      expect(heard).toEqual(['1', '2', 'ended']);
+      expect(input.closed).toBe(true);
+      expect(reported).toEqual([new Error('negative')]);
+    } finally {
+      config.onUnhandledError = null;
+    }
   });
 });

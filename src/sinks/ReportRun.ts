@@ -10,7 +10,7 @@ import { ConnectionReport, buildReport } from './ConnectionReport';
 import { LatencyWindow } from './LatencyWindow';
 import { ResolvedReportsConfig } from './resolveReportsConfig';
 import { DeadlineQueue, Deadline } from '../streams/DeadlineQueue';
-import { listenTo } from '../streams/DirectStream';
+import { ShieldedListener, listenTo } from '../streams/DirectStream';
 
 /**
  * What a report is taken from: a `Connection` as it is, or its streams as cold observables in a
@@ -235,22 +235,24 @@ export class ReportRun extends Subscription implements Deadline {
   }
 }
 
-/** One input of a run: a plain observer, no closures (RxJS wraps it in its SafeSubscriber). */
-class FeedObserver implements Observer<unknown> {
+/** One input of a run: shielded, no closures, no wrapper around it. */
+class FeedObserver extends ShieldedListener<unknown> {
   constructor(
     private readonly run: ReportRun,
     private readonly feed: Feed,
-  ) {}
+  ) {
+    super();
+  }
 
-  next(value: unknown): void {
+  protected hear(value: unknown): void {
     this.run.hear(this.feed, value);
   }
 
-  error(error: unknown): void {
+  protected failed(error: unknown): void {
     this.run.fail(error);
   }
 
-  complete(): void {
+  protected ended(): void {
     this.run.ended(this.feed);
   }
 }

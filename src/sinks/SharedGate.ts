@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, Observer, SchedulerLike, Subscription, Unsubscribable } from 'rxjs';
+import { BehaviorSubject, Observable, SchedulerLike, Subscription, Unsubscribable } from 'rxjs';
 import { ConnectionQuality, QualityThresholds, isGood } from '../model/ConnectionQuality';
 import { ConnectionState } from '../model/ConnectionState';
 import { ConnectionStatus } from '../model/ConnectionStatus';
@@ -15,7 +15,7 @@ import { NetworkRiskEvent } from './NetworkRiskEvent';
 import { compactDuration } from './compactDuration';
 import { gateRisk } from './gateRisk';
 import { TradeGateConfig } from './resolveTradeGateConfig';
-import { listenTo } from '../streams/DirectStream';
+import { ShieldedListener, listenTo } from '../streams/DirectStream';
 
 /** What the gate hears: the link's status (its end closes the gate), quality and readiness. */
 export interface GateInputs {
@@ -331,22 +331,24 @@ function without<T>(list: readonly T[], item: unknown): readonly T[] {
   return index < 0 ? list : list.slice(0, index).concat(list.slice(index + 1));
 }
 
-/** One input of the gate: a plain observer, no closures (RxJS wraps it in its SafeSubscriber). */
-class GateFeed implements Observer<unknown> {
+/** One input of the gate: shielded, no closures, no wrapper around it. */
+class GateFeed extends ShieldedListener<unknown> {
   constructor(
     private readonly gate: SharedGate,
     private readonly feed: Feed,
-  ) {}
+  ) {
+    super();
+  }
 
-  next(value: unknown): void {
+  protected hear(value: unknown): void {
     this.gate.hear(this.feed, value);
   }
 
-  error(error: unknown): void {
+  protected failed(error: unknown): void {
     this.gate.fail(error);
   }
 
-  complete(): void {
+  protected ended(): void {
     this.gate.ended(this.feed);
   }
 }

@@ -8,7 +8,6 @@ import { NetworkRiskEvent } from './NetworkRiskEvent';
 import { SharedGate } from './SharedGate';
 import { GateStream } from './GateStream';
 import { TradeGateConfig, resolveTradeGateConfig } from './resolveTradeGateConfig';
-import { withFields } from '../model/withFields';
 
 export type { TradeGateConfig } from './resolveTradeGateConfig';
 
@@ -90,14 +89,31 @@ export function tradeGate(
     rules: resolved,
     thresholds = source.config ?? defaultQualityThresholds,
     deadman,
-    ...hooks
+    onOpen,
+    onClose,
   } = resolveTradeGateConfig(config);
-  const rules: GateRules = withFields(resolved as GateRules, {
-    readiness: source.ready$ !== undefined,
-    deadman: deadman !== undefined,
-  });
+  const rules = gateRules(resolved, source.ready$ !== undefined, deadman !== undefined);
+  const hooks = onOpen === undefined && onClose === undefined ? NO_HOOKS : { onOpen, onClose };
   const gate = new SharedGate(source, thresholds, rules, hooks, scheduler, deadman);
   const gate$ = new GateStream<GateState>(gate, 'gate');
   const riskEvents$ = new GateStream<NetworkRiskEvent>(gate, 'risk');
   return { gate$, riskEvents$ };
+}
+
+const NO_HOOKS = Object.freeze({});
+
+/** The rules a `closeOn: 'notReady'` gate shares with every gate of the same settings (one object each, frozen). */
+const SHARED_RULES = new Map<string, GateRules>();
+
+/** The gate's rules: one literal with every field; shared between gates when `closeOn` is `'notReady'`. */
+function gateRules(resolved: Omit<GateRules, 'readiness'>, readiness: boolean, deadman: boolean): GateRules {
+  const { closeOn, settleMs, hookRetryMs } = resolved;
+  if (closeOn !== 'notReady') return { closeOn, settleMs, hookRetryMs, readiness, deadman };
+  const key = `${settleMs}/${hookRetryMs}/${readiness}/${deadman}`;
+  let rules = SHARED_RULES.get(key);
+  if (rules === undefined) {
+    rules = Object.freeze({ closeOn, settleMs, hookRetryMs, readiness, deadman });
+    SHARED_RULES.set(key, rules);
+  }
+  return rules;
 }

@@ -1,6 +1,6 @@
 import { Observable, Subscriber, Subscription, TeardownLogic, Unsubscribable } from 'rxjs';
 import { withoutClosed } from '../model/withoutClosed';
-import { DirectStream, Listener, ListenerTarget } from './DirectStream';
+import { DirectStream, Listener, shielded } from './DirectStream';
 import { DirectObserver, DirectSubscriber } from './DirectSubscriber';
 
 /**
@@ -84,7 +84,7 @@ class BroadcastStream<T> extends DirectStream<T> {
   }
 
   listen(listener: Listener<T>): Unsubscribable {
-    const target = new ListenerTarget(listener);
+    const target = shielded(listener);
     this.broadcast.attach(target);
     return target;
   }

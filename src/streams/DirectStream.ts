@@ -64,19 +64,29 @@ export function listenTo<T>(source$: Observable<T>, listener: Listener<T>): Unsu
 
 /**
  * A listener as a stream holds it: shielded (a throw is reported, not thrown into the stream) and
- * closed by `unsubscribe`, after which it hears nothing and leaves at the stream's next step.
+ * closed by `unsubscribe`, after which it hears nothing and leaves at the stream's next step. A sink
+ * extends it with its own `hear`, `ended` and `failed` (one object per input, not a listener and a
+ * wrapper); a plain listener is wrapped in a `ListenerTarget`.
  */
-export class ListenerTarget<T> implements Unsubscribable {
+export abstract class ShieldedListener<T> implements Unsubscribable {
   closed = false;
-
-  constructor(private readonly listener: Listener<T>) {}
 
   next(value: T): void {
     if (this.closed) return;
     try {
-      this.listener.next(value);
+      this.hear(value);
     } catch (error) {
       reportUnhandled(error);
+    }
+  }
+
+  error(error: unknown): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.failed(error);
+    } catch (thrown) {
+      reportUnhandled(thrown);
     }
   }
 
@@ -84,7 +94,7 @@ export class ListenerTarget<T> implements Unsubscribable {
     if (this.closed) return;
     this.closed = true;
     try {
-      this.listener.complete();
+      this.ended();
     } catch (error) {
       reportUnhandled(error);
     }
@@ -93,4 +103,32 @@ export class ListenerTarget<T> implements Unsubscribable {
   unsubscribe(): void {
     this.closed = true;
   }
+
+  protected abstract hear(value: T): void;
+  protected abstract failed(error: unknown): void;
+  protected abstract ended(): void;
+}
+
+/** A plain listener, shielded. */
+export class ListenerTarget<T> extends ShieldedListener<T> {
+  constructor(private readonly listener: Listener<T>) {
+    super();
+  }
+
+  protected hear(value: T): void {
+    this.listener.next(value);
+  }
+
+  protected failed(error: unknown): void {
+    this.listener.error(error);
+  }
+
+  protected ended(): void {
+    this.listener.complete();
+  }
+}
+
+/** `listener` as a stream holds it: itself when it is shielded already. */
+export function shielded<T>(listener: Listener<T>): ShieldedListener<T> {
+  return listener instanceof ShieldedListener ? (listener as ShieldedListener<T>) : new ListenerTarget(listener);
 }

@@ -1,5 +1,5 @@
 import { Subscriber, Subscription, TeardownLogic, Unsubscribable } from 'rxjs';
-import { DirectStream, Listener } from './DirectStream';
+import { DirectStream, Listener, shielded } from './DirectStream';
 import { DirectObserver, DirectSubscriber } from './DirectSubscriber';
 import { LinkStore, SelectionTarget } from './LinkStore';
 import { LagListener, PeriodicLag } from './PeriodicLag';
@@ -39,7 +39,9 @@ export class LagStream extends DirectStream<number> {
   }
 
   listen(listener: Listener<number>): Unsubscribable {
-    return this.adopt(listener);
+    const target = shielded(listener);
+    this.join(target);
+    return target;
   }
 
   private join(subscriber: LagSubscriber): void {

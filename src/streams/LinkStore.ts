@@ -7,7 +7,7 @@ import { LinkModel, nextLinkModel } from '../model/LinkModel';
 import { linkEvents } from '../model/linkEvents';
 import { withoutClosed } from '../model/withoutClosed';
 import { Broadcast } from './Broadcast';
-import { DirectStream, Listener, ListenerTarget } from './DirectStream';
+import { DirectStream, Listener, shielded } from './DirectStream';
 import { DirectObserver, DirectSubscriber } from './DirectSubscriber';
 import { LatencySample } from './Connection';
 
@@ -259,7 +259,7 @@ class SelectionStream<T> extends DirectStream<T> {
   }
 
   listen(listener: Listener<T>): Unsubscribable {
-    const target = new ListenerTarget(listener);
+    const target = shielded(listener);
     this.store.attach(this.project, target);
     return target;
   }
