@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import {
+  HeartbeatClock,
   HeartbeatFeedback,
   HeartbeatTiming,
   HeartbeatTimingConfig,
@@ -170,6 +171,34 @@ describe('heartbeatTiming', () => {
           expect(timing.timeoutMs).toBeGreaterThanOrEqual(cfg.heartbeatTimeout);
           if (!cfg.dynamicTimeout) expect(timing.timeoutMs).toBe(cfg.heartbeatTimeout);
           if (!cfg.adaptiveHeartbeat) expect(timing.intervalMs).toBe(cfg.heartbeatInterval);
+        }
+      }),
+    );
+  });
+});
+
+describe('HeartbeatClock', () => {
+  const feedback: fc.Arbitrary<HeartbeatFeedback> = fc.oneof(
+    fc.record({ kind: fc.constant('rtt' as const), rttMs: anyNumber }),
+    fc.constant({ kind: 'lost' as const }),
+    fc.record({ kind: fc.constant('quality' as const), poor: fc.boolean() }),
+  );
+
+  it('should fold any feedback in place to what nextHeartbeatTiming returns (property)', () => {
+    fc.assert(
+      fc.property(fc.array(feedback, { maxLength: 40 }), fc.boolean(), fc.boolean(), (steps, adaptive, dynamic) => {
+        const settings = { ...config, adaptiveHeartbeat: adaptive, dynamicTimeout: dynamic };
+        const clock = new HeartbeatClock(settings);
+        let timing = initialHeartbeatTiming(settings);
+        for (const step of steps) {
+          clock.feed(step, settings);
+          timing = nextHeartbeatTiming(timing, step, settings);
+          const { intervalMs, timeoutMs, srttMs, rttVarMs, poor } = clock;
+          expect({ intervalMs, timeoutMs, srttMs, rttVarMs, poor }).toEqual({
+            srttMs: undefined,
+            rttVarMs: undefined,
+            ...timing,
+          });
         }
       }),
     );

@@ -68,13 +68,37 @@ export function nextHeartbeatTiming(
   feedback: HeartbeatFeedback,
   config: HeartbeatTimingConfig,
 ): HeartbeatTiming {
+  if (feedback.kind === 'rtt' && !isRoundTrip(feedback.rttMs)) return timing;
+  const { intervalMs, timeoutMs, srttMs, rttVarMs, poor } = timing;
+  const next: MutableHeartbeatTiming = { intervalMs, timeoutMs, srttMs, rttVarMs, poor };
+  foldHeartbeatTiming(next, feedback, config);
+  return next;
+}
+
+/** A timing a monitor folds in place (see `HeartbeatClock`). */
+interface MutableHeartbeatTiming {
+  intervalMs: number;
+  timeoutMs: number;
+  srttMs: number | undefined;
+  rttVarMs: number | undefined;
+  poor: boolean;
+}
+
+const isRoundTrip = (rttMs: number): boolean => Number.isFinite(rttMs) && rttMs >= 0;
+
+/** `nextHeartbeatTiming`'s step, written into `timing` (an invalid round trip changes nothing). */
+function foldHeartbeatTiming(
+  timing: MutableHeartbeatTiming,
+  feedback: HeartbeatFeedback,
+  config: HeartbeatTimingConfig,
+): void {
   let { intervalMs, srttMs, rttVarMs, poor } = timing;
   let stressed = false;
   let calm = false;
   switch (feedback.kind) {
     case 'rtt': {
       const rtt = feedback.rttMs;
-      if (!Number.isFinite(rtt) || rtt < 0) return timing;
+      if (!isRoundTrip(rtt)) return;
       if (srttMs === undefined || rttVarMs === undefined) {
         srttMs = rtt;
         rttVarMs = rtt / 2;
@@ -100,8 +124,38 @@ export function nextHeartbeatTiming(
     else if (calm) intervalMs = Math.min(config.heartbeatInterval, intervalMs * 1.5);
   }
   const rto = srttMs === undefined || rttVarMs === undefined ? 0 : srttMs + 4 * rttVarMs;
-  const timeoutMs = config.dynamicTimeout
+  timing.timeoutMs = config.dynamicTimeout
     ? Math.min(10 * config.heartbeatTimeout, Math.max(config.heartbeatTimeout, intervalMs + rto))
     : config.heartbeatTimeout;
-  return { intervalMs, timeoutMs, srttMs, rttVarMs, poor };
+  timing.intervalMs = intervalMs;
+  timing.srttMs = srttMs;
+  timing.rttVarMs = rttVarMs;
+  timing.poor = poor;
+}
+
+/**
+ * One socket's heartbeat timing, folded in place: `nextHeartbeatTiming`'s maths, with no new object
+ * per round trip (a link folds one per pong, and a timing with its two smoothed doubles is ~100 B).
+ *
+ * @example
+ * const clock = new HeartbeatClock(config);
+ * clock.feed({ kind: 'rtt', rttMs: 40 }, config);
+ * clock.srttMs; // 40
+ */
+export class HeartbeatClock implements HeartbeatTiming, MutableHeartbeatTiming {
+  intervalMs: number;
+  timeoutMs: number;
+  srttMs: number | undefined = undefined;
+  rttVarMs: number | undefined = undefined;
+  poor = false;
+
+  constructor(config: HeartbeatTimingConfig) {
+    this.intervalMs = config.heartbeatInterval;
+    this.timeoutMs = config.heartbeatTimeout;
+  }
+
+  /** Folds one piece of feedback, as `nextHeartbeatTiming` would. */
+  feed(feedback: HeartbeatFeedback, config: HeartbeatTimingConfig): void {
+    foldHeartbeatTiming(this, feedback, config);
+  }
 }

@@ -1,11 +1,5 @@
 import { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
-import {
-  HeartbeatFeedback,
-  HeartbeatTiming,
-  HeartbeatTimingConfig,
-  initialHeartbeatTiming,
-  nextHeartbeatTiming,
-} from '../model/heartbeatTiming';
+import { HeartbeatClock, HeartbeatFeedback, HeartbeatTiming, HeartbeatTimingConfig } from '../model/heartbeatTiming';
 
 /** What the monitor pings and reads. */
 export interface HeartbeatLink {
@@ -95,12 +89,12 @@ const noStalls: StallClock = { stalledBetween: () => 0 };
  * the link dead: a long handler or a GC pause must not tear down a healthy link.
  */
 export class HeartbeatMonitor {
-  private timing: HeartbeatTiming;
+  private readonly timing: HeartbeatClock;
   /**
    * Pings waiting for their pong, oldest first: replaced, not pushed to, as one or two are ever in
    * flight and an array pushed to holds 17 slots (150 B per link at ten thousand links).
    */
-  private inFlight: ReadonlyArray<{ readonly id: number; readonly sentAt: number }> = NO_PINGS;
+  private inFlight: PingTimes = undefined;
   private lastId = 0;
   private lastPongAt: number;
   /**
@@ -140,7 +134,7 @@ export class HeartbeatMonitor {
     private readonly report: HeartbeatReport,
     private readonly stalls: StallClock = noStalls,
   ) {
-    this.timing = initialHeartbeatTiming(config);
+    this.timing = new HeartbeatClock(config);
     this.lastPongAt = scheduler.now();
     this.lookDueAt = this.lastPongAt + this.timing.timeoutMs;
     this.tickDueAt = this.lastPongAt + this.timing.intervalMs;
@@ -165,21 +159,23 @@ export class HeartbeatMonitor {
 
   /** A pong: `id` is the echoed ping id, or `undefined` for an application pong (the oldest ping). */
   pong(id: number | undefined): void {
-    const index = id === undefined ? 0 : pingIndex(this.inFlight, id);
-    if (index < 0 || this.inFlight.length === 0 || !this.running) return;
+    const count = pingCount(this.inFlight);
+    // Ping ids go up by one: those in flight are the last `count` sent, the oldest first.
+    const index = id === undefined ? 0 : id - (this.lastId - count + 1);
+    if (index < 0 || index >= count || !this.running) return;
     // Pongs come back in order: pings older than the one answered never will be.
     for (let older = 0; older < index && this.running; older++) {
-      this.inFlight = withoutOldest(this.inFlight);
+      this.inFlight = withoutOldestPing(this.inFlight);
       this.lose();
     }
     if (!this.running) return;
-    const answered = this.inFlight[0] as { readonly sentAt: number };
-    this.inFlight = withoutOldest(this.inFlight);
+    const sentAt = oldestPing(this.inFlight) as number;
+    this.inFlight = withoutOldestPing(this.inFlight);
     const now = this.scheduler.now();
     this.lastPongAt = now;
     // The path is proven: the silence, if any, starts again with the oldest ping still waiting.
-    this.unansweredSince = this.inFlight[0]?.sentAt;
-    const rttMs = Math.max(0, now - answered.sentAt - this.stalls.stalledBetween(answered.sentAt, now));
+    this.unansweredSince = oldestPing(this.inFlight);
+    const rttMs = Math.max(0, now - sentAt - this.stalls.stalledBetween(sentAt, now));
     this.adjust({ kind: 'rtt', rttMs });
     this.report.rtt(rttMs);
     if (!this.confirmed) this.confirm(now);
@@ -214,10 +210,10 @@ export class HeartbeatMonitor {
     const now = this.scheduler.now();
     const late = now - this.tickDueAt > this.timing.timeoutMs / 4;
     this.tickDueAt = now + this.timing.intervalMs;
-    while (this.inFlight.length > 0 && this.running) {
-      const oldest = this.inFlight[0] as { readonly sentAt: number };
-      if (now - oldest.sentAt < this.timing.timeoutMs && this.inFlight.length < MAX_IN_FLIGHT) break;
-      this.inFlight = withoutOldest(this.inFlight);
+    for (let oldest = oldestPing(this.inFlight); oldest !== undefined && this.running;) {
+      if (now - oldest < this.timing.timeoutMs && pingCount(this.inFlight) < MAX_IN_FLIGHT) break;
+      this.inFlight = withoutOldestPing(this.inFlight);
+      oldest = oldestPing(this.inFlight);
       this.lose();
     }
     if (!this.running) return;
@@ -234,7 +230,7 @@ export class HeartbeatMonitor {
 
   private sendPing(now: number): void {
     const id = ++this.lastId;
-    this.inFlight = this.inFlight.concat({ id, sentAt: now });
+    this.inFlight = withPing(this.inFlight, now);
     if (this.unansweredSince === undefined) this.unansweredSince = now;
     this.link.ping(id);
   }
@@ -245,7 +241,7 @@ export class HeartbeatMonitor {
   }
 
   private adjust(feedback: HeartbeatFeedback): void {
-    this.timing = nextHeartbeatTiming(this.timing, feedback, this.config);
+    this.timing.feed(feedback, this.config);
   }
 
   private confirm(now: number): void {
@@ -403,16 +399,26 @@ export class HeartbeatMonitor {
   }
 }
 
-/** Where the ping `id` waits, or -1. */
-function pingIndex(inFlight: ReadonlyArray<{ readonly id: number }>, id: number): number {
-  for (let i = 0; i < inFlight.length; i++) if ((inFlight[i] as { readonly id: number }).id === id) return i;
-  return -1;
+/**
+ * The send times of the pings waiting for their pong, oldest first: none, one (its time: no object
+ * and no array per ping, as a link has one in flight between its ping and its pong) or several (an
+ * exact array, only while pongs are missing).
+ */
+type PingTimes = number | readonly number[] | undefined;
+
+function pingCount(pings: PingTimes): number {
+  return pings === undefined ? 0 : typeof pings === 'number' ? 1 : pings.length;
 }
 
-/** No ping in flight: one shared empty list. */
-const NO_PINGS: ReadonlyArray<{ readonly id: number; readonly sentAt: number }> = Object.freeze([]);
+function oldestPing(pings: PingTimes): number | undefined {
+  return pings === undefined || typeof pings === 'number' ? pings : pings[0];
+}
 
-/** The pings in flight but the oldest: the shared empty list when it was the only one. */
-function withoutOldest<T>(inFlight: readonly T[]): readonly T[] {
-  return inFlight.length <= 1 ? (NO_PINGS as readonly T[]) : inFlight.slice(1);
+function withPing(pings: PingTimes, sentAt: number): PingTimes {
+  return pings === undefined ? sentAt : typeof pings === 'number' ? [pings, sentAt] : pings.concat(sentAt);
+}
+
+function withoutOldestPing(pings: PingTimes): PingTimes {
+  if (pings === undefined || typeof pings === 'number') return undefined;
+  return pings.length === 2 ? pings[1] : pings.slice(1);
 }

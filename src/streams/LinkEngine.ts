@@ -16,7 +16,7 @@ import { lifetimeMonitors } from './lifetimeMonitors';
 import { LinkStore } from './LinkStore';
 import { Outbox } from './Outbox';
 import { RelayInfo, RelayOwner, SessionRelay, SocketOpener } from './SessionRelay';
-import { ReconnectLoop } from './ReconnectLoop';
+import { ReconnectLoop, ReconnectLoopOptions } from './ReconnectLoop';
 import { LateReply, RequestBook, TimedReply } from './RequestBook';
 import { ResolvedConnectOptions } from './resolveConnectOptions';
 import { restoredStats } from './restoredStats';
@@ -36,7 +36,7 @@ import { SubscriptionBook } from './SubscriptionBook';
  * whose sessions it serves as their context. A class, so that a handle costs its fields and shared
  * methods rather than a closure per part: at ten thousand handles that difference is most of the heap.
  */
-export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, InboundParts<In> {
+export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, InboundParts<In>, ReconnectLoopOptions {
   readonly config: LifelineConfig;
   readonly scheduler: SchedulerLike;
   readonly heartbeatConfig: HeartbeatMonitorConfig;
@@ -104,15 +104,17 @@ export class LinkEngine<In, Out> implements LinkSessionContext<In, Out>, Inbound
       resolved.watchdogs.length > 0 ? new FeedWatch(resolved.watchdogs, start, () => this.clock.estimate) : undefined;
     this.endpoints = new Endpoints(resolved.endpoints);
     for (const entry of resolved.subscriptions) this.subscriptions.add(entry, false, noop);
-    this.loop = new ReconnectLoop({
-      config,
-      endpoints: this.endpoints,
-      budget: resolved.budget,
-      shouldRetry: resolved.shouldRetry,
-      random: resolved.random,
-      scheduler,
-      link: this,
-    });
+    // The engine is the loop's options: it has them all, and an options object would be one more per link.
+    this.loop = new ReconnectLoop(this);
+  }
+
+  // ReconnectLoopOptions
+  get budget(): ResolvedConnectOptions<In, Out>['budget'] {
+    return this.resolved.budget;
+  }
+
+  get link(): LinkEngine<In, Out> {
+    return this;
   }
 
   // LinkSessionContext

@@ -115,7 +115,8 @@ export class LinkStore {
       this.latency.next({ source: signal.source, latencyMs: signal.latencyMs, at: signal.at });
     }
     const events = linkEvents(previous, signal, next, this.thresholds);
-    for (const event of events) this.eventLog.append(event);
+    // Indexed, not for-of: an array iterator per dispatch is a per-pong allocation at every link.
+    for (let i = 0; i < events.length; i++) this.eventLog.append(events[i] as ConnectionEvent);
     if (next !== previous || events.length > 0) this.show(next, events);
   }
 

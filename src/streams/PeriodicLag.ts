@@ -79,10 +79,11 @@ export class PeriodicLag extends Observable<number> {
     lag.max = -1;
     // One pass: the ones that left go, the others hear the period (a set visits what is added while
     // iterating: one subscribed by a subscriber hears it too, as it was subscribed when it ended).
-    for (const subscriber of lag.subscribers) {
+    // forEach, not for-of: no iterator result per subscriber.
+    lag.subscribers.forEach((subscriber) => {
       if (subscriber.closed) lag.subscribers.delete(subscriber);
       else if (max >= 0) subscriber.next(max);
-    }
+    });
     if (lag.subscribers.size === 0) lag.stop();
     // Stopped, or stopped and started afresh by a subscriber (another timer now): this one ends.
     if (lag.timer !== undefined && lag.run === run) this.schedule(state, lag.every);
