@@ -16,7 +16,7 @@ export interface Forecast extends LatencyTrend {
  * const forecast = new LatencyForecast({ latencyWarning: 1000, predictionHorizon: 60000 }, 10);
  * forecast.add(0, 200); // undefined until the trend crosses within the horizon
  */
-export class LatencyForecast {
+export class LatencyForecast implements LatencyTrend {
   /**
    * The window as two rings of numbers, times and latencies, made at the first sample: no object per
    * sample (a window of ten `{ at, latencyMs }` samples cost ~700 B per link; these, ~200).
@@ -27,8 +27,12 @@ export class LatencyForecast {
   /** Where the next sample goes; once the window is full, the oldest. */
   private next = 0;
   private raised = false;
-  /** The latest fit, rewritten at each sample; a forecast raised is a copy of it. */
-  private readonly fit = { slopeMsPerSecond: 0, rSquared: 0, currentMs: 0, projectedMs: 0 };
+  // The latest fit, rewritten at each sample (on the forecaster itself: no object per link for it);
+  // a forecast raised is a copy of it.
+  slopeMsPerSecond = 0;
+  rSquared = 0;
+  currentMs = 0;
+  projectedMs = 0;
 
   /**
    * @param rule The latency warning and the horizon.
@@ -52,7 +56,7 @@ export class LatencyForecast {
     this.next = this.next + 1 === this.window ? 0 : this.next + 1;
     if (this.count < this.window) this.count++;
     const first = this.count < this.window ? 0 : this.next;
-    const trend = ringTrend(this.times, this.latencies, first, this.count, at, this.rule.predictionHorizon, this.fit);
+    const trend = ringTrend(this.times, this.latencies, first, this.count, at, this.rule.predictionHorizon, this);
     const holds = isDegradationForecast(trend, this.rule);
     const rising = holds && !this.raised && trend !== undefined;
     this.raised = holds;

@@ -11,6 +11,7 @@ import {
   initialGateModel,
   nextGateState,
 } from '../model/gateState';
+import { OneOrMany, countOf, itemAt, withItem, withoutItem } from '../model/OneOrMany';
 import { NetworkRiskEvent } from './NetworkRiskEvent';
 import { compactDuration } from './compactDuration';
 import { gateRisk } from './gateRisk';
@@ -74,8 +75,9 @@ export interface GateWatcher {
  * const gate$ = new GateStream<GateState>(gate, 'gate');
  */
 export class SharedGate {
-  private gateWatchers: readonly GateWatcher[] = [];
-  private riskWatchers: readonly GateWatcher[] = [];
+  /** Nearly always one of each: no array then (see `OneOrMany`). */
+  private gateWatchers: OneOrMany<GateWatcher> = undefined;
+  private riskWatchers: OneOrMany<GateWatcher> = undefined;
   /** The fold, while the source is subscribed. */
   private model: GateModel | undefined;
   /** The state last emitted: what a late `gate$` subscriber gets. */
@@ -121,17 +123,17 @@ export class SharedGate {
       watcher.complete();
       return;
     }
-    if (feed === 'gate') this.gateWatchers = this.gateWatchers.concat(watcher);
-    else this.riskWatchers = this.riskWatchers.concat(watcher);
+    if (feed === 'gate') this.gateWatchers = withItem(this.gateWatchers, watcher);
+    else this.riskWatchers = withItem(this.riskWatchers, watcher);
     if (this.model === undefined) this.start();
     else if (feed === 'gate') watcher.next(this.shown as GateState);
   }
 
   /** A watcher leaves; when it was the last, the gate stops (to start afresh for the next). */
   leave(watcher: GateWatcher): void {
-    this.gateWatchers = without(this.gateWatchers, watcher);
-    this.riskWatchers = without(this.riskWatchers, watcher);
-    if (this.gateWatchers.length > 0 || this.riskWatchers.length > 0 || this.model === undefined) return;
+    this.gateWatchers = withoutItem(this.gateWatchers, watcher);
+    this.riskWatchers = withoutItem(this.riskWatchers, watcher);
+    if (this.gateWatchers !== undefined || this.riskWatchers !== undefined || this.model === undefined) return;
     this.stop();
     this.shown = undefined;
   }
@@ -182,12 +184,12 @@ export class SharedGate {
     if (this.model === undefined) return;
     const gates = this.gateWatchers;
     const risks = this.riskWatchers;
-    this.gateWatchers = [];
-    this.riskWatchers = [];
+    this.gateWatchers = undefined;
+    this.riskWatchers = undefined;
     this.stop();
     this.shown = undefined;
-    for (const subscriber of gates) subscriber.error(error);
-    for (const subscriber of risks) subscriber.error(error);
+    for (let i = 0; i < countOf(gates); i++) itemAt(gates, i).error(error);
+    for (let i = 0; i < countOf(risks); i++) itemAt(risks, i).error(error);
   }
 
   /** The timer the gate asked for (`wakeAt`) is due. */
@@ -302,12 +304,12 @@ export class SharedGate {
     this.shown = gate;
     this.followed?.next(gate);
     const watchers = this.gateWatchers;
-    for (let i = 0; i < watchers.length; i++) (watchers[i] as GateWatcher).next(gate);
+    for (let i = 0, count = countOf(watchers); i < count; i++) itemAt(watchers, i).next(gate);
   }
 
   private risk(risk: NetworkRiskEvent): void {
     const watchers = this.riskWatchers;
-    for (let i = 0; i < watchers.length; i++) (watchers[i] as GateWatcher).next(risk);
+    for (let i = 0, count = countOf(watchers); i < count; i++) itemAt(watchers, i).next(risk);
   }
 
   /** The source ended: the final state stays for late subscribers; everyone completes. */
@@ -315,21 +317,15 @@ export class SharedGate {
     this.finished = true;
     const gates = this.gateWatchers;
     const risks = this.riskWatchers;
-    this.gateWatchers = [];
-    this.riskWatchers = [];
+    this.gateWatchers = undefined;
+    this.riskWatchers = undefined;
     this.stop();
-    for (const subscriber of gates) subscriber.complete();
-    for (const subscriber of risks) subscriber.complete();
+    for (let i = 0; i < countOf(gates); i++) itemAt(gates, i).complete();
+    for (let i = 0; i < countOf(risks); i++) itemAt(risks, i).complete();
   }
 }
 
 const NONE: readonly NetworkRiskEvent[] = [];
-
-/** `list` without `item`, allocated exactly (see `SharedGate`'s lists); `list` itself when absent. */
-function without<T>(list: readonly T[], item: unknown): readonly T[] {
-  const index = list.indexOf(item as T);
-  return index < 0 ? list : list.slice(0, index).concat(list.slice(index + 1));
-}
 
 /** One input of the gate: shielded, no closures, no wrapper around it. */
 class GateFeed extends ShieldedListener<unknown> {

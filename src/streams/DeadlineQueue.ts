@@ -14,11 +14,13 @@ export interface Deadline {
 }
 
 /**
- * One timer for every long deadline on a scheduler (the status reports of ten thousand links, due
- * every ten minutes each at its own time): a binary heap by due time, with one scheduler action for
- * the earliest. A scheduler action is a timer of ~370 B (the action, Node's Timeout, a bound
- * function); a deadline here is three fields of the object that is due. Adding and removing are
- * O(log n); deadlines due at the same time come in the order added.
+ * One timer for every deadline on a scheduler (the pings of ten thousand links, each due every second
+ * at its own phase; their status reports, every ten minutes): a binary heap by due time, with one
+ * scheduler action for the earliest. A scheduler action is a timer of ~370 B (the action, Node's
+ * Timeout, a bound function); a deadline here is three fields of the object that is due. Adding and
+ * removing are O(log n); deadlines due at the same time come in the order added, and all of them
+ * in one firing. With pings spread over a second, the action is re-armed at most once per
+ * millisecond of the clock, however many links there are.
  *
  * ```
  * report a:  ^-----------a-----------a      (every 12, from 0)
@@ -116,8 +118,13 @@ export class DeadlineQueue {
       }
     } finally {
       queue.firing = false;
-      queue.arm();
     }
+    // Re-armed as this same action: RxJS keeps its interval timer when the delay is the same (pings
+    // spread over a second come a millisecond apart), instead of a new action and timer per firing.
+    const next = queue.heap[0];
+    if (next === undefined) return;
+    queue.armedFor = next.dueAt;
+    queue.action = this.schedule(queue, Math.max(0, next.dueAt - queue.scheduler.now()));
   }
 
   private before(a: Deadline, b: Deadline): boolean {

@@ -1,5 +1,6 @@
 import { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 import { HeartbeatClock, HeartbeatFeedback, HeartbeatTiming, HeartbeatTimingConfig } from '../model/heartbeatTiming';
+import { Deadline, DeadlineQueue } from './DeadlineQueue';
 
 /** What the monitor pings and reads. */
 export interface HeartbeatLink {
@@ -88,7 +89,7 @@ const noStalls: StallClock = { stalledBetween: () => 0 };
  * process itself was stalled and sent no pings) pings afresh and waits an interval before declaring
  * the link dead: a long handler or a GC pause must not tear down a healthy link.
  */
-export class HeartbeatMonitor {
+export class HeartbeatMonitor implements Deadline {
   private readonly timing: HeartbeatClock;
   /**
    * Pings waiting for their pong, oldest first: replaced, not pushed to, as one or two are ever in
@@ -114,10 +115,12 @@ export class HeartbeatMonitor {
   private recheckAt = -Infinity;
   private graced = false;
   private lookDueAt: number;
-  private tickDueAt: number;
+  /** When the next ping is due. */
+  dueAt: number;
   private running = false;
-  /** The ping timer (one rescheduled action). */
-  private ticking: Subscription | undefined;
+  /** In the scheduler's `DeadlineQueue` (the ping timer, see `Deadline`): its place and order there. */
+  queueIndex = -1;
+  queueOrder = 0;
   private look: Subscription | undefined;
 
   /**
@@ -137,7 +140,7 @@ export class HeartbeatMonitor {
     this.timing = new HeartbeatClock(config);
     this.lastPongAt = scheduler.now();
     this.lookDueAt = this.lastPongAt + this.timing.timeoutMs;
-    this.tickDueAt = this.lastPongAt + this.timing.intervalMs;
+    this.dueAt = this.lastPongAt + this.timing.intervalMs;
   }
 
   /** The interval and timeout in force. */
@@ -149,10 +152,10 @@ export class HeartbeatMonitor {
   start(): void {
     this.running = true;
     const now = this.scheduler.now();
-    this.tickDueAt = now + this.timing.intervalMs;
+    this.dueAt = now + this.timing.intervalMs;
     if (this.config.pingOnStart) this.sendPing(now);
     if (this.running) {
-      this.ticking = this.scheduler.schedule(HeartbeatMonitor.tickAction, this.timing.intervalMs, this);
+      DeadlineQueue.of(this.scheduler).add(this);
       this.planNext(now, now, this.outboundSince());
     }
   }
@@ -202,14 +205,13 @@ export class HeartbeatMonitor {
     this.running = false;
     this.look?.unsubscribe();
     this.look = undefined;
-    this.ticking?.unsubscribe();
-    this.ticking = undefined;
+    DeadlineQueue.of(this.scheduler).remove(this);
   }
 
   private tick(): void {
     const now = this.scheduler.now();
-    const late = now - this.tickDueAt > this.timing.timeoutMs / 4;
-    this.tickDueAt = now + this.timing.intervalMs;
+    const late = now - this.dueAt > this.timing.timeoutMs / 4;
+    this.dueAt = now + this.timing.intervalMs;
     for (let oldest = oldestPing(this.inFlight); oldest !== undefined && this.running;) {
       if (now - oldest < this.timing.timeoutMs && pingCount(this.inFlight) < MAX_IN_FLIGHT) break;
       this.inFlight = withoutOldestPing(this.inFlight);
@@ -218,7 +220,7 @@ export class HeartbeatMonitor {
     }
     if (!this.running) return;
     // The interval may have moved with the losses just counted: the next ping follows it.
-    this.tickDueAt = now + this.timing.intervalMs;
+    this.dueAt = now + this.timing.intervalMs;
     // A ping still unanswered: the acknowledgements are read now, so that a verdict at the deadline
     // has an earlier reading to compare with (only links waiting for a pong read the kernel's tables).
     if (this.unansweredSince !== undefined && this.link.acknowledged !== undefined) this.readAcknowledged(now);
@@ -367,7 +369,7 @@ export class HeartbeatMonitor {
     // A verdict waits for a second reading of the acknowledgements (only behind a backlog of ours,
     // see `acknowledgedSince`): no look before it.
     if (this.recheckAt > now && this.ackedBacklog >= BACKLOG_MIN_BYTES) next = Math.max(next, this.recheckAt);
-    this.planLook(Math.max(next, now + 1), this.tickDueAt);
+    this.planLook(Math.max(next, now + 1), this.dueAt);
   }
 
   private planLook(at: number, nextTickAt = Infinity): void {
@@ -378,19 +380,13 @@ export class HeartbeatMonitor {
     this.look = this.scheduler.schedule(HeartbeatMonitor.lookAction, Math.max(0, at - this.scheduler.now()), this);
   }
 
-  // Scheduled work as static methods taking the monitor as state: no closure per socket.
-  private static tickAction(this: SchedulerAction<HeartbeatMonitor>, monitor?: HeartbeatMonitor): void {
-    if (monitor === undefined) return;
-    monitor.tick();
-    if (!monitor.running) return;
-    // The interval itself whenever it is within a millisecond of it: RxJS keeps an action's interval
-    // timer only for the same delay, and a delay short by the millisecond the tick took would replace
-    // the timer at every ping (a clearInterval, a setInterval and a bound function, per link per ping).
-    const { intervalMs } = monitor.timing;
-    const delay = monitor.tickDueAt - monitor.scheduler.now();
-    this.schedule(monitor, Math.abs(delay - intervalMs) <= 1 ? intervalMs : delay);
+  /** The ping timer: a tick, then the next one queued (at `dueAt`, which the tick moved on). */
+  due(): void {
+    this.tick();
+    if (this.running) DeadlineQueue.of(this.scheduler).add(this);
   }
 
+  // Scheduled work as a static method taking the monitor as state: no closure per socket.
   private static lookAction(this: SchedulerAction<HeartbeatMonitor>, monitor?: HeartbeatMonitor): void {
     if (monitor === undefined) return;
     monitor.look = undefined;

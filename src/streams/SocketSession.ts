@@ -191,12 +191,8 @@ export class SocketSession<In, Out>
     this.openedAt = scheduler.now();
     // The session is the heartbeat's link and its report: one object, no closures per socket.
     this.heartbeat = new HeartbeatMonitor(this, context.heartbeatConfig, scheduler, this, stalls);
-    this.forecast = config.prediction
-      ? new LatencyForecast(
-          { latencyWarning: config.latencyWarning, predictionHorizon: config.predictionHorizon },
-          config.predictionWindow,
-        )
-      : undefined;
+    // The link's config is the forecast's rule (its latency warning and horizon): no copy per socket.
+    this.forecast = config.prediction ? new LatencyForecast(config, config.predictionWindow) : undefined;
   }
 
   /** Started: listens, and (live) serves the link at once; then the first step. `stop()` ends it. */
