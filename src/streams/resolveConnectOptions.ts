@@ -85,17 +85,7 @@ export function resolveConnectOptions<In, Out>(options: ConnectOptions<In, Out>)
     config,
   );
   const encode = encoderOf(codec);
-  const endpoints = urls.map(
-    (entry, i): EndpointSpec =>
-      new Endpoint(
-        typeof entry === 'function' ? `(url from a function, endpoint ${i + 1})` : entry,
-        entry,
-        transport,
-        config,
-        tls,
-        agent,
-      ),
-  );
+  const endpoints = urls.map((entry, i) => endpointOf(entry, i, transport, config, tls, agent));
   // One literal with every field, the session's named: a spread followed by keys it lacks would give
   // every handle's options a hidden class of its own (see withFields), and `Object.assign` onto a
   // literal puts the added fields in a separate property array.
@@ -270,6 +260,19 @@ function hasFunctions(value: unknown, ...names: string[]): boolean {
     value !== null &&
     names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
   );
+}
+
+/** The endpoint `entry` of the `url` option (the `index`th), with the transport the options choose for it. */
+function endpointOf(
+  entry: EndpointSpec['url'],
+  index: number,
+  transport: Transport | ((url: string) => Transport) | undefined,
+  config: LifelineConfig,
+  tls: ConnectOptions['tls'],
+  agent: ConnectOptions['agent'],
+): EndpointSpec {
+  const label = typeof entry === 'function' ? `(url from a function, endpoint ${index + 1})` : entry;
+  return new Endpoint(label, entry, transport, config, tls, agent);
 }
 
 /**
