@@ -81,7 +81,8 @@ export class RequestBook<In> {
    * lately and may still be answered late. The inbound path asks `reply` only then.
    */
   get expecting(): boolean {
-    return this.pending.size > 0 || this.settled.size > 0;
+    // Identity first: a link that never made a request asks this of every message it receives.
+    return (this.pending !== NOTHING && this.pending.size > 0) || (this.settled !== NOTHING && this.settled.size > 0);
   }
 
   /** A fresh id for a request about to be written. */
