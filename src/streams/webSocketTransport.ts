@@ -282,6 +282,12 @@ class WsConnection extends DirectSubscriber<TransportConnection> implements Tran
 
   send(data: WireData, done: (error?: Error) => void): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) return false;
+    // On our own plain TCP socket the kernel's intake is counted by Node (see `handed`): the caller's
+    // callback goes to ws as it is, with no closure per message (ws passes a falsy error on success).
+    if (this.raw !== undefined && !this.transport.secure) {
+      this.ws.send(data, done as (error?: Error | null) => void);
+      return true;
+    }
     this.ws.send(data, (error) => {
       // Payload only, a string by its length: never more than the bytes the kernel took (a lower bound).
       if (!error) this.handedBytes += typeof data === 'string' ? data.length : data.byteLength;
