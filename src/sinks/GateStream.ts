@@ -1,5 +1,5 @@
-import { Subscriber, Subscription, TeardownLogic, Unsubscribable } from 'rxjs';
-import { DirectStream, Listener } from '../streams/DirectStream';
+import { Subscriber, Subscription, TeardownLogic } from 'rxjs';
+import { DirectStream } from '../streams/DirectStream';
 import { DirectObserver, DirectSubscriber } from '../streams/DirectSubscriber';
 import { GateWatcher, SharedGate, WatchedFeed } from './SharedGate';
 
@@ -26,7 +26,7 @@ export class GateStream<T> extends DirectStream<T> {
   }
 
   /** What RxJS calls for a subscriber it made (an operator's): the teardown leaves the gate. */
-  protected _subscribe(subscriber: Subscriber<T>): TeardownLogic {
+  protected override _subscribe(subscriber: Subscriber<T>): TeardownLogic {
     this.gate.watch(this.feed, subscriber as GateWatcher);
     return subscriber.closed ? undefined : () => this.gate.leave(subscriber as GateWatcher);
   }
@@ -35,10 +35,6 @@ export class GateStream<T> extends DirectStream<T> {
     const watcher = new LeavingSubscriber(observer, this.gate);
     this.gate.watch(this.feed, watcher as GateWatcher);
     return watcher;
-  }
-
-  listen(listener: Listener<T>): Unsubscribable {
-    return this.adopt(listener);
   }
 }
 

@@ -72,7 +72,7 @@ class BroadcastStream<T> extends DirectStream<T> {
   }
 
   /** What RxJS calls for each subscriber, as its Subject overrides it. */
-  protected _subscribe(subscriber: Subscriber<T>): TeardownLogic {
+  protected override _subscribe(subscriber: Subscriber<T>): TeardownLogic {
     this.broadcast.attach(subscriber);
     return undefined;
   }
@@ -83,7 +83,7 @@ class BroadcastStream<T> extends DirectStream<T> {
     return subscriber;
   }
 
-  listen(listener: Listener<T>): Unsubscribable {
+  override listen(listener: Listener<T>): Unsubscribable {
     const target = shielded(listener);
     this.broadcast.attach(target);
     return target;

@@ -1,4 +1,4 @@
-import { Observable, Observer, Subscriber, Subscription, Unsubscribable } from 'rxjs';
+import { Observable, Observer, Subscriber, Subscription, TeardownLogic, Unsubscribable } from 'rxjs';
 import { DirectObserver, isRxSubscriber } from './DirectSubscriber';
 import { reportUnhandled } from './reportUnhandled';
 
@@ -21,15 +21,26 @@ export abstract class DirectStream<T> extends Observable<T> {
   /**
    * Hands `listener` what a subscriber would get (the current value of a selection at once, then
    * each new one; the end), until unsubscribed. The listener is shielded as a subscriber would be: a
-   * throw from it is reported (`reportUnhandled`), not thrown into the stream.
+   * throw from it is reported (`reportUnhandled`), not thrown into the stream. By default it is
+   * adopted as an observer; a stream with a lighter way to hold a listener overrides this.
    */
-  abstract listen(listener: Listener<T>): Unsubscribable;
+  listen(listener: Listener<T>): Unsubscribable {
+    return this.adopt(listener);
+  }
 
   /**
    * Adds a subscriber of its own for `observer` (a `DirectSubscriber`), as `_subscribe` adds one RxJS
    * made; returns it, as `subscribe` returns it.
    */
   protected abstract adopt(observer: DirectObserver<T>): Subscription;
+
+  /**
+   * What RxJS calls for a subscriber it made (an operator's, `firstValueFrom`'s): by default that
+   * subscriber is adopted as an observer, and what `adopt` returns is its teardown.
+   */
+  protected _subscribe(subscriber: Subscriber<T>): TeardownLogic {
+    return this.adopt(subscriber);
+  }
 
   override subscribe(observerOrNext?: Partial<Observer<T>> | ((value: T) => void)): Subscription;
   /** @deprecated Pass an observer object instead, as RxJS 8 will require. */

@@ -1,18 +1,5 @@
-import {
-  Observable,
-  Subscriber,
-  Subscription,
-  TeardownLogic,
-  Unsubscribable,
-  catchError,
-  defer,
-  finalize,
-  from,
-  mergeMap,
-  of,
-  throwError,
-} from 'rxjs';
-import { DirectStream, Listener } from './DirectStream';
+import { Observable, Subscription, catchError, defer, finalize, from, mergeMap, of, throwError } from 'rxjs';
+import { DirectStream } from './DirectStream';
 import { DirectObserver } from './DirectSubscriber';
 import { errorMessage } from '../model/RetryExhaustedError';
 import { TransportError } from '../model/TransportError';
@@ -152,11 +139,6 @@ class FixedOpen extends DirectStream<TransportConnection> {
     super();
   }
 
-  /** What RxJS calls for a subscriber it made. */
-  protected _subscribe(subscriber: Subscriber<TransportConnection>): TeardownLogic {
-    return this.adopt(subscriber);
-  }
-
   protected adopt(observer: DirectObserver<TransportConnection>): Subscription {
     this.endpoints.opening(this.url);
     let connection$: Observable<TransportConnection>;
@@ -167,10 +149,6 @@ class FixedOpen extends DirectStream<TransportConnection> {
       connection$ = throwError(() => error);
     }
     return connection$.subscribe(observer ?? undefined);
-  }
-
-  listen(listener: Listener<TransportConnection>): Unsubscribable {
-    return this.adopt(listener);
   }
 }
 

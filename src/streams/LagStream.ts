@@ -27,7 +27,7 @@ export class LagStream extends DirectStream<number> {
   }
 
   /** What RxJS calls for each subscriber, as its Subject overrides it. */
-  protected _subscribe(subscriber: Subscriber<number>): TeardownLogic {
+  protected override _subscribe(subscriber: Subscriber<number>): TeardownLogic {
     this.join(subscriber);
     return undefined;
   }
@@ -38,7 +38,7 @@ export class LagStream extends DirectStream<number> {
     return subscriber;
   }
 
-  listen(listener: Listener<number>): Unsubscribable {
+  override listen(listener: Listener<number>): Unsubscribable {
     const target = shielded(listener);
     this.join(target);
     return target;

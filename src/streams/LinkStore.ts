@@ -248,7 +248,7 @@ class SelectionStream<T> extends DirectStream<T> {
   }
 
   /** What RxJS calls for each subscriber, as its Subject overrides it. */
-  protected _subscribe(subscriber: Subscriber<T>): TeardownLogic {
+  protected override _subscribe(subscriber: Subscriber<T>): TeardownLogic {
     this.store.attach(this.project, subscriber);
     return undefined;
   }
@@ -259,7 +259,7 @@ class SelectionStream<T> extends DirectStream<T> {
     return subscriber;
   }
 
-  listen(listener: Listener<T>): Unsubscribable {
+  override listen(listener: Listener<T>): Unsubscribable {
     const target = shielded(listener);
     this.store.attach(this.project, target);
     return target;

@@ -2,10 +2,7 @@ import {
   EMPTY,
   Observable,
   SchedulerLike,
-  Subscriber,
   Subscription,
-  TeardownLogic,
-  Unsubscribable,
   catchError,
   defer,
   exhaustMap,
@@ -25,7 +22,7 @@ import { LifelineConfig } from '../model/LifelineConfig';
 import { RetryExhaustedError, errorMessage } from '../model/RetryExhaustedError';
 import { TransportError } from '../model/TransportError';
 import { RetryAttempt, RetryBackoffConfig, retryBackoff } from '../operators/retryBackoff';
-import { DirectStream, Listener } from './DirectStream';
+import { DirectStream } from './DirectStream';
 import { DirectObserver, DirectSubscriber } from './DirectSubscriber';
 import { Endpoints } from './Endpoints';
 import { RelayInfo, RelayOwner, SocketOpener } from './SessionRelay';
@@ -368,19 +365,10 @@ class AttemptStream extends DirectStream<void> {
     super();
   }
 
-  /** What RxJS calls for a subscriber it made: the attempt is its teardown. */
-  protected _subscribe(subscriber: Subscriber<void>): TeardownLogic {
-    return this.adopt(subscriber);
-  }
-
   protected adopt(observer: DirectObserver<void>): Subscription {
     const attempt = new Attempt(this.loop, observer);
     attempt.start();
     return attempt;
-  }
-
-  listen(listener: Listener<void>): Unsubscribable {
-    return this.adopt(listener);
   }
 }
 

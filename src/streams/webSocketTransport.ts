@@ -1,20 +1,12 @@
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import { Socket, connect as netConnect, isIP } from 'node:net';
 import { ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls';
-import {
-  Observable,
-  SchedulerLike,
-  Subscriber,
-  Subscription,
-  TeardownLogic,
-  Unsubscribable,
-  asyncScheduler,
-} from 'rxjs';
+import { Observable, SchedulerLike, Subscription, asyncScheduler } from 'rxjs';
 import WebSocket, { ClientOptions } from 'ws';
 import { WireData } from '../model/Codec';
 import { TransportError } from '../model/TransportError';
 import { upgradeRejected } from '../model/upgradeRejected';
-import { DirectStream, Listener } from './DirectStream';
+import { DirectStream } from './DirectStream';
 import { DirectObserver, DirectSubscriber } from './DirectSubscriber';
 import { tcpSendQueue } from './tcpSendQueue';
 import { Transport, TransportConnection, TransportListener } from './Transport';
@@ -152,17 +144,8 @@ class WsConnect extends DirectStream<TransportConnection> {
     super();
   }
 
-  /** What RxJS calls for a subscriber it made: the connection is its teardown. */
-  protected _subscribe(subscriber: Subscriber<TransportConnection>): TeardownLogic {
-    return this.adopt(subscriber);
-  }
-
   protected adopt(observer: DirectObserver<TransportConnection>): Subscription {
     return new WsConnection(this.transport, observer);
-  }
-
-  listen(listener: Listener<TransportConnection>): Unsubscribable {
-    return this.adopt(listener);
   }
 }
 
