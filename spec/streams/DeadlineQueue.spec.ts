@@ -19,11 +19,11 @@ class Recurring implements Deadline {
     this.dueAt = start;
   }
 
-  due(): void {
+  due(queue: DeadlineQueue): void {
     this.seen.push(`${this.name}@${this.scheduler.now()}`);
     if (this.every === undefined) return;
     this.dueAt = this.scheduler.now() + this.every;
-    DeadlineQueue.of(this.scheduler).add(this);
+    queue.add(this);
   }
 }
 

@@ -128,10 +128,10 @@ export class ReportRun extends Subscription implements Deadline {
   }
 
   /** The report timer: the next one queued a period from now, then this one's report. */
-  due(): void {
+  due(queue: DeadlineQueue): void {
     if (this.closed) return;
     this.dueAt = this.scheduler.now() + this.settings.periodMs;
-    DeadlineQueue.of(this.scheduler).add(this);
+    queue.add(this);
     this.report();
   }
 

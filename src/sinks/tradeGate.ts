@@ -1,4 +1,5 @@
 import { Observable, SchedulerLike, asyncScheduler } from 'rxjs';
+import { getOrMake } from '../model/getOrMake';
 import { defaultQualityThresholds } from '../model/ConnectionQuality';
 import { ConnectionState } from '../model/ConnectionState';
 import { LifelineConfig } from '../model/LifelineConfig';
@@ -110,10 +111,5 @@ function gateRules(resolved: Omit<GateRules, 'readiness'>, readiness: boolean, d
   const { closeOn, settleMs, hookRetryMs } = resolved;
   if (closeOn !== 'notReady') return { closeOn, settleMs, hookRetryMs, readiness, deadman };
   const key = `${settleMs}/${hookRetryMs}/${readiness}/${deadman}`;
-  let rules = SHARED_RULES.get(key);
-  if (rules === undefined) {
-    rules = Object.freeze({ closeOn, settleMs, hookRetryMs, readiness, deadman });
-    SHARED_RULES.set(key, rules);
-  }
-  return rules;
+  return getOrMake(SHARED_RULES, key, () => Object.freeze({ closeOn, settleMs, hookRetryMs, readiness, deadman }));
 }

@@ -1,5 +1,6 @@
 import { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 import { reportUnhandled } from './reportUnhandled';
+import { getOrMake } from '../model/getOrMake';
 
 /** What a deadline queue holds: when it is due, and what to do then. */
 export interface Deadline {
@@ -9,8 +10,8 @@ export interface Deadline {
   queueIndex: number;
   /** When it was queued, among the queue's deadlines (ties come in this order). Written by the queue only. */
   queueOrder: number;
-  /** Called once when due; re-add it to come again. */
-  due(): void;
+  /** Called once when due, with the queue it was in: `queue.add(this)` again to come again. */
+  due(queue: DeadlineQueue): void;
 }
 
 /**
@@ -38,12 +39,7 @@ export class DeadlineQueue {
 
   /** The queue of `scheduler`, made on first use. */
   static of(scheduler: SchedulerLike): DeadlineQueue {
-    let queue = DeadlineQueue.shared.get(scheduler);
-    if (queue === undefined) {
-      queue = new DeadlineQueue(scheduler);
-      DeadlineQueue.shared.set(scheduler, queue);
-    }
-    return queue;
+    return getOrMake(DeadlineQueue.shared, scheduler, () => new DeadlineQueue(scheduler));
   }
 
   private readonly heap: Deadline[] = [];
@@ -110,7 +106,7 @@ export class DeadlineQueue {
       for (let first = queue.heap[0]; first !== undefined && first.dueAt <= now; first = queue.heap[0]) {
         queue.remove(first);
         try {
-          first.due();
+          first.due(queue);
         } catch (error) {
           // One deadline's failure is not the others': they are still called.
           reportUnhandled(error);

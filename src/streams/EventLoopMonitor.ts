@@ -1,4 +1,5 @@
 import { SchedulerAction, SchedulerLike, Subscription, Unsubscribable } from 'rxjs';
+import { getOrMake } from '../model/getOrMake';
 import { PeriodicLag } from './PeriodicLag';
 
 /** One stall of the process: its own timers ran `lagMs` late, from `from` to `to` (scheduler time). */
@@ -37,12 +38,7 @@ export class EventLoopMonitor {
 
   /** The monitor of `scheduler`, made on first use. */
   static of(scheduler: SchedulerLike): EventLoopMonitor {
-    let monitor = EventLoopMonitor.shared.get(scheduler);
-    if (monitor === undefined) {
-      monitor = new EventLoopMonitor(scheduler);
-      EventLoopMonitor.shared.set(scheduler, monitor);
-    }
-    return monitor;
+    return getOrMake(EventLoopMonitor.shared, scheduler, () => new EventLoopMonitor(scheduler));
   }
 
   private users = 0;
@@ -65,12 +61,7 @@ export class EventLoopMonitor {
    * and a wake-up each period, at thousands of links).
    */
   lagEvery(every: number): PeriodicLag {
-    let maxima = this.periodic.get(every);
-    if (maxima === undefined) {
-      maxima = new PeriodicLag(this, every, this.scheduler);
-      this.periodic.set(every, maxima);
-    }
-    return maxima;
+    return getOrMake(this.periodic, every, () => new PeriodicLag(this, every, this.scheduler));
   }
 
   /** Starts looking (if this is the first user); the returned subscription stops when the last one ends. */

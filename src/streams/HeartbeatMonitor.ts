@@ -381,9 +381,9 @@ export class HeartbeatMonitor implements Deadline {
   }
 
   /** The ping timer: a tick, then the next one queued (at `dueAt`, which the tick moved on). */
-  due(): void {
+  due(queue: DeadlineQueue): void {
     this.tick();
-    if (this.running) DeadlineQueue.of(this.scheduler).add(this);
+    if (this.running) queue.add(this);
   }
 
   // Scheduled work as a static method taking the monitor as state: no closure per socket.

@@ -1,4 +1,5 @@
 import { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
+import { getOrMake } from '../model/getOrMake';
 
 /**
  * One timer for every handle that ticks at the same period on the same scheduler: the data samplers
@@ -17,17 +18,8 @@ export class SharedTicker {
 
   /** The ticker of `periodMs` on `scheduler`, made on first use. */
   static of(scheduler: SchedulerLike, periodMs: number): SharedTicker {
-    let byPeriod = SharedTicker.shared.get(scheduler);
-    if (byPeriod === undefined) {
-      byPeriod = new Map();
-      SharedTicker.shared.set(scheduler, byPeriod);
-    }
-    let ticker = byPeriod.get(periodMs);
-    if (ticker === undefined) {
-      ticker = new SharedTicker(scheduler, periodMs);
-      byPeriod.set(periodMs, ticker);
-    }
-    return ticker;
+    const byPeriod = getOrMake(SharedTicker.shared, scheduler, () => new Map<number, SharedTicker>());
+    return getOrMake(byPeriod, periodMs, () => new SharedTicker(scheduler, periodMs));
   }
 
   /** In the order registered; a Set, so that joining and leaving are O(1) at ten thousand handles. */

@@ -4,6 +4,7 @@ import { ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from
 import { Observable, SchedulerLike, Subscription, asyncScheduler } from 'rxjs';
 import WebSocket, { ClientOptions } from 'ws';
 import { WireData } from '../model/Codec';
+import { getOrMake } from '../model/getOrMake';
 import { TransportError } from '../model/TransportError';
 import { upgradeRejected } from '../model/upgradeRejected';
 import { DirectStream } from './DirectStream';
@@ -158,18 +159,15 @@ function clientOptionsOf(options: WebSocketTransportOptions): ClientOptions {
   const { headers = {}, handshakeTimeout = 10_000, maxPayload = 16 * 1024 * 1024, closeTimeout = 1000 } = options;
   if (options.tls === undefined && Object.keys(headers).length === 0) {
     const key = `${handshakeTimeout}/${maxPayload}/${closeTimeout}`;
-    let plain = PLAIN_CLIENT_OPTIONS.get(key);
-    if (plain === undefined) {
-      plain = Object.freeze({
+    return getOrMake(PLAIN_CLIENT_OPTIONS, key, () =>
+      Object.freeze({
         headers: Object.freeze({}),
         handshakeTimeout,
         maxPayload,
         closeTimeout,
         perMessageDeflate: false,
-      });
-      PLAIN_CLIENT_OPTIONS.set(key, plain);
-    }
-    return plain;
+      }),
+    );
   }
   return {
     ...options.tls,
